@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Create .venv and install requirements.txt: uv when it can be had, pip otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY3=${PYTHON:-python3}
+if ! command -v uv >/dev/null 2>&1; then
+  "$PY3" -m pip install -q uv >/dev/null 2>&1 || true
+fi
+if command -v uv >/dev/null 2>&1 || "$PY3" -m uv --version >/dev/null 2>&1; then
+  UV="uv"; command -v uv >/dev/null 2>&1 || UV="$PY3 -m uv"
+  [ -x .venv/bin/python ] || $UV venv -q .venv
+  $UV pip install -q --python .venv/bin/python -r requirements.txt && exit 0
+  echo "uv install failed; falling back to pip" >&2
+fi
+[ -x .venv/bin/python ] || "$PY3" -m venv .venv
+.venv/bin/python -m pip install -q -r requirements.txt

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# System packages the tests and chart export need: Debian's chromium and a CJK font.
+# Installs them through apt-get when missing and we are root; otherwise says what to do.
+set -uo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || exit 1
+  exit 0   # only the font is missing: exports say so instead of drawing boxes
+fi
+echo "Installing ${need[*]} with apt-get ..."
+apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+  || { echo "apt-get could not install ${need[*]}" >&2; exit 1; }

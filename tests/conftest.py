@@ -1,0 +1,25 @@
+"""Shared test fixtures: project paths and the real upstream exports in ../shared/data (optional)."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.paths import RAW_DIR, ROOT, SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def raw_dir():
+    return RAW_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The folder of real upstream exports; tests that need it skip with a reason when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real upstream exports not found at {SHARED_DATA}")
+    return SHARED_DATA
