@@ -1,0 +1,147 @@
+"""Import one upstream file into the database: guard the bytes, detect, parse, write atomically.
+
+`import_bytes` is what the Data page's uploader calls; `import_path` is what the CLI calls. Both
+refuse bad input with `ImportRefused` (the message names the file and what was expected) and then
+leave the database byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from etl.importers.base import ImportRefused, Note, Parsed, RejectedRow
+from etl.importers.detect import table_for
+from etl.importers.parse import read_csv_text
+from etl.importers.store import set_preference, write_rows
+from i18n import t
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 1_000
+_BINARY_SIGNATURES = {b"PK\x03\x04": "zip / xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf",
+                      b"\x89PNG": "png", b"\x1f\x8b": "gzip"}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the CLI and the Data page."""
+
+    file_name: str
+    format_id: str
+    table: str  # "models" or "shipments"
+    rows_read: int
+    rows_added: int
+    rows_replaced: int
+    rejected: list[RejectedRow]
+    notes: list[Note] = field(default_factory=list)
+
+    def format_label(self, lang: str = "en") -> str:
+        return t(f"importers.format.{self.format_id}", lang)
+
+    def rejected_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Rejected rows as a two-column table (row number, reason) in the reader's language."""
+        return pd.DataFrame(
+            {t("importers.row", lang): [r.row for r in self.rejected],
+             t("importers.reason_header", lang): [r.reason(lang) for r in self.rejected]}
+        )
+
+    def summary(self, lang: str = "en") -> str:
+        return t("importers.summary", lang, file=self.file_name, format=self.format_label(lang),
+                 added=self.rows_added, table=f"{self.table}_imported", rejected=len(self.rejected),
+                 replaced=self.rows_replaced)
+
+
+def decode(file_name: str, data: bytes) -> tuple[str, list[Note]]:
+    """Text of an upload: UTF-8 (with or without BOM), else Windows-1252 with a note; binary refused."""
+    if len(data) > MAX_BYTES:
+        raise ImportRefused("too_large", file=file_name, size_mb=f"{len(data) / 1e6:.1f}", limit_mb=MAX_BYTES // 2**20)
+    if not data.strip():
+        raise ImportRefused("empty", file=file_name)
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise ImportRefused("binary", file=file_name, kind=kind)
+    if b"\x00" in data[:8192]:
+        raise ImportRefused("binary", file=file_name, kind="?")
+    for encoding in ("utf-8-sig", "utf-8"):
+        try:
+            return data.decode(encoding), []
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("cp1252"), [Note("cp1252")]
+    except UnicodeDecodeError as error:
+        raise ImportRefused("encoding", file=file_name, position=error.start) from None
+
+
+def read_frame(file_name: str, text: str) -> pd.DataFrame:
+    header_width = len(text.split("\n", 1)[0].split(","))
+    if header_width > MAX_COLUMNS:
+        raise ImportRefused("too_many_columns", file=file_name, columns=header_width, limit=MAX_COLUMNS)
+    try:
+        frame = read_csv_text(text)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise ImportRefused("unreadable", file=file_name, detail=str(error).strip().splitlines()[-1]) from None
+    if frame.shape[1] > MAX_COLUMNS:
+        raise ImportRefused("too_many_columns", file=file_name, columns=frame.shape[1], limit=MAX_COLUMNS)
+    return frame
+
+
+def parse_bytes(file_name: str, data: bytes):
+    """Pure parsing (no database): (format, parsed rows, notes). Raises ImportRefused."""
+    text, notes = decode(file_name, data)
+    fmt, table = table_for(file_name, read_frame(file_name, text))
+    parsed: Parsed = fmt.parse(table)
+    if parsed.frame.empty:
+        first = parsed.rejected[0] if parsed.rejected else None
+        raise ImportRefused("no_usable_rows", file=file_name, format_id=fmt.id, rejected=len(parsed.rejected),
+                            example=f"row {first.row}: {first.reason('en')}" if first else "-")
+    return fmt, parsed, notes + parsed.notes, len(table.frame)
+
+
+def import_bytes(db_path: str | os.PathLike, file_name: str, data: bytes) -> ImportReport:
+    """Detect, parse and load one upstream export into the database, all or nothing.
+
+    Rows of an earlier import of the same `file_name` are replaced. Raises ImportRefused (nothing
+    written) for a file that is too large, binary, not text, of no known format, missing a
+    required column, without a usable row, or when the database does not exist.
+    """
+    from etl.db import DatabaseMissing, atomic_update  # the ETL engineer's module; imported late on purpose
+
+    file_name = Path(file_name).name
+    fmt, parsed, notes, rows_read = parse_bytes(file_name, data)
+    imported_at = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        with atomic_update(db_path) as con:
+            replaced = write_rows(con, fmt.table, parsed.frame, file_name, fmt.id, imported_at)
+    except DatabaseMissing:
+        raise ImportRefused("no_database", file=file_name, db=str(db_path)) from None
+    return ImportReport(
+        file_name=file_name, format_id=fmt.id, table=fmt.table, rows_read=rows_read,
+        rows_added=len(parsed.frame), rows_replaced=replaced, rejected=parsed.rejected, notes=notes,
+    )
+
+
+def import_path(db_path: str | os.PathLike, path: str | os.PathLike) -> ImportReport:
+    """`import_bytes` for a file on disk (its size is checked before it is read)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused("not_found", file=str(path))
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportRefused("too_large", file=path.name, size_mb=f"{path.stat().st_size / 1e6:.1f}",
+                            limit_mb=MAX_BYTES // 2**20)
+    return import_bytes(db_path, path.name, path.read_bytes())
+
+
+def set_source_preference(db_path: str | os.PathLike, preference: str) -> None:
+    """Store 'curated' or 'upstream' in the settings table the marts read, atomically."""
+    from etl.db import DatabaseMissing, atomic_update
+
+    try:
+        with atomic_update(db_path) as con:
+            set_preference(con, preference)
+    except DatabaseMissing:
+        raise ImportRefused("no_database", file="-", db=str(db_path)) from None
