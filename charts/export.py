@@ -1,0 +1,388 @@
+"""Publication export: PNG/SVG/PDF through one warm Kaleido server, standalone HTML, CSV of the plotted
+series, and `prepare_for_export` which draws title, subtitle and the source footer into the figure.
+
+Kaleido notes (research/toolchain.md §2): a one-shot export starts a Chromium per call (~2 s), so one
+sync server is started lazily and kept warm; it matches answers to callers by queue order only, so a
+lock serialises callers (Streamlit runs sessions in threads). MathJax is off (its default is a CDN URL,
+unreachable offline) and the template is set on every export because `import streamlit` changes
+plotly's default template.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import io
+import math
+import shutil
+import subprocess
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from charts.theme import TEMPLATE_LIGHT
+from i18n import t
+
+SIZES: dict[str, tuple[int, int]] = {"article": (800, 500), "wide": (1200, 675), "square": (1080, 1080)}
+IMAGE_FORMATS = ("png", "svg", "pdf")
+CSV_COLUMNS = ["trace", "x", "y", "unit", "source"]
+EPOCH_LICENCE = "CC BY 4.0"
+FOOTER_FONT_SIZE = 11
+FOOTER_LINE_PX = 15
+AXIS_SPACE_PX = 52  # between the plot area and the footer: x tick labels and the axis title
+
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+
+
+# --- sizes ------------------------------------------------------------------------------------------
+
+
+def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
+    """A preset name ("article", "wide", "square") or an explicit (width, height) in pixels."""
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise ValueError(f"unknown size {size!r}; expected one of {', '.join(SIZES)} or (width, height)")
+        return SIZES[size]
+    width, height = (int(v) for v in size)
+    if not (100 <= width <= 5000 and 100 <= height <= 5000):
+        raise ValueError(f"size {width}x{height} px is outside 100..5000 px")
+    return width, height
+
+
+# --- static images through Kaleido ------------------------------------------------------------------
+
+
+def _ensure_kaleido_server() -> None:
+    """Start the shared Kaleido sync server once; callers hold `_kaleido_lock`."""
+    global _kaleido_started
+    if _kaleido_started:
+        return
+    import kaleido
+
+    pio.defaults.headers = None  # else every call warns that kopts are ignored by a server
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _kaleido_started = True
+
+
+def stop_kaleido_server() -> None:
+    """Stop the warm Chromium (also done at exit by kaleido itself)."""
+    global _kaleido_started
+    with _kaleido_lock:
+        if _kaleido_started:
+            import kaleido
+
+            kaleido.stop_sync_server(silence_warnings=True)
+            _kaleido_started = False
+
+
+def for_export(fig: go.Figure, template: str = TEMPLATE_LIGHT) -> go.Figure:
+    """A copy of `fig` with the export template named explicitly."""
+    return go.Figure(fig).update_layout(template=template)
+
+
+def to_image(
+    fig: go.Figure,
+    fmt: str = "png",
+    width: int | None = None,
+    height: int | None = None,
+    scale: float = 1,
+    *,
+    template: str = TEMPLATE_LIGHT,
+) -> bytes:
+    """PNG, SVG or PDF bytes of `fig`; width/height default to the figure's layout, then `article`."""
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}; expected one of {', '.join(IMAGE_FORMATS)}")
+    if not (0 < scale <= 10):
+        raise ValueError(f"scale {scale!r} is outside 0..10")
+    default_w, default_h = SIZES["article"]
+    width = int(width or fig.layout.width or default_w)
+    height = int(height or fig.layout.height or default_h)
+    figure = for_export(fig, template)
+    with _kaleido_lock:
+        _ensure_kaleido_server()
+        return figure.to_image(format=fmt, width=width, height=height, scale=scale)
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """Plotly's base64 typed arrays (also nested in dicts and lists) back to JSON lists."""
+    if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        if "shape" in value:
+            array = array.reshape([int(n) for n in str(value["shape"]).split(",") if n.strip()])
+        return array.tolist()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+    """A standalone interactive page: plotly.js embedded, no CDN, no MathJax, works offline.
+
+    The data is written as plain JSON numbers (not plotly's base64 blocks) so the page shows them."""
+    figure = _plain(for_export(fig, template).to_plotly_json())
+    return pio.to_html(
+        figure,
+        validate=False,
+        full_html=True,
+        include_plotlyjs=True,
+        include_mathjax=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _looks_like_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _escape_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES) and not _looks_like_number(value):
+        return "'" + value
+    return value
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise spreadsheet formulas (cells starting = + - @ that are not numbers)."""
+    try:  # the sandbox module owns the project-wide rule when it exists
+        from etl.guards import escape_csv_frame
+    except ImportError:
+        escape_csv_frame = None
+    if escape_csv_frame is not None:
+        return escape_csv_frame(frame)
+    return frame.apply(lambda column: column.map(_escape_cell)) if len(frame) else frame
+
+
+def _figure_meta(fig: go.Figure) -> dict:
+    meta = fig.layout.meta
+    return dict(meta) if isinstance(meta, Mapping) else {}
+
+
+def _trace_meta(trace) -> dict:
+    meta = getattr(trace, "meta", None)
+    return dict(meta) if isinstance(meta, Mapping) else {}
+
+
+def _as_list(values) -> list:
+    if values is None:
+        return []
+    return list(values.tolist() if hasattr(values, "tolist") else values)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def trace_points(trace) -> list[tuple[object, object]]:
+    """The (x, y) pairs a trace plots; a one-sided trace is paired with its point index."""
+    xs, ys = _as_list(getattr(trace, "x", None)), _as_list(getattr(trace, "y", None))
+    if not xs and not ys:
+        return []
+    if not xs:
+        xs = list(range(len(ys)))
+    if not ys:
+        ys = list(range(len(xs)))
+    return list(zip(xs, ys, strict=False))
+
+
+def _trace_unit(trace, units: Mapping) -> str:
+    own = _trace_meta(trace).get("unit")
+    if own:
+        return str(own)
+    if getattr(trace, "orientation", None) == "h":  # value on x (tornado, horizontal bars)
+        return str(units.get("x", ""))
+    return str(units.get("y", ""))
+
+
+def plotted_frame(fig: go.Figure) -> pd.DataFrame:
+    """One row per plotted point: trace name, x, y, unit, source ids (hidden traces left out)."""
+    meta = _figure_meta(fig)
+    units = meta.get("units") or {}
+    figure_sources = "; ".join(meta.get("sources") or [])
+    rows = []
+    for index, trace in enumerate(fig.data):
+        if trace.visible is False:
+            continue
+        name = trace.name or f"trace {index}"
+        unit = _trace_unit(trace, units)
+        sources = "; ".join(_trace_meta(trace).get("sources") or []) or figure_sources
+        rows += [(name, _cell(x), _cell(y), unit, sources) for x, y in trace_points(trace)]
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
+
+
+def to_csv(fig: go.Figure) -> str:
+    """CSV of exactly the plotted series, with units and source columns, formulas escaped."""
+    buffer = io.StringIO()
+    escape_formulas(plotted_frame(fig)).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+# --- the footer -------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def source_credit(source_id: str, lookup: pd.DataFrame | None) -> str:
+    """"Organisation, Title (licence)" for one source id; the bare id when the lookup lacks it."""
+    if lookup is None or "source_id" not in lookup or not (lookup["source_id"] == source_id).any():
+        return source_id
+    row = lookup.loc[lookup["source_id"] == source_id].iloc[0]
+    organisation, title, licence = (_text(row.get(col)) for col in ("organisation", "title", "licence"))
+    if not licence and organisation.startswith("Epoch AI"):
+        licence = EPOCH_LICENCE
+    credit = ", ".join(part for part in (organisation, title) if part) or source_id
+    return f"{credit} ({licence})" if licence else credit
+
+
+def figure_sources(fig: go.Figure) -> list[str]:
+    """The source ids of the plotted data, in order, without repeats."""
+    ids = list(_figure_meta(fig).get("sources") or [])
+    for trace in fig.data:
+        ids += list(_trace_meta(trace).get("sources") or [])
+    return list(dict.fromkeys(str(i) for i in ids if i))
+
+
+def _display_width(text: str) -> int:
+    """Width in Latin-character units: CJK glyphs are about twice as wide."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_line(text: str, max_units: int) -> list[str]:
+    """Greedy wrap on spaces (or anywhere, for CJK runs) to at most `max_units` per line."""
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _display_width(candidate) <= max_units:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while _display_width(current) > max_units:  # a long run without spaces (URL, CJK)
+            cut = max(1, next(i for i in range(len(current), 0, -1) if _display_width(current[:i]) <= max_units))
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def footer_lines(
+    fig: go.Figure,
+    *,
+    lang: str,
+    width_px: int,
+    sources: pd.DataFrame | None,
+    share_link: str | None,
+    today: dt.date,
+) -> list[str]:
+    """The footer text: sources with licences, then the share link and the date."""
+    credits = "; ".join(source_credit(sid, sources) for sid in figure_sources(fig)) or t("charts.export.no_source", lang)
+    max_units = max(40, int((width_px - 40) / (FOOTER_FONT_SIZE * 0.55)))
+    lines = wrap_line(t("charts.export.source_line", lang, sources=credits), max_units)
+    tail = [t("charts.export.made_with", lang), t("charts.export.date_line", lang, date=today.isoformat())]
+    if share_link:
+        tail.insert(1, t("charts.export.share_line", lang, link=share_link))
+    return lines + wrap_line(" · ".join(tail), max_units)
+
+
+def prepare_for_export(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    size: str | tuple[int, int] = "article",
+    lang: str = "en",
+    share_link: str | None = None,
+    today: dt.date | None = None,
+    sources: pd.DataFrame | None = None,
+) -> go.Figure:
+    """A copy of `fig` sized for an article, with title, subtitle and the source footer drawn in.
+
+    `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
+    the figure's source ids into credits. The figure itself is left unchanged.
+    """
+    width, height = resolve_size(size)
+    out = for_export(fig)
+    title_text = title if title is not None else _text(out.layout.title.text)
+    subtitle_text = subtitle if subtitle is not None else _text(out.layout.title.subtitle.text)
+    lines = footer_lines(out, lang=lang, width_px=width, sources=sources, share_link=share_link,
+                         today=today or dt.date.today())
+    footer_px = len(lines) * FOOTER_LINE_PX + 10
+    out.update_layout(
+        width=width,
+        height=height,
+        title=dict(text=title_text, subtitle=dict(text=subtitle_text), x=0.02, xref="container",
+                   y=1 - 14 / height, yref="container", yanchor="top"),
+        margin=dict(t=max(int(out.layout.margin.t or 0), 100), b=AXIS_SPACE_PX + footer_px),
+    )
+    out.add_annotation(
+        text="<br>".join(lines), name="export-footer", showarrow=False, align="left",
+        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-AXIS_SPACE_PX,
+        font=dict(size=FOOTER_FONT_SIZE, color="#555555"),
+    )
+    return out
+
+
+# --- Streamlit camera button and fonts --------------------------------------------------------------
+
+
+def plotly_config(file_name: str, size: str | tuple[int, int] = "article", scale: float = 2,
+                  fmt: str = "png") -> dict:
+    """`config=` for st.plotly_chart: the camera button saves at the export size and file name."""
+    width, height = resolve_size(size)
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {"format": fmt, "filename": file_name, "width": width, "height": height,
+                                 "scale": scale},
+    }
+
+
+@functools.cache
+def cjk_font_available() -> bool:
+    """True when fontconfig knows a font with Chinese glyphs (else Chinese exports would show boxes)."""
+    if shutil.which("fc-list") is None:
+        return False
+    try:
+        result = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(result.stdout.strip())
+
+
+def export_file_name(chart_id: str, today: dt.date | None = None, ext: str | None = None) -> str:
+    """compute-ceiling_<chart>_<date>[.ext]: stable, sortable names for downloads."""
+    stem = f"compute-ceiling_{chart_id}_{(today or dt.date.today()).isoformat()}"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def iter_formats() -> Iterable[str]:
+    return (*IMAGE_FORMATS, "html", "csv")
