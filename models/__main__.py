@@ -1,0 +1,153 @@
+"""`python -m models {presets,forecast,fit}`: scripted scenarios. Exit 0 on success, 2 on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from models.scenario import FIELDS, PRESETS, Scenario, ScenarioError
+
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "compute.duckdb"
+
+
+class UsageError(Exception):
+    pass
+
+
+def _load(db: str):
+    """Models and annual shipments through etl.read.Store (the only DuckDB access)."""
+    if not Path(db).is_file():
+        raise UsageError(f"--db {db}: no database file; build it with `python -m etl build --db {db}`")
+    from etl.read import Store
+
+    store = Store(db)
+    return store.models(), store.shipments_annual()
+
+
+def _inputs(db: str):
+    from models.inputs import build_inputs
+
+    return build_inputs(*_load(db))
+
+
+def _parse_sets(scenario: Scenario, items: list[str]) -> Scenario:
+    """Apply --set KEY=VALUE strictly: an unknown key or a bad value is an error."""
+    changes = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ScenarioError(item, "expected KEY=VALUE")
+        if key not in FIELDS:
+            raise ScenarioError(key, "unknown field; run `python -m models presets --json` for the list")
+        parsed, warnings = Scenario.from_params({key: value})
+        if warnings:
+            raise ScenarioError(key, f"got {value!r}; expected {FIELDS[key].allowed()}")
+        changes[key] = getattr(parsed, key)
+    return scenario.replace(**changes)
+
+
+def cmd_presets(args) -> int:
+    rows = {name: {"description": p.description, "source_id": p.source_id, "overrides": p.overrides}
+            for name, p in PRESETS.items()}
+    if args.json:
+        fields = {name: {"kind": f.kind, "unit": f.unit, "default": f.default, "min": f.min, "max": f.max,
+                         "main": f.main, "group": f.group, "source_id": f.source_id}
+                  for name, f in FIELDS.items()}
+        print(json.dumps({"presets": rows, "fields": fields}, indent=2, default=str))
+    else:
+        for name, row in rows.items():
+            print(f"{name:14s} {row['description']}")
+    return 0
+
+
+def cmd_forecast(args) -> int:
+    from models.forecast import forecast
+    from models.montecarlo import monte_carlo
+
+    if args.scenario:
+        path = Path(args.scenario)
+        if not path.is_file():
+            raise UsageError(f"--scenario {path}: file not found")
+        scenario = Scenario.from_json(path.read_text(encoding="utf-8"))
+        if args.preset:
+            scenario = Scenario.from_preset(args.preset, **{
+                k: v for k, v in scenario.values().items() if v != Scenario.from_preset(scenario.preset).values()[k]})
+    else:
+        scenario = Scenario.from_preset(args.preset or "data-trend")
+    scenario = _parse_sets(scenario, args.set or [])
+    if args.samples is not None:
+        scenario = scenario.replace(samples=args.samples)
+    inputs = _inputs(args.db)
+    result = forecast(scenario, inputs)
+    mc = monte_carlo(scenario, inputs, resolved=result.resolved)
+    out = {"preset": scenario.preset, "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
+           "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
+           "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
+           "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
+           "inputs": scenario.values()}
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        def year(v):
+            return "none before the horizon" if v is None else f"{v:.1f}"
+        print(f"preset {scenario.preset}: ceiling year {result.ceiling_year or 'none before ' + str(scenario.horizon)}")
+        print(f"Monte Carlo ({mc.samples} samples): 10% {year(mc.p10)}, 50% {year(mc.p50)}, 90% {year(mc.p90)}")
+        for note in result.notes:
+            print("note:", note.message)
+    return 0
+
+
+def cmd_fit(args) -> int:
+    from models.inputs import build_inputs
+    from models.trends import fit_models
+
+    models, shipments = _load(args.db)
+    inputs = build_inputs(models, shipments)
+    fit = fit_models(inputs.models, population=args.population, since=args.since,
+                     until=None if args.until is None else args.until + 1, breaks=args.breaks, seed=args.seed)
+    out = {"population": args.population, "since": args.since, "until": args.until, **fit.as_dict()}
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        low, high = fit.ci90
+        doubling = "no growth" if math.isinf(fit.doubling_months) else f"{fit.doubling_months:.1f} months"
+        print(f"{args.population}: {fit.growth_per_year:.2f}x/year (90% CI {low:.2f}–{high:.2f}), doubling "
+              f"{doubling}, R² {fit.r2:.2f}, n {fit.n}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m models", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_text in (("presets", cmd_presets, "list the scenario presets"),
+                                  ("forecast", cmd_forecast, "the ceiling year for a scenario"),
+                                  ("fit", cmd_fit, "fit the training-compute trend")):
+        sp = sub.add_parser(name, help=help_text)
+        sp.add_argument("--db", default=str(DEFAULT_DB), help="database file (default: %(default)s)")
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.set_defaults(func=func)
+        if name == "forecast":
+            sp.add_argument("--preset", choices=list(PRESETS))
+            sp.add_argument("--scenario", help="a scenario JSON file (Scenario.to_json)")
+            sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one field (repeatable)")
+            sp.add_argument("--samples", type=int, help="Monte Carlo samples")
+        if name == "fit":
+            sp.add_argument("--since", type=int, default=2010)
+            sp.add_argument("--until", type=int, help="last publication year included")
+            sp.add_argument("--population", default="notable",
+                            help="all, notable, frontier, top10 (topN), language, or a domain name")
+            sp.add_argument("--breaks", type=int, default=0, choices=(0, 1, 2))
+            sp.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, UsageError, ValueError) as exc:
+        print(f"models {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

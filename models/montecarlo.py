@@ -1,0 +1,143 @@
+"""Uncertainty: Monte Carlo over every assumption with a spread, and a one-at-a-time tornado.
+
+Each uncertain field is drawn around its scenario value (the median) with the spread in FIELDS,
+scaled by `spread_scale`; all samples run at once through the same kernel as the deterministic forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.forecast import Resolved, first_crossing, parameters, resolve, simulate, time_grid
+from models.inputs import ForecastInputs
+from models.scenario import FIELDS, Scenario
+
+BAND_PERCENTILES = (5, 10, 50, 90, 95)
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarlo:
+    ceiling_times: np.ndarray  # (S,) decimal year of the first crossing; NaN when none before the horizon
+    years: np.ndarray  # annual points from base_year to horizon
+    p_by_year: np.ndarray  # P(ceiling reached by the end of each year)
+    bands: dict[str, np.ndarray]  # "demand" / "available": (len(BAND_PERCENTILES), years) FLOP
+    resolved: Resolved
+    samples: int
+    seed: int
+
+    def quantile(self, q: float) -> float | None:
+        """The q-quantile of the ceiling time (None when it falls beyond the horizon)."""
+        times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
+        value = float(np.quantile(times, q, method="inverted_cdf"))
+        return value if math.isfinite(value) else None
+
+    @property
+    def p10(self) -> float | None:
+        return self.quantile(0.1)
+
+    @property
+    def p50(self) -> float | None:
+        return self.quantile(0.5)
+
+    @property
+    def p90(self) -> float | None:
+        return self.quantile(0.9)
+
+    def summary(self) -> dict:
+        return {"ceiling_p10": self.p10, "ceiling_p50": self.p50, "ceiling_p90": self.p90,
+                "p_by_year": {int(y): float(p) for y, p in zip(self.years, self.p_by_year, strict=True)},
+                "samples": self.samples, "seed": self.seed}
+
+
+def uncertain_fields(scenario: Scenario) -> list[str]:
+    """Fields drawn at random in this scenario (growth fields follow the demand mode)."""
+    names = [n for n, spec in FIELDS.items() if spec.spread is not None and spec.kind == "float"]
+    skip = {"param_growth"} if scenario.demand_mode != "parameters" else {"demand_growth"}
+    return [n for n in names if n not in skip]
+
+
+def draw(spec, median, z, scale: float):
+    """Values of one field for standard-normal draws z (clipped to the field's range)."""
+    if spec.spread.kind == "lognormal":
+        values = median * np.exp(spec.spread.sigma * scale * z)
+    else:
+        values = median + spec.spread.sigma * scale * z
+    return np.clip(values, spec.min, spec.max)
+
+
+def sample_parameters(scenario: Scenario, resolved: Resolved, samples: int, seed: int) -> dict:
+    p = parameters(scenario, resolved)
+    rng = np.random.default_rng(seed)
+    for name in uncertain_fields(scenario):
+        z = rng.standard_normal((samples, 1))
+        median = scenario.param_growth if name == "param_growth" else p[name]
+        p[name] = draw(FIELDS[name], median, z, scenario.spread_scale)
+    if scenario.demand_mode == "parameters":
+        p["demand_growth"] = p["param_growth"] ** 2
+    return p
+
+
+def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None = None, seed: int | None = None,
+                resolved: Resolved | None = None) -> MonteCarlo:
+    """Ceiling-year distribution over `samples` draws on a monthly grid (defaults: the scenario's samples/seed)."""
+    samples = scenario.samples if samples is None else int(samples)
+    seed = scenario.seed if seed is None else int(seed)
+    resolved = resolved or resolve(scenario, inputs)
+    t = time_grid(scenario.base_year, scenario.horizon)
+    future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
+    out = simulate(sample_parameters(scenario, resolved, samples, seed), scenario, inputs, t, future, with_links=False)
+    t = t[future]
+    times = first_crossing(t, out["demand"], out["available"], scenario.base_year)
+    years = np.arange(scenario.base_year, scenario.horizon + 1)
+    p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
+    cols = np.searchsorted(t, years - 1e-9)
+    bands = {name: np.percentile(out[name][:, cols], BAND_PERCENTILES, axis=0) for name in ("demand", "available")}
+    return MonteCarlo(times, years, p_by_year, bands, resolved, samples, seed)
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    field: str
+    low_value: float  # the 10th and 90th percentile of the field's spread
+    high_value: float
+    ceiling_at_low: float | None  # decimal year; None = no ceiling before the horizon
+    ceiling_at_high: float | None
+
+    def swing(self, horizon: float) -> float:
+        low = self.ceiling_at_low if self.ceiling_at_low is not None else horizon + 1
+        high = self.ceiling_at_high if self.ceiling_at_high is not None else horizon + 1
+        return abs(high - low)
+
+
+def tornado(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | None = None,
+            fields: list[str] | None = None) -> tuple[float | None, list[TornadoBar]]:
+    """One-at-a-time sensitivity: each uncertain field moved to its 10th and 90th percentile, the others held.
+
+    Returns the base ceiling time and the bars, largest swing first; all runs go through one vectorised call."""
+    resolved = resolved or resolve(scenario, inputs)
+    fields = fields or uncertain_fields(scenario)
+    base = parameters(scenario, resolved)
+    rows = 2 * len(fields) + 1
+    p = {name: np.full((rows, 1), float(value)) for name, value in base.items()}
+    values = []
+    for i, name in enumerate(fields):
+        median = scenario.param_growth if name == "param_growth" else base[name]
+        low, high = (draw(FIELDS[name], median, np.array([z]), max(scenario.spread_scale, 1e-12))[0]
+                     for z in (-1.2815515655446004, 1.2815515655446004))
+        values.append((low, high))
+        p[name][2 * i + 1, 0], p[name][2 * i + 2, 0] = low, high
+    if scenario.demand_mode == "parameters":
+        p["demand_growth"] = p["param_growth"] ** 2
+    t = time_grid(scenario.base_year, scenario.horizon)
+    future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
+    out = simulate(p, scenario, inputs, t, future, with_links=False)
+    t = t[future]
+    times = [None if math.isnan(v) else float(v) for v in first_crossing(t, out["demand"], out["available"],
+                                                                         scenario.base_year)]
+    bars = [TornadoBar(name, float(lo), float(hi), times[2 * i + 1], times[2 * i + 2])
+            for i, (name, (lo, hi)) in enumerate(zip(fields, values, strict=True))]
+    bars.sort(key=lambda bar: bar.swing(scenario.horizon), reverse=True)
+    return times[0], bars

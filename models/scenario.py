@@ -1,0 +1,462 @@
+"""Every assumption of the forecast, as one frozen `Scenario` described field by field in `FIELDS`.
+
+Pages and the CLI build their controls from `FIELDS` (kind, unit, range, step, main slider or not);
+label and help text live in the i18n catalogues under `scenario.<field>.label` / `.help`.
+A value of `None` on a nullable field means "fitted from the database" (resolved in models.forecast).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["float", "int", "choice", "bool"]
+Group = Literal["demand", "supply", "allocation", "uncertainty", "display"]
+
+H100_FLOPS = 989e12  # dense BF16 FLOP/s of one H100 = one H100-equivalent (H100e)
+SECONDS_PER_DAY = 86_400.0
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+
+
+class ScenarioError(ValueError):
+    """A scenario value that is not allowed; names the field, the value and what was expected."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Monte Carlo uncertainty around a field's value (its median).
+
+    kind "lognormal": value × exp(sigma·Z), sigma in natural-log units (80% range = value × e^(±1.2816·sigma));
+    kind "normal": value + sigma·Z, sigma in the field's unit. Samples are clipped to the field's range.
+    """
+
+    kind: Literal["lognormal", "normal"]
+    sigma: float
+
+    def range80(self, value: float) -> tuple[float, float]:
+        z = 1.2815515655446004
+        if self.kind == "lognormal":
+            return value * math.exp(-z * self.sigma), value * math.exp(z * self.sigma)
+        return value - z * self.sigma, value + z * self.sigma
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: Kind
+    unit: str
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    spread: Spread | None = None
+    source_id: str = ""
+    main: bool = False
+    group: Group = "demand"
+    options: tuple[str, ...] = ()
+    nullable: bool = False  # None = "fitted from the database"
+    log: bool = False  # a slider over orders of magnitude
+
+    @property
+    def label_key(self) -> str:
+        return f"scenario.{self.name}.label"
+
+    @property
+    def help_key(self) -> str:
+        return f"scenario.{self.name}.help"
+
+    def allowed(self) -> str:
+        """The allowed values, in words, for error messages."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.options)
+        if self.kind == "bool":
+            return "true or false"
+        text = f"{self.kind} from {self.min:g} to {self.max:g}"
+        return text + (" or null (fitted)" if self.nullable else "")
+
+
+# Named growth claims for demand_mode="claim": x/year, the source it comes from.
+CLAIMS: dict[str, tuple[float, str]] = {
+    "openai-2018": (2 ** (12 / 3.43), "openai-ai-and-compute-2018"),  # 3.43-month doubling = 11.3x/yr
+    "sevilla-2022-dl-era": (2 ** (12 / 5.7), "sevilla-2022-three-eras"),  # 5.7-month doubling
+    "epoch-4-5x": (4.6, "epoch-2024-4-5x"),  # notable models since 2010
+    "epoch-frontier-4x": (4.0, "epoch-2024-4-5x"),  # frontier since 2018
+}
+
+POPULATIONS = ("all", "notable", "frontier", "top10", "language")
+
+
+def _f(name, unit, default, lo, hi, step, group, source_id, spread=None, **kw) -> FieldSpec:
+    return FieldSpec(name, "float", unit, default, lo, hi, step, spread, source_id, group=group, **kw)
+
+
+def _i(name, unit, default, lo, hi, group, source_id, **kw) -> FieldSpec:
+    return FieldSpec(name, "int", unit, default, lo, hi, 1, None, source_id, group=group, **kw)
+
+
+def _c(name, default, options, group, source_id) -> FieldSpec:
+    return FieldSpec(name, "choice", "", default, source_id=source_id, group=group, options=tuple(options))
+
+
+def _b(name, default, group, source_id) -> FieldSpec:
+    return FieldSpec(name, "bool", "", default, source_id=source_id, group=group)
+
+
+LN = "lognormal"
+_SPECS: list[FieldSpec] = [
+    # demand: the compute of the largest training run started in year t
+    _c("demand_mode", "trend", ("trend", "claim", "parameters"), "demand", "epoch-notable-models"),
+    _f("demand_growth", "x/year", None, 1.0, 30.0, 0.1, "demand", "epoch-2024-4-5x",
+       Spread(LN, 0.15), main=True, nullable=True),
+    _c("demand_claim", "epoch-4-5x", CLAIMS, "demand", "epoch-2024-4-5x"),
+    _c("fit_population", "notable", POPULATIONS, "demand", "epoch-notable-models"),
+    _i("fit_since", "year", 2010, 1950, 2024, "demand", "sevilla-2022-three-eras"),
+    _f("demand_base_flop", "FLOP", None, 1e20, 1e30, 0.1, "demand", "epoch-notable-models",
+       Spread(LN, 0.5), nullable=True, log=True),
+    _f("param_growth", "x/year", 10 ** (12 / 18), 1.0, 20.0, 0.01, "demand", "tmtpost-2023-seed",
+       Spread(LN, 0.2)),
+    _f("tokens_per_param", "tokens/parameter", 20.0, 1.0, 1000.0, 1.0, "demand", "epoch-2024-scaling-2030",
+       log=True),
+    _c("demand_scope", "largest_run", ("largest_run", "frontier_labs", "all_ai"), "demand",
+       "epoch-2024-scaling-2030"),
+    _i("frontier_labs", "labs", 5, 1, 20, "demand", "epoch-2024-scaling-2030"),
+    _f("experiment_overhead", "x", 10.0, 1.0, 30.0, 0.5, "demand", "epoch-2024-scaling-2030"),
+    _f("inference_ratio", "x training", 1.0, 0.0, 10.0, 0.1, "demand", "epoch-2024-scaling-2030"),
+    # supply: accelerator output in H100e, installed stock, optional weakest-link cap
+    _f("supply_growth", "x/year", None, 1.0, 6.0, 0.05, "supply", "epoch-chip-sales",
+       Spread(LN, 0.12), main=True, nullable=True),
+    _f("supply_base_h100e", "H100e/year", None, 1e5, 1e9, 0.1, "supply", "epoch-chip-sales",
+       Spread(LN, 0.2), nullable=True, log=True),
+    _i("supply_fit_since", "year", 2022, 2015, 2025, "supply", "epoch-chip-sales"),
+    _f("chip_lifetime_years", "years", 5.0, 1.0, 10.0, 0.5, "supply", "epoch-chip-sales",
+       Spread("normal", 1.0)),
+    _b("weakest_link", False, "supply", "epoch-2024-scaling-2030"),
+    _f("h100e_per_chip", "H100e", 2.5, 0.1, 20.0, 0.05, "supply", "epoch-chip-sales"),
+    _f("chip_efficiency_growth", "x/year", 1.35, 1.0, 3.0, 0.01, "supply", "epoch-ml-hardware",
+       Spread(LN, 0.05)),
+    _f("logic_wafers_per_month", "wafers/month", 30_000.0, 0.0, 1e6, 1000.0, "supply",
+       "epoch-2024-scaling-2030"),
+    _f("logic_growth", "x/year", 1.25, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    _f("die_area_mm2", "mm²", 814.0, 50.0, 858.0, 1.0, "supply", "epoch-ml-hardware"),
+    _i("dies_per_chip", "dies", 2, 1, 8, "supply", "epoch-ml-hardware"),
+    _f("defect_density", "defects/cm²", 0.1, 0.01, 1.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    _f("cowos_wafers_per_month", "wafers/month", 50_000.0, 0.0, 1e6, 1000.0, "supply",
+       "epoch-2024-scaling-2030"),
+    _f("cowos_growth", "x/year", 1.6, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030",
+       Spread(LN, 0.1)),
+    _f("chips_per_cowos_wafer", "chips/wafer", 16.0, 1.0, 60.0, 1.0, "supply", "epoch-2024-scaling-2030"),
+    _f("hbm_stacks_per_month", "stacks/month", 6e6, 0.0, 1e9, 1e5, "supply", "epoch-2024-scaling-2030",
+       log=True),
+    _f("hbm_growth", "x/year", 1.5, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    _i("hbm_stacks_per_chip", "stacks", 8, 1, 16, "supply", "epoch-2024-scaling-2030"),
+    _f("power_gw_per_year", "GW/year", 20.0, 0.0, 500.0, 0.5, "supply", "epoch-2024-scaling-2030"),
+    _f("power_growth", "x/year", 1.3, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    _f("kw_per_h100e", "kW", 1.3, 0.05, 5.0, 0.05, "supply", "epoch-2024-scaling-2030"),
+    _f("flop_per_watt_growth", "x/year", 1.28, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    # allocation: the part of world compute the largest run gets
+    _f("utilisation", "%", 0.4, 0.05, 0.8, 0.01, "allocation", "openai-ai-and-compute-2018",
+       Spread("normal", 0.06), main=True),
+    _f("largest_run_share", "%", 0.2, 0.001, 1.0, 0.005, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.4), main=True),
+    _f("run_length_days", "days", 100.0, 7.0, 365.0, 1.0, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.3), main=True),
+    # uncertainty
+    _f("spread_scale", "x", 1.0, 0.0, 3.0, 0.1, "uncertainty", "epoch-2024-scaling-2030"),
+    _i("samples", "samples", 10_000, 100, 50_000, "uncertainty", "epoch-2024-scaling-2030"),
+    _i("seed", "", 0, 0, 2**31 - 1, "uncertainty", "epoch-2024-scaling-2030"),
+    # display
+    _i("base_year", "year", 2025, 2018, 2030, "display", "epoch-chip-sales"),
+    _i("horizon", "year", 2040, 2026, 2060, "display", "tmtpost-2023-seed"),
+]
+FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
+MAIN_FIELDS: tuple[str, ...] = tuple(name for name, spec in FIELDS.items() if spec.main)
+
+
+def _check(spec: FieldSpec, value: Any) -> Any:
+    """The value coerced to the field's type, or ScenarioError naming field, value and allowed range."""
+    bad = f"got {value!r}; expected {spec.allowed()}"
+    if value is None:
+        if spec.nullable:
+            return None
+        raise ScenarioError(spec.name, bad)
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ScenarioError(spec.name, bad)
+    if spec.kind == "choice":
+        if isinstance(value, str) and value in spec.options:
+            return value
+        raise ScenarioError(spec.name, bad)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(spec.name, bad)
+    if not math.isfinite(value) or not spec.min <= value <= spec.max:
+        raise ScenarioError(spec.name, bad)
+    if spec.kind == "int":
+        if float(value) != int(value):
+            raise ScenarioError(spec.name, bad)
+        return int(value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    demand_mode: str = "trend"
+    demand_growth: float | None = None
+    demand_claim: str = "epoch-4-5x"
+    fit_population: str = "notable"
+    fit_since: int = 2010
+    demand_base_flop: float | None = None
+    param_growth: float = 10 ** (12 / 18)
+    tokens_per_param: float = 20.0
+    demand_scope: str = "largest_run"
+    frontier_labs: int = 5
+    experiment_overhead: float = 10.0
+    inference_ratio: float = 1.0
+    supply_growth: float | None = None
+    supply_base_h100e: float | None = None
+    supply_fit_since: int = 2022
+    chip_lifetime_years: float = 5.0
+    weakest_link: bool = False
+    h100e_per_chip: float = 2.5
+    chip_efficiency_growth: float = 1.35
+    logic_wafers_per_month: float = 30_000.0
+    logic_growth: float = 1.25
+    die_area_mm2: float = 814.0
+    dies_per_chip: int = 2
+    defect_density: float = 0.1
+    cowos_wafers_per_month: float = 50_000.0
+    cowos_growth: float = 1.6
+    chips_per_cowos_wafer: float = 16.0
+    hbm_stacks_per_month: float = 6e6
+    hbm_growth: float = 1.5
+    hbm_stacks_per_chip: int = 8
+    power_gw_per_year: float = 20.0
+    power_growth: float = 1.3
+    kw_per_h100e: float = 1.3
+    flop_per_watt_growth: float = 1.28
+    utilisation: float = 0.4
+    largest_run_share: float = 0.2
+    run_length_days: float = 100.0
+    spread_scale: float = 1.0
+    samples: int = 10_000
+    seed: int = 0
+    base_year: int = 2025
+    horizon: int = 2040
+    preset: str = "data-trend"  # the preset this scenario started from (not an assumption)
+
+    def __post_init__(self):
+        for name, spec in FIELDS.items():
+            object.__setattr__(self, name, _check(spec, getattr(self, name)))
+        if self.preset not in PRESETS:
+            raise ScenarioError("preset", f"got {self.preset!r}; expected one of {', '.join(PRESETS)}")
+        if self.horizon <= self.base_year:
+            raise ScenarioError("horizon", f"got {self.horizon}; expected a year after base_year {self.base_year}")
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_preset(cls, name: str = "data-trend", **overrides: Any) -> Scenario:
+        if name not in PRESETS:
+            raise ScenarioError("preset", f"got {name!r}; expected one of {', '.join(PRESETS)}")
+        unknown = set(overrides) - set(FIELDS)
+        if unknown:
+            field = sorted(unknown)[0]
+            raise ScenarioError(field, f"unknown field; expected one of {', '.join(FIELDS)}")
+        return cls(**{**PRESETS[name].overrides, **overrides, "preset": name})
+
+    def replace(self, **changes: Any) -> Scenario:
+        return dataclasses.replace(self, **changes)
+
+    def values(self) -> dict[str, Any]:
+        """The assumptions only (no preset name), field name → value."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+    # --- JSON (strict) ------------------------------------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps({"preset": self.preset, **self.values()}, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Scenario:
+        """Strict: malformed JSON, an unknown field or a bad value raises ScenarioError."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError("json", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise ScenarioError("json", f"expected an object of field: value, got {type(data).__name__}")
+        data = dict(data)
+        preset = data.pop("preset", "data-trend")
+        return cls.from_preset(preset, **data)
+
+    # --- URL parameters (lenient) -------------------------------------------------------------
+    def to_params(self) -> dict[str, str]:
+        """Only the values that differ from the scenario's preset, as strings; plus `preset` unless default."""
+        baseline = Scenario.from_preset(self.preset).values()
+        params = {} if self.preset == "data-trend" else {"preset": self.preset}
+        for name, value in self.values().items():
+            if value != baseline[name]:
+                params[name] = _format_param(value)
+        return params
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> tuple[Scenario, list[ParamWarning]]:
+        """Lenient: every unknown or invalid parameter is dropped with a warning; never raises."""
+        warnings: list[ParamWarning] = []
+        preset = params.get("preset", "data-trend")
+        if isinstance(preset, list | tuple):
+            preset = preset[-1] if preset else "data-trend"
+        if preset not in PRESETS:
+            warnings.append(ParamWarning("preset", str(preset), "invalid", "one of " + ", ".join(PRESETS)))
+            preset = "data-trend"
+        base = cls.from_preset(preset)
+        accepted: dict[str, Any] = {}
+        for key, raw in params.items():
+            if key == "preset":
+                continue
+            if key not in FIELDS:
+                warnings.append(ParamWarning(key, str(raw), "unknown", "a scenario field name"))
+                continue
+            if isinstance(raw, list | tuple):  # st.query_params.to_dict() style repeated keys
+                raw = raw[-1] if raw else ""
+            try:
+                accepted[key] = _check(FIELDS[key], _parse_param(FIELDS[key], raw))
+            except ScenarioError:
+                warnings.append(ParamWarning(key, str(raw), "invalid", FIELDS[key].allowed()))
+        try:
+            return base.replace(**accepted), warnings
+        except ScenarioError as exc:  # a cross-field rule (horizon after base_year)
+            warnings.append(ParamWarning(exc.field, str(accepted.get(exc.field)), "invalid", exc.message))
+            accepted.pop("horizon", None)
+            accepted.pop("base_year", None)
+            return base.replace(**accepted), warnings
+
+
+@dataclass(frozen=True)
+class ParamWarning:
+    """One dropped URL parameter. Show it with t("scenario.warning.<code>", lang, field=..., value=..., allowed=...)."""
+
+    field: str
+    value: str
+    code: Literal["unknown", "invalid"]
+    allowed: str
+
+    @property
+    def key(self) -> str:
+        return f"scenario.warning.{self.code}"
+
+    @property
+    def message(self) -> str:
+        what = "unknown parameter" if self.code == "unknown" else "invalid value"
+        return f"{self.field}={self.value!r} ignored: {what}; expected {self.allowed}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_NULL_WORDS = {"", "none", "null", "fit", "fitted", "auto"}
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def _parse_param(spec: FieldSpec, raw: Any) -> Any:
+    """A URL string (or a native value) converted to the field's type; unparseable text raises ScenarioError."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if spec.nullable and text.lower() in _NULL_WORDS:
+        return None
+    if spec.kind == "bool":
+        low = text.lower()
+        if low in _TRUE | _FALSE:
+            return low in _TRUE
+        raise ScenarioError(spec.name, f"got {raw!r}; expected true or false")
+    if spec.kind == "choice":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise ScenarioError(spec.name, f"got {raw!r}; expected a number") from None
+
+
+def _format_param(value: Any) -> str:
+    if value is None:
+        return "fit"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str  # English summary for the CLI; the page uses scenario.preset.<name>.description
+    overrides: dict[str, Any]
+    source_id: str
+
+    @property
+    def label_key(self) -> str:
+        return f"scenario.preset.{self.name}.label"
+
+    @property
+    def description_key(self) -> str:
+        return f"scenario.preset.{self.name}.description"
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset("data-trend", "Demand and supply growth fitted from the database (the default).", {},
+               "epoch-notable-models"),
+        Preset(
+            "article-2023",
+            "The 2023 article's world: 3.43-month doubling, 10x parameters per 18 months, "
+            "A100s on a fixed TSMC N7 wafer supply.",
+            {
+                "demand_mode": "claim", "demand_claim": "openai-2018",
+                "param_growth": 10 ** (12 / 18), "tokens_per_param": 20.0,
+                "weakest_link": True, "logic_wafers_per_month": 14_000.0, "logic_growth": 1.0,
+                "die_area_mm2": 826.0, "dies_per_chip": 1, "h100e_per_chip": 0.32,
+                "chip_efficiency_growth": 1.0, "cowos_wafers_per_month": 0.0,
+                "hbm_stacks_per_month": 0.0, "power_gw_per_year": 0.0,
+            },
+            "tmtpost-2023-seed",
+        ),
+        Preset(
+            "epoch-2030",
+            "Epoch AI, 'Can AI Scaling Continue Through 2030?': frontier compute 4x/year, 20% of chips "
+            "to the largest run, CoWoS growing ~60%/year, chips bound by packaging and HBM.",
+            {
+                "demand_mode": "claim", "demand_claim": "epoch-frontier-4x",
+                "largest_run_share": 0.2, "utilisation": 0.4, "run_length_days": 100.0,
+                "weakest_link": True, "cowos_growth": 1.6, "supply_growth": 2.16,
+                "chip_efficiency_growth": 1.35, "hbm_growth": 1.6,
+            },
+            "epoch-2024-scaling-2030",
+        ),
+        Preset(
+            "low",
+            "A late ceiling: demand 3x/year, supply 3x/year, a generous 30% share and long runs.",
+            {"demand_growth": 3.0, "supply_growth": 3.0, "largest_run_share": 0.3,
+             "run_length_days": 150.0, "chip_lifetime_years": 6.0},
+            "epoch-2024-4-5x",
+        ),
+        Preset(
+            "high",
+            "An early ceiling: demand 6x/year, supply 1.8x/year capped by the weakest link, 10% share.",
+            {"demand_growth": 6.0, "supply_growth": 1.8, "largest_run_share": 0.1,
+             "run_length_days": 90.0, "chip_lifetime_years": 4.0, "weakest_link": True},
+            "epoch-2024-4-5x",
+        ),
+    ]
+}
+DEFAULT_PRESET = "data-trend"

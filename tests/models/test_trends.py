@@ -1,0 +1,78 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.trends import (
+    doubling_from_growth,
+    fit_breakpoints,
+    fit_models,
+    fit_trend,
+    growth_from_doubling,
+    running_top_n,
+)
+
+
+def test_openai_doubling_is_11_3x_per_year():
+    assert growth_from_doubling(3.43) == pytest.approx(11.3, abs=0.05)
+    assert doubling_from_growth(11.3) == pytest.approx(3.43, abs=0.01)
+
+
+def test_synthetic_known_doubling_recovered_within_2_percent():
+    rng = np.random.default_rng(1)
+    years = rng.uniform(2000, 2020, 300)
+    slope = math.log10(2) / 0.5  # doubling every 6 months
+    values = 10 ** (15 + slope * (years - 2000) + rng.normal(0, 0.3, len(years)))
+    fit = fit_trend(years, values, seed=0)
+    assert fit.doubling_months == pytest.approx(6.0, rel=0.02)
+    low, high = fit.ci90
+    assert low < fit.growth_per_year < high
+    assert fit.n == 300 and 0.9 < fit.r2 <= 1.0
+
+
+def test_bootstrap_is_reproducible_with_a_seed():
+    years = np.arange(30.0)
+    values = 10 ** (years * 0.3 + np.sin(years))
+    assert fit_trend(years, values, seed=7).ci90 == fit_trend(years, values, seed=7).ci90
+
+
+def test_missing_and_non_positive_values_are_left_out():
+    fit = fit_trend([2000, 2001, 2002, 2003, 2004], [10, 100, np.nan, 0, 100_000], bootstrap=0)
+    assert fit.n == 3 and fit.growth_per_year == pytest.approx(10.0)
+
+
+def test_breakpoint_found_where_the_slope_changes():
+    years = np.linspace(1990, 2020, 121)
+    log = np.where(years < 2010, 0.1 * (years - 1990), 2 + 0.6 * (years - 2010))
+    fit = fit_breakpoints(years, 10**log, breaks=1)
+    assert fit.breaks[0] == pytest.approx(2010, abs=0.5)
+    assert fit.segments[0].growth_per_year == pytest.approx(10**0.1, rel=0.01)
+    assert fit.growth_per_year == pytest.approx(10**0.6, rel=0.01)
+
+
+def test_running_top_n_by_hand():
+    # years 0..4, values: 5, 1, 3, 4, 2 → ranks among earlier-or-equal: 0, 1, 1, 1, 3
+    mask = running_top_n([0, 1, 2, 3, 4], [5, 1, 3, 4, 2], n=2)
+    assert mask.tolist() == [True, True, True, True, False]
+
+
+def test_population_filters(inputs):
+    language = fit_models(inputs.models, population="language", bootstrap=0)
+    everything = fit_models(inputs.models, population="all", bootstrap=0)
+    assert language.n * 2 == everything.n
+    assert fit_models(inputs.models, population="all", since=2020, bootstrap=0).n == 6 * 4
+
+
+def test_epoch_notable_models_since_2010_near_five_months(shared_data):
+    path = shared_data / "epoch_notable_ai_models_2025-05.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    raw = pd.read_csv(path)
+    date = pd.to_datetime(raw["Publication date"], errors="coerce")
+    models = pd.DataFrame({"year": date.dt.year + (date.dt.day_of_year - 1) / 365.25,
+                           "training_compute_flop": raw["Training compute (FLOP)"], "notable": True})
+    fit = fit_models(models, population="notable", since=2010)
+    assert 4.5 < fit.doubling_months < 6.0  # Epoch: ~5 months, 4.6x/year
+    assert 4.0 < fit.growth_per_year < 5.5
+    assert fit.ci90[0] < 4.6 < fit.ci90[1]
