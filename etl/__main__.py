@@ -23,21 +23,17 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    modules = {}
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    module = None
     for name, (module_name, help_text) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text)
         sp.add_argument("--db", default=str(DEFAULT_DB), help="database file (default: %(default)s)")
-        try:
+        if name == chosen:  # import only the chosen command: pandas alone costs ~1 s of start-up
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # command not built yet
-        module.add_arguments(sp)
-        modules[name] = module
+            module.add_arguments(sp)
     args = parser.parse_args(argv)
-    if args.command not in modules:
-        print(f"etl {args.command}: not available in this build", file=sys.stderr)
-        return 2
-    return modules[args.command].run(args)
+    return module.run(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,164 @@
+"""The one way the rest of the project reads the database (docs/CONTRACTS.md §3).
+
+    store = Store("data/compute.duckdb")
+    models = store.models()            # a pandas DataFrame of mart_models
+
+The file is opened read-only. Every call takes its own cursor, so one Store can serve many threads
+(a DuckDB connection must not be shared between threads). When the file is replaced by a rebuild
+or an import (its inode or mtime changes), the next call reconnects and sees the new data.
+
+Why ATTACH instead of `duckdb.connect(path, read_only=True)`: DuckDB caches one database instance
+per path and process, so a second `connect()` to the same path returns the *old* file while any
+connection to it is still open — a rebuild would go unseen. An in-memory connection that attaches
+the file READ_ONLY opens the file anew.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.db import DatabaseMissing
+from etl.paths import DEFAULT_DB
+
+__all__ = ["DatabaseMissing", "Store", "UnknownTable"]
+
+CATALOG = "compute_ceiling"  # the attached database's name inside the in-memory connection
+GRANULARITIES = {"quarter": "mart_shipments_quarterly", "year": "mart_shipments_annual"}
+
+
+class UnknownTable(ValueError):
+    """A table or view name that the database does not have (or that may not be read)."""
+
+
+class Store:
+    """Read-only named queries against the built database, returning pandas DataFrames."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._current_connection()  # fail now, with a clear message, when the file is missing
+
+    # ------------------------------------------------------------ connection
+
+    def _file_identity(self) -> tuple[int, int]:
+        try:
+            status = self.path.stat()
+        except FileNotFoundError:
+            raise DatabaseMissing(
+                f"database not found: {self.path} (build it with `python -m etl build --db {self.path}`)"
+            ) from None
+        return status.st_ino, status.st_mtime_ns
+
+    def _current_connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection to the file as it is now; reopened when a rebuild replaced the file."""
+        with self._lock:
+            identity = self._file_identity()
+            if identity != self._identity:
+                connection = duckdb.connect(":memory:")
+                connection.execute(f"attach ? as {CATALOG} (read_only)", [str(self.path)])
+                # Cursors of the old connection still running in other threads keep it alive; not closed here.
+                self._connection, self._identity = connection, identity
+            return self._connection
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._current_connection().cursor()
+        cursor.execute(f"use {CATALOG}")
+        return cursor
+
+    def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        cursor = self._cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
+
+    # ------------------------------------------------------------ named queries
+
+    def models(self) -> pd.DataFrame:
+        """mart_models: curated and imported models, de-duplicated, with `origin` and decimal `year`."""
+        return self._frame("select * from mart_models order by publication_date, name")
+
+    def frontier_models(self) -> pd.DataFrame:
+        """mart_frontier_models: the running record-holders of training compute."""
+        return self._frame("select * from mart_frontier_models order by publication_date, name")
+
+    def accelerators(self) -> pd.DataFrame:
+        return self._frame("select * from accelerators order by release_date, accelerator_id")
+
+    def shipments(self, granularity: str = "quarter") -> pd.DataFrame:
+        """Shipments per vendor and quarter (granularity='quarter') or year ('year'), with bands."""
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {granularity!r}")
+        order = "vendor, period_start" if granularity == "quarter" else "vendor, year"
+        return self._frame(f"select * from {GRANULARITIES[granularity]} order by {order}")
+
+    def shipments_annual(self) -> pd.DataFrame:
+        return self.shipments("year")
+
+    def installed_stock(self) -> pd.DataFrame:
+        """Cumulative H100e shipped per vendor and for vendor = 'all', no retirement."""
+        return self._frame("select * from mart_installed_stock order by vendor, year")
+
+    def market_share(self) -> pd.DataFrame:
+        return self._frame("select * from market_share order by market, year, share desc, vendor")
+
+    def foundry_capacity(self) -> pd.DataFrame:
+        return self._frame("select * from foundry_capacity order by node, foundry, year")
+
+    def trend_claims(self) -> pd.DataFrame:
+        """Trend claims with growth_per_year and doubling_months both filled."""
+        return self._frame("select * from stg_trend_claims order by quantity, period_start, claim_id")
+
+    def events(self) -> pd.DataFrame:
+        return self._frame("select * from events order by date, label")
+
+    def sources(self) -> pd.DataFrame:
+        return self._frame("select * from sources order by source_id")
+
+    def build_info(self) -> pd.DataFrame:
+        return self._frame("select * from build_info order by file")
+
+    # ------------------------------------------------------------ catalogue
+
+    def tables(self) -> pd.DataFrame:
+        """Every table and view: name, kind ('table' or 'view'), rows, description."""
+        catalogue = self._frame(
+            """
+            select table_name as name, 'table' as kind, coalesce(comment, '') as description
+            from duckdb_tables() where database_name = ? and schema_name = 'main' and not internal
+            union all
+            select view_name, 'view', coalesce(comment, '')
+            from duckdb_views() where database_name = ? and schema_name = 'main' and not internal
+            order by kind, name
+            """,
+            [CATALOG, CATALOG],
+        )
+        counts = " union all ".join(
+            f"select {i} as position, count(*) as n from \"{name}\"" for i, name in enumerate(catalogue["name"])
+        )
+        rows = self._frame(f"select n from ({counts}) order by position")["n"].tolist() if counts else []
+        catalogue.insert(2, "rows", pd.array(rows, dtype="int64"))
+        return catalogue
+
+    def table_names(self) -> list[str]:
+        return list(self._frame(
+            """select table_name as name from duckdb_tables() where database_name = ? and schema_name = 'main'
+               union all
+               select view_name from duckdb_views() where database_name = ? and schema_name = 'main' and not internal
+               order by name""",
+            [CATALOG, CATALOG],
+        )["name"])
+
+    def table(self, name: str) -> pd.DataFrame:
+        """All rows of one table or view; only names the database lists are accepted (no SQL passes)."""
+        names = self.table_names()
+        if name not in names:
+            raise UnknownTable(f"no table or view named {name!r}; choose from {', '.join(names)}")
+        return self._frame(f'select * from "{name}"')

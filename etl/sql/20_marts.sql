@@ -1,0 +1,150 @@
+-- Marts: the shapes the engine and the pages read. Views, so that rows added later by
+-- `python -m etl import` (models_imported, shipments_imported) and the settings table count at once.
+
+-- One row per model: duplicates (same normalised name + publication date) keep the preferred origin,
+-- then the latest import. `year` is the decimal year of publication.
+create or replace view mart_models as
+with ranked as (
+    select m.*,
+           row_number() over (
+               partition by regexp_replace(lower(m.name), '[^\p{L}\p{N}]+', '', 'g'), m.publication_date
+               order by case when (m.origin = 'imported') = p.prefer_upstream then 0 else 1 end,
+                        m.imported_at desc nulls last, m.source_row
+           ) as rank_in_group
+    from stg_models m cross join stg_preferences p
+)
+select * exclude (rank_in_group),
+       year(publication_date)
+         + (dayofyear(publication_date) - 1) / dayofyear(make_date(year(publication_date), 12, 31))::double
+         as year
+from ranked
+where rank_in_group = 1;
+comment on view mart_models is 'Curated and imported models, de-duplicated, with origin and decimal year.';
+
+-- Running record-holders: each model whose training compute beats every earlier model's.
+create or replace view mart_frontier_models as
+with ordered as (
+    select name, organisation, publication_date, year, domain, parameters, training_compute_flop,
+           confidence, source_id, origin,
+           max(training_compute_flop) over (
+               order by publication_date, training_compute_flop desc, name
+               rows between unbounded preceding and 1 preceding
+           ) as previous_record_flop
+    from mart_models
+    where training_compute_flop is not null and publication_date is not null
+)
+select *, training_compute_flop / previous_record_flop as record_factor
+from ordered
+where previous_record_flop is null or training_compute_flop > previous_record_flop
+order by publication_date;
+comment on view mart_frontier_models is 'Running record-holders of training compute (FLOP), in date order.';
+
+-- Shipment rows after de-duplication of curated against imported (same vendor, chip, period).
+create or replace view int_shipments_deduped as
+with ranked as (
+    select s.*,
+           row_number() over (
+               partition by lower(s.vendor), lower(s.chip), s.period_start, s.period_end
+               order by case when (s.origin = 'imported') = p.prefer_upstream then 0 else 1 end,
+                        s.imported_at desc nulls last, s.source_row
+           ) as rank_in_group
+    from stg_shipments s cross join stg_preferences p
+)
+select * exclude (rank_in_group) from ranked where rank_in_group = 1;
+comment on view int_shipments_deduped is 'Shipment rows, curated and imported, de-duplicated.';
+
+-- One row per vendor and period: the vendor total (chip = all) when given, else the sum of its chips.
+-- Summing the chips' 5th and 95th percentiles gives a band at least as wide as the true one (cautious).
+create or replace view int_shipments_vendor_period as
+with chosen as (
+    select s.* from int_shipments_deduped s
+    where lower(s.chip) = 'all'
+       or not exists (
+           select 1 from int_shipments_deduped t
+           where lower(t.chip) = 'all' and t.vendor = s.vendor and t.granularity = s.granularity
+             and t.period_start = s.period_start and t.period_end = s.period_end
+       )
+)
+select vendor, granularity, period_start, period_end,
+       list(chip order by chip) as chips,
+       sum(units_p5) as units_p5, sum(units_median) as units_median, sum(units_p95) as units_p95,
+       sum(h100e_p5) as h100e_p5, sum(h100e_median) as h100e_median, sum(h100e_p95) as h100e_p95,
+       case when bool_or(confidence = 'speculative') then 'speculative'
+            when bool_or(confidence = 'estimate') then 'estimate' else 'confirmed' end as confidence,
+       list(distinct source_id order by source_id) as source_ids,
+       case when count(distinct origin) > 1 then 'mixed' else any_value(origin) end as origin
+from chosen
+group by vendor, granularity, period_start, period_end;
+comment on view int_shipments_vendor_period is 'Shipments per vendor and period (vendor total, else sum of chips).';
+
+create or replace view mart_shipments_quarterly as
+select vendor, year(period_start) as year, quarter(period_start) as quarter,
+       year(period_start) + (quarter(period_start) - 1) / 4.0 as decimal_year,
+       period_start, period_end, chips,
+       units_p5, units_median, units_p95, h100e_p5, h100e_median, h100e_p95,
+       confidence, source_ids, origin
+from int_shipments_vendor_period
+where granularity = 'quarter'
+order by vendor, period_start;
+comment on view mart_shipments_quarterly is 'Accelerator shipments per vendor and quarter: units and H100e, median and 5-95% band.';
+
+-- One row per vendor and year: four summed quarters when complete, else a published annual figure,
+-- else the quarters there are (basis = partial_quarters, quarters_covered < 4).
+create or replace view mart_shipments_annual as
+with from_quarters as (
+    select vendor, year, count(*) as quarters_covered,
+           sum(units_p5) as units_p5, sum(units_median) as units_median, sum(units_p95) as units_p95,
+           sum(h100e_p5) as h100e_p5, sum(h100e_median) as h100e_median, sum(h100e_p95) as h100e_p95,
+           case when bool_or(confidence = 'speculative') then 'speculative'
+                when bool_or(confidence = 'estimate') then 'estimate' else 'confirmed' end as confidence,
+           list_sort(list_distinct(flatten(list(source_ids)))) as source_ids,
+           case when count(distinct origin) > 1 then 'mixed' else any_value(origin) end as origin
+    from mart_shipments_quarterly
+    group by vendor, year
+),
+candidates as (
+    select *, case when quarters_covered = 4 then 'quarters' else 'partial_quarters' end as basis,
+           case when quarters_covered = 4 then 0 else 2 end as priority
+    from from_quarters
+    union all by name
+    select vendor, year(period_start) as year, null::bigint as quarters_covered,
+           units_p5, units_median, units_p95, h100e_p5, h100e_median, h100e_p95,
+           confidence, source_ids, origin, 'annual' as basis, 1 as priority
+    from int_shipments_vendor_period
+    where granularity = 'year'
+),
+ranked as (
+    select *, row_number() over (partition by vendor, year order by priority) as rank_in_group
+    from candidates
+)
+select vendor, year, basis, quarters_covered,
+       units_p5, units_median, units_p95, h100e_p5, h100e_median, h100e_p95,
+       confidence, source_ids, origin
+from ranked
+where rank_in_group = 1
+order by vendor, year;
+comment on view mart_shipments_annual is 'Accelerator shipments per vendor and year (from quarters, else annual figures), with bands.';
+
+-- Cumulative H100e shipped per vendor, plus vendor = 'all' for the sum over vendors; no retirement
+-- (the chip lifetime is a model choice, applied in models/). Raw rows of vendor 'all' (a market total)
+-- are left out so that they are not added to the vendors they already contain.
+create or replace view mart_installed_stock as
+with per_vendor as (
+    select vendor, year, h100e_p5, h100e_median, h100e_p95
+    from mart_shipments_annual
+    where h100e_median is not null and lower(vendor) <> 'all'
+),
+with_total as (
+    select * from per_vendor
+    union all
+    select 'all', year, sum(h100e_p5), sum(h100e_median), sum(h100e_p95) from per_vendor group by year
+)
+select vendor, year,
+       h100e_p5 as shipped_h100e_p5, h100e_median as shipped_h100e_median, h100e_p95 as shipped_h100e_p95,
+       sum(h100e_p5) over running as cumulative_h100e_p5,
+       sum(h100e_median) over running as cumulative_h100e_median,
+       sum(h100e_p95) over running as cumulative_h100e_p95
+from with_total
+window running as (partition by vendor order by year rows between unbounded preceding and current row)
+order by vendor, year;
+comment on view mart_installed_stock is 'Cumulative H100-equivalents shipped per vendor and in total (vendor = all), no retirement.';
