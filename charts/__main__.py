@@ -125,10 +125,12 @@ def command_list() -> int:
 
 def command_export(args: argparse.Namespace) -> int:
     from charts import export
-    from charts.registry import CHARTS, ChartContext, build
+    from charts.registry import CHARTS, ChartContext, build, resolve_id
 
-    if args.chart not in CHARTS:
-        raise BadInput(f"unknown chart {args.chart!r}; run `python -m charts list` (known: {', '.join(CHARTS)})")
+    try:
+        chart_id = resolve_id(args.chart)
+    except ValueError:
+        raise BadInput(f"unknown chart {args.chart!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
     if (args.width is None) != (args.height is None):
         raise BadInput("--width and --height go together")
     if not 0 < args.scale <= 10:
@@ -144,13 +146,13 @@ def command_export(args: argparse.Namespace) -> int:
     from etl.read import Store
 
     store = Store(args.db)
-    figure = build(args.chart, ChartContext(store=store, scenario=scenario, lang=args.lang))
+    figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang))
     if args.format != "csv":
         figure = export.prepare_for_export(
             figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,
             share_link=share_query(scenario), today=dt.date.today(), sources=store.sources())
     _write_atomically(args.out, _render(figure, args.format, width, height, args.scale))
-    print(f"wrote {args.out} ({args.chart}, {args.format}, {width}x{height} px x{args.scale:g})")
+    print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{args.scale:g})")
     return 0
 
 

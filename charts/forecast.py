@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import Line, add_line, empty_figure, finish, sources_of
+from charts.common import Line, add_band, add_line, empty_figure, finish, sources_of
 from charts.theme import (
     ACCENT,
     CONTEXT_GREY,
     OKABE_ITO,
     band_fill,
+    format_sci,
     log_axis,
     new_figure,
     year_axis,
@@ -52,27 +53,34 @@ def line_from_fit(fit, *, label: str, start: float, end: float, colour: str = AC
 
 def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_year: float | None = None,
                      ceiling_range: tuple[float, float] | None = None, horizon: int | None = None,
-                     history: Sequence[Line] = ()) -> go.Figure:
+                     history: Sequence[Line] = (), bands: Sequence[Line] = ()) -> go.Figure:
     """The hero chart: compute of the largest run (demand) against compute available to it (supply), in
-    FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band."""
+    FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band.
+
+    `ceiling_year` is the crossing as a decimal year (the line sits there); the title names the calendar
+    year it falls in. `bands` are drawn as bands only (e.g. Monte Carlo 10–90% of demand and supply)."""
     fig = new_figure()
+    for band in bands:
+        add_band(fig, band)
     for line in [*history, supply, demand]:
         add_line(fig, line, lang=lang)
     if ceiling_range is not None and all(v is not None and math.isfinite(v) for v in ceiling_range):
         fig.add_vrect(x0=ceiling_range[0], x1=ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12), line_width=0,
                       layer="below")
     if ceiling_year is not None and math.isfinite(ceiling_year):
+        year = math.floor(ceiling_year + 1e-9)
         fig.add_vline(x=ceiling_year, line=dict(color=ACCENT, width=2))
         fig.add_annotation(x=ceiling_year, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=t("charts.forecast.ceiling_mark", lang, year=ceiling_year),
+                           text=t("charts.forecast.ceiling_mark", lang, year=year),
                            font=dict(color=ACCENT, size=13), name="ceiling")
-        title = t("charts.forecast.hero.title", lang, year=ceiling_year)
+        title = t("charts.forecast.hero.title", lang, year=year)
     else:
         title = t("charts.forecast.hero.title_none", lang, horizon=horizon or int(max(demand.x)))
-    values = [v for line in [*history, supply, demand] for v in [*line.y, *(line.low or []), *(line.high or [])]]
+    drawn = [*history, supply, demand, *bands]
+    values = [v for line in drawn for v in [*line.y, *(line.low or []), *(line.high or [])]]
     log_axis(fig, t("charts.axis.flop_per_run", lang), values)
     year_axis(fig, t("charts.axis.year", lang))
-    sources = [s for line in [*history, supply, demand] for s in line.sources]
+    sources = [s for line in drawn for s in line.sources]
     return finish(fig, chart_id="forecast-hero", sources=sources, units={"x": "year", "y": "FLOP"}, title=title,
                   subtitle=t("charts.forecast.hero.subtitle", lang))
 
@@ -89,7 +97,8 @@ def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[f
         if low in quantiles and high in quantiles:
             add_line(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), low=list(quantiles[low]),
                                high=list(quantiles[high]), colour=colour, sources=tuple(sources), unit=unit,
-                               band_label=f"{low:.0%}–{high:.0%}"), lang=lang, label_end=False)
+                               band_label=t("charts.forecast2.band_10_90", lang) if (low, high) == (0.1, 0.9)
+                               else f"{low:.0%}–{high:.0%}"), lang=lang, label_end=False)
             fig.data = fig.data[:-1]  # keep the band only; the median is drawn once below
     add_line(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), colour=colour, sources=tuple(sources),
                        unit=unit, width=2.5), lang=lang)
@@ -208,3 +217,175 @@ def backtest(actual: pd.DataFrame, forecast: Line, cutoff: float, lang: str = "e
     return finish(fig, chart_id="claims-backtest", sources=sources_of(actual) + list(forecast.sources),
                   units={"x": "year", "y": unit}, title=t("charts.backtest.title", lang, year=cutoff),
                   subtitle=t("charts.backtest.subtitle", lang))
+
+
+# --- engine results to figures ----------------------------------------------------------------------
+# Duck-typed on models.forecast.Forecast, models.montecarlo.MonteCarlo / TornadoBar and
+# models.backtest.Backtest, so this module imports the engine only for its band layout.
+
+
+def _band_row(percentile: int) -> int:
+    from models.montecarlo import BAND_PERCENTILES
+
+    return BAND_PERCENTILES.index(percentile)
+
+
+def _mc_line(mc, name: str, label: str, colour: str, sources: Sequence[str], lang: str) -> Line:
+    """A Monte Carlo quantity ("demand" / "available") as its median with the 10–90% band."""
+    band = mc.bands[name]
+    return Line(label=label, x=list(mc.years), y=list(band[_band_row(50)]), low=list(band[_band_row(10)]),
+                high=list(band[_band_row(90)]), colour=colour, sources=tuple(sources), unit="FLOP",
+                band_label=t("charts.forecast2.band_10_90", lang))
+
+
+def demand_label(scenario, lang: str) -> str:
+    return t("charts.forecast2.series_demand", lang, scope=t(f"scenario.demand_scope.options.{scenario.demand_scope}",
+                                                            lang))
+
+
+def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (), supply_sources: Sequence[str] = (),
+                record: Line | None = None) -> go.Figure:
+    """Demand against available supply from the base year, each with its Monte Carlo 10–90% band, the
+    crossing at fc.ceiling_time and the 10–90% range of the ceiling year."""
+    scenario = fc.scenario
+    future = fc.t >= scenario.base_year - 1e-9
+    d_label, s_label = demand_label(scenario, lang), t("charts.forecast2.series_available", lang)
+    demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
+                  dashed=True, sources=tuple(demand_sources), unit="FLOP", width=2.5)
+    supply = Line(label=s_label, x=list(fc.t[future]), y=list(fc.available_flop[future]), colour=SUPPLY_COLOUR,
+                  dashed=True, sources=tuple(supply_sources), unit="FLOP", width=2.5)
+    bands = []
+    if mc is not None:
+        bands = [_mc_line(mc, "available", s_label, SUPPLY_COLOUR, supply_sources, lang),
+                 _mc_line(mc, "demand", d_label, DEMAND_COLOUR, demand_sources, lang)]
+    history = [record] if record else []
+    if scenario.algorithmic_efficiency:  # effective compute beside the physical compute that meets supply
+        effective = fc.effective_demand_flop[future]
+        history.append(Line(label=t("charts.forecast2.series_effective", lang), x=list(fc.t[future]),
+                            y=list(effective), colour=OKABE_ITO["sky_blue"], dashed=True,
+                            sources=tuple(demand_sources), unit="FLOP"))
+    span = (mc.p10, mc.p90) if mc is not None and mc.p10 is not None and mc.p90 is not None else None
+    fig = demand_vs_supply(demand, supply, lang, ceiling_year=fc.ceiling_time, ceiling_range=span,
+                           horizon=scenario.horizon, history=history, bands=bands)
+    start = min(min(line.x) for line in [demand, *history])
+    fig.update_xaxes(range=[start, scenario.horizon + 0.3 * (scenario.horizon - start)])  # room for the labels
+    _separate_end_labels(fig)
+    return fig
+
+
+def _separate_end_labels(fig: go.Figure, min_gap: float = 1.0, shift_px: int = 7) -> None:
+    """Direct labels that end less than `min_gap` decades apart are pushed apart vertically, so two lines
+    meeting at the horizon stay readable (called after finish(): label y is then in log10 units)."""
+    labels = sorted((note for note in fig.layout.annotations if note.name == "direct-label"), key=lambda n: n.y)
+    for lower, upper in zip(labels, labels[1:], strict=False):
+        if upper.x == lower.x and upper.y - lower.y < min_gap:
+            lower.yshift, upper.yshift = -shift_px, shift_px
+
+
+def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] = (),
+               supply_sources: Sequence[str] = ()) -> go.Figure:
+    """The Monte Carlo fan of demand (median, 10–90%) with available compute's band beside it; the title
+    states the 10–90% range of demand in the last year."""
+    band = mc.bands["demand"]
+    quantiles = {q: band[_band_row(round(q * 100))] for q in (0.1, 0.5, 0.9)}
+    supply = _mc_line(mc, "available", t("charts.forecast2.series_available", lang), SUPPLY_COLOUR,
+                      supply_sources, lang)
+    fig = monte_carlo_fan(mc.years, quantiles, lang, label=demand_label(scenario, lang), sources=demand_sources,
+                          others=[supply], chart_id="forecast-fan")
+    title = t("charts.forecast2.fan_title", lang, year=int(mc.years[-1]), low=format_sci(quantiles[0.1][-1]),
+              high=format_sci(quantiles[0.9][-1]))
+    fig.update_layout(title=dict(text=title, subtitle=dict(text=t("charts.forecast2.fan_subtitle", lang,
+                                                                  samples=mc.samples))))
+    _separate_end_labels(fig)
+    return fig
+
+
+def probability_figure(mc, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    return ceiling_probability(mc.years, mc.p_by_year, lang, sources=sources)
+
+
+def tornado_figure(base_time, bars, scenario, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    """Tornado of the ceiling year; "no ceiling before the horizon" is drawn at horizon + 1."""
+    beyond = scenario.horizon + 1
+    rows = pd.DataFrame([
+        {"label": t(f"scenario.{bar.field}.label", lang),
+         "low_year": beyond if bar.ceiling_at_low is None else bar.ceiling_at_low,
+         "high_year": beyond if bar.ceiling_at_high is None else bar.ceiling_at_high,
+         "low_value": bar.low_value, "high_value": bar.high_value}
+        for bar in bars
+    ], columns=["label", "low_year", "high_year", "low_value", "high_value"])
+    return tornado(rows, beyond if base_time is None else base_time, lang, sources=sources)
+
+
+def binding_frame(fc) -> pd.DataFrame:
+    """Per projected year: what each supply-chain link allows (H100e/year), the uncapped shipment trend
+    ("trend"), and whether it binds, from fc.annual()'s `binding` column. Links not modelled (infinite) are left out."""
+    annual = fc.annual()
+    annual = annual[annual["projected"]]
+    columns = ["year", "link", "capacity_h100e", "binding"]
+    if not fc.caps_h100e or annual.empty:
+        return pd.DataFrame(columns=columns)
+    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) - 1e-9)
+    parts = [pd.DataFrame({"year": annual["year"], "link": link, "capacity_h100e": caps[at],
+                           "binding": annual["binding"].eq(link)})
+             for link, caps in fc.caps_h100e.items()]
+    parts.append(pd.DataFrame({"year": annual["year"], "link": "trend", "capacity_h100e": fc.trend_h100e[at],
+                               "binding": annual["binding"].eq("trend")}))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[np.isfinite(frame["capacity_h100e"].to_numpy(dtype=float))].reset_index(drop=True)[columns]
+
+
+def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_switched_on: bool = False) -> go.Figure:
+    """Which link binds each year; the title names the link that binds at the horizon and since when.
+    `cap_switched_on`: the user's scenario had the cap off and `fc` was run with it on (the subtitle says so)."""
+    from charts.supply import binding_link
+
+    frame = binding_frame(fc)
+    fig = binding_link(frame, lang, sources=sources)
+    if frame.empty:
+        return fig
+    binding = frame[frame["binding"]].sort_values("year")
+    links, years = binding["link"].tolist(), binding["year"].tolist()
+    last, start = links[-1], len(links) - 1
+    while start > 0 and links[start - 1] == last:  # back to the first year of the final unbroken run
+        start -= 1
+    first_year = int(years[start])
+    if last == "trend":
+        title = t("charts.forecast2.binding_title_none", lang, horizon=fc.scenario.horizon)
+    else:
+        title = t("charts.forecast2.binding_title", lang, link=t(f"charts.link.{last}", lang), year=first_year)
+    subtitle = t("charts.supply.binding.subtitle", lang)
+    if cap_switched_on:
+        subtitle += t("charts.forecast2.binding_cap_off", lang)
+    fig.update_layout(title=dict(text=title, subtitle=dict(text=subtitle)))
+    return fig
+
+
+def claims_figure(rows: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """claims_check with a title that counts the claims running faster than the data's 90% interval."""
+    fig = claims_check(rows, lang)
+    if rows.empty:
+        return fig
+    faster = int((rows["claimed_growth"] > rows.get("data_high", rows["data_growth"])).sum())
+    fig.update_layout(title=dict(text=t("charts.forecast2.claims_title", lang, faster=faster, total=len(rows))))
+    return fig
+
+
+def backtest_figure(bt, actual: pd.DataFrame, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    """The backtest: points before and after the cut-off, the projection from the record at the cut-off
+    (dashed, with the 90% growth interval when bootstrapped); the title gives the mean error."""
+    table = bt.table
+    x = [bt.fit_through, *table["year"].tolist()]
+    band = {}
+    if {"predicted_low", "predicted_high"} <= set(table.columns):
+        band = dict(low=[bt.start_flop, *table["predicted_low"]], high=[bt.start_flop, *table["predicted_high"]],
+                    band_label=t("charts.band.ci90", lang))
+    line = Line(label=t("charts.forecast2.backtest_line", lang, year=bt.fit_through), x=x,
+                y=[bt.start_flop, *table["predicted_flop"]], colour=ACCENT, dashed=True, sources=tuple(sources),
+                unit="FLOP", **band)
+    fig = backtest(actual, line, bt.fit_through, lang)
+    error = bt.mean_abs_error_oom
+    if math.isfinite(error):
+        fig.update_layout(title=dict(text=t("charts.forecast3.backtest_title", lang, year=bt.fit_through,
+                                            error=error)))
+    return fig

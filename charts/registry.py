@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import demand, forecast, supply
-from charts.common import Line, empty_figure
+from charts.common import Line
+from charts.theme import CONTEXT_GREY
 from i18n import t
 
 
@@ -35,6 +36,35 @@ class ChartContext:
     @cached_property
     def events(self) -> pd.DataFrame:
         return self.store.events()
+
+    # --- the engine, run once per context --------------------------------------------------------
+    @cached_property
+    def inputs(self):
+        from models.inputs import inputs_from_store
+
+        return inputs_from_store(self.store)
+
+    @cached_property
+    def resolved(self):
+        from models.forecast import resolve
+
+        return resolve(self.scenario, self.inputs)
+
+    @cached_property
+    def forecast(self):
+        from models.forecast import forecast as run_forecast
+
+        return run_forecast(self.scenario, self.inputs, self.resolved)
+
+    @cached_property
+    def monte_carlo(self):
+        from models.montecarlo import monte_carlo
+
+        return monte_carlo(self.scenario, self.inputs, resolved=self.resolved)
+
+    @cached_property
+    def shipments_annual(self) -> pd.DataFrame:
+        return self.store.shipments_annual()
 
 
 @dataclass(frozen=True)
@@ -111,20 +141,176 @@ def build_demand_doubling(ctx: ChartContext) -> go.Figure:
     return demand.doubling_times(pd.DataFrame(rows), ctx.lang)
 
 
-def _engine_forecast(ctx: ChartContext):
-    """The engine's deterministic forecast, or None while models.forecast is not there yet."""
-    try:
-        from models import forecast as engine
-    except ImportError:
+# --- forecast charts: the engine's results, with the sources of the data and of the assumptions ----
+
+BACKTEST_YEARS_BACK = 7  # the backtest fits through base_year − 7 (2018 for the default 2025)
+CLAIM_QUANTITIES = {"training_compute": "training_compute_flop", "parameters": "parameters"}
+HISTORY_YEARS = 8  # record training runs drawn before the base year on the hero chart
+MAIN_SOURCE_SHARE = 0.05  # a source of at least 5% of the fitted models is credited
+
+
+def _unique(ids) -> list[str]:
+    return list(dict.fromkeys(str(i) for i in ids if isinstance(i, str) and i))
+
+
+def scenario_sources(ctx: ChartContext, groups: tuple[str, ...]) -> list[str]:
+    """source_ids of the preset and of the assumptions in use in these field groups (demand, supply,
+    allocation), plus the growth claim's own source when demand follows a claim."""
+    from models.scenario import DEFAULT_PRESET, FIELDS, PRESETS, fields_in_use
+
+    sc = ctx.scenario
+    ids = [PRESETS[sc.preset].source_id] if sc.preset != DEFAULT_PRESET else []
+    ids += [FIELDS[name].source_id for name in fields_in_use(sc) if FIELDS[name].group in groups]
+    if "demand" in groups and ctx.resolved.claim is not None:
+        ids.append(ctx.resolved.claim.source_id)
+    return _unique(ids)
+
+
+def _fitted_models(ctx: ChartContext, until: float | None = None) -> pd.DataFrame:
+    """The models of the scenario's population and window that have a training compute."""
+    from models.trends import population_mask
+
+    sc, models = ctx.scenario, ctx.models
+    year = pd.to_numeric(models["year"], errors="coerce")
+    compute = pd.to_numeric(models["training_compute_flop"], errors="coerce")
+    keep = population_mask(models, sc.fit_population) & (year >= sc.fit_since).to_numpy() & (compute > 0).to_numpy()
+    if until is not None:
+        keep &= (year < until).to_numpy()
+    return models[keep]
+
+
+def record_sources(ctx: ChartContext) -> list[str]:
+    """Sources of the models that held the training-compute record in the hero chart's history years."""
+    models = ctx.models
+    year = pd.to_numeric(models["year"], errors="coerce")
+    compute = pd.to_numeric(models["training_compute_flop"], errors="coerce")
+    ids = []
+    for until in range(ctx.scenario.base_year - HISTORY_YEARS, ctx.scenario.base_year + 1):
+        known = compute[(year < until + 1) & (compute > 0)]
+        if len(known):
+            ids.append(models.loc[known.idxmax(), "source_id"])
+    return _unique(ids)
+
+
+def model_sources(ctx: ChartContext, until: float | None = None) -> list[str]:
+    """The data behind the demand side: the sources holding at least MAIN_SOURCE_SHARE of the fitted models,
+    and those of the record-holders (a source behind one or two fitted points is left out of the footer)."""
+    data = _fitted_models(ctx, until)
+    shares = data["source_id"].value_counts(normalize=True) if len(data) else pd.Series(dtype=float)
+    return _unique([*shares[shares >= MAIN_SOURCE_SHARE].index, *record_sources(ctx)])
+
+
+def demand_sources(ctx: ChartContext) -> list[str]:
+    return _unique([*model_sources(ctx, until=ctx.scenario.base_year + 1), *scenario_sources(ctx, ("demand",))])
+
+
+def supply_sources(ctx: ChartContext) -> list[str]:
+    frame = ctx.shipments_annual
+    data = []
+    for column in ("source_ids", "source_id"):
+        if column in frame:
+            for cell in frame[column].dropna():
+                data += [cell] if isinstance(cell, str) else list(cell)
+    return _unique([*data, *scenario_sources(ctx, ("supply", "allocation"))])
+
+
+def _record_line(ctx: ChartContext) -> Line | None:
+    """The largest training run published by each recent year (data), drawn solid before the projection."""
+    sc = ctx.scenario
+    if sc.demand_scope != "largest_run":
         return None
-    return engine
+    years = list(range(sc.base_year - HISTORY_YEARS, sc.base_year + 1))
+    values = [ctx.inputs.record_flop(year) for year in years]
+    if not any(v == v for v in values):  # all NaN
+        return None
+    return Line(label=t("charts.forecast2.series_record", ctx.lang), x=years, y=values, colour=CONTEXT_GREY,
+                sources=tuple(record_sources(ctx)), unit="FLOP")
 
 
-def build_forecast_hero(ctx: ChartContext) -> go.Figure:
-    engine = _engine_forecast(ctx)
-    if engine is None or not hasattr(engine, "hero_lines"):
-        return empty_figure(ctx.lang, "forecast-hero", "charts.registry.engine_missing")
-    return engine.hero_lines(ctx)  # pragma: no cover - wired when the engine lands
+def build_forecast(ctx: ChartContext) -> go.Figure:
+    return forecast.hero_figure(ctx.forecast, ctx.monte_carlo, ctx.lang, demand_sources=demand_sources(ctx),
+                                supply_sources=supply_sources(ctx), record=_record_line(ctx))
+
+
+def build_forecast_fan(ctx: ChartContext) -> go.Figure:
+    return forecast.fan_figure(ctx.monte_carlo, ctx.scenario, ctx.lang, demand_sources=demand_sources(ctx),
+                               supply_sources=supply_sources(ctx))
+
+
+def build_ceiling_probability(ctx: ChartContext) -> go.Figure:
+    return forecast.probability_figure(ctx.monte_carlo, ctx.lang,
+                                       sources=[*demand_sources(ctx), *supply_sources(ctx)])
+
+
+def build_tornado(ctx: ChartContext) -> go.Figure:
+    from models.montecarlo import tornado
+
+    base, bars = tornado(ctx.scenario, ctx.inputs, ctx.resolved)
+    return forecast.tornado_figure(base, bars, ctx.scenario, ctx.lang,
+                                   sources=[*demand_sources(ctx), *supply_sources(ctx)])
+
+
+def build_binding_link(ctx: ChartContext) -> go.Figure:
+    """Binding link per year; a scenario without the weakest-link cap is run with it on (the subtitle says so)."""
+    fc = ctx.forecast
+    if not ctx.scenario.weakest_link:
+        from models.forecast import forecast as run_forecast
+
+        fc = run_forecast(ctx.scenario.replace(weakest_link=True), ctx.inputs)
+    from models.scenario import FIELDS, fields_in_use
+
+    link_sources = [FIELDS[name].source_id for name in fields_in_use(fc.scenario) if FIELDS[name].group == "supply"]
+    return forecast.binding_figure(fc, ctx.lang, sources=_unique([*supply_sources(ctx), *link_sources]),
+                                   cap_switched_on=not ctx.scenario.weakest_link)
+
+
+def claims_rows(ctx: ChartContext) -> pd.DataFrame:
+    """Each claim about training compute or parameters beside the trend fitted on the scenario's population
+    over the claim's own years (claims whose years hold too few models are left out)."""
+    from models.trends import TrendError, fit_models
+
+    claims = ctx.claims
+    label_column = "label_zh" if ctx.lang == "zh" else "label"
+    rows = []
+    for claim in claims[claims["quantity"].isin(list(CLAIM_QUANTITIES))].to_dict("records"):
+        try:
+            fit = fit_models(ctx.inputs.models, quantity=CLAIM_QUANTITIES[claim["quantity"]],
+                             population=ctx.scenario.fit_population, since=float(claim["period_start"]),
+                             until=float(claim["period_end"]) + 1, bootstrap=400, seed=ctx.scenario.seed)
+        except TrendError:
+            continue
+        low, high = fit.ci90
+        rows.append(dict(label=claim.get(label_column) or claim["label"], claimed_growth=float(claim["growth_per_year"]),
+                         data_growth=fit.growth_per_year, data_low=low, data_high=high,
+                         source_id=claim["source_id"]))
+    return pd.DataFrame(rows, columns=["label", "claimed_growth", "data_growth", "data_low", "data_high",
+                                       "source_id"])
+
+
+def build_claims_check(ctx: ChartContext) -> go.Figure:
+    fig = forecast.claims_figure(claims_rows(ctx), ctx.lang)
+    return _add_sources(fig, model_sources(ctx))
+
+
+def build_backtest(ctx: ChartContext) -> go.Figure:
+    from models.backtest import backtest
+
+    sc = ctx.scenario
+    fit_through = max(sc.base_year - BACKTEST_YEARS_BACK, sc.fit_since + 3)
+    bt = backtest(ctx.inputs, fit_through, population=sc.fit_population, since=sc.fit_since, bootstrap=400,
+                  seed=sc.seed)
+    used = _fitted_models(ctx)
+    actual = pd.DataFrame({"year": pd.to_numeric(used["year"]), "value": pd.to_numeric(used["training_compute_flop"]),
+                           "name": used["name"], "source_id": used["source_id"]})
+    return forecast.backtest_figure(bt, actual, ctx.lang, sources=[*model_sources(ctx), *scenario_sources(
+        ctx, ("demand",))])
+
+
+def _add_sources(fig: go.Figure, extra) -> go.Figure:
+    meta = dict(fig.layout.meta or {})
+    meta["sources"] = _unique([*(meta.get("sources") or []), *extra])
+    fig.update_layout(meta=meta)
+    return fig
 
 
 CHARTS: dict[str, ChartSpec] = {
@@ -150,13 +336,36 @@ CHARTS: dict[str, ChartSpec] = {
                   lambda ctx: supply.hardware(ctx.store.accelerators(), ctx.lang, "flops")),
         ChartSpec("supply-hardware-price-performance", "FLOP/s per launch dollar by release date (log)",
                   lambda ctx: supply.hardware(ctx.store.accelerators(), ctx.lang, "price_performance")),
-        ChartSpec("forecast-hero", "Demand against available supply, ceiling year marked with its band",
-                  build_forecast_hero),
+        ChartSpec("forecast", "Demand against available supply, the crossing marked, Monte Carlo 10-90% bands",
+                  build_forecast),
+        ChartSpec("forecast-fan", "Monte Carlo fan: demand and available compute, median and 10-90% band",
+                  build_forecast_fan),
+        ChartSpec("ceiling-probability", "Probability that the ceiling is reached by each year",
+                  build_ceiling_probability),
+        ChartSpec("tornado", "Ceiling year when each uncertain assumption moves to its 10th or 90th percentile",
+                  build_tornado),
+        ChartSpec("binding-link", "Which supply-chain link caps chip output, year by year (weakest-link cap)",
+                  build_binding_link),
+        ChartSpec("claims-check", "Published growth claims against trends fitted on the same years",
+                  build_claims_check),
+        ChartSpec("backtest", "A compute trend fitted through base year - 7, against the records that followed",
+                  build_backtest),
     ]
 }
+ALIASES: dict[str, str] = {"forecast-hero": "forecast"}  # earlier names that keep working
 
-def build(chart_id: str, ctx: ChartContext) -> go.Figure:
-    """The figure `chart_id` for this context; ValueError naming the known ids for an unknown one."""
+
+def resolve_id(chart_id: str) -> str:
+    """The registered id for `chart_id` (an alias maps to its chart); ValueError for an unknown id."""
+    chart_id = ALIASES.get(chart_id, chart_id)
     if chart_id not in CHARTS:
         raise ValueError(f"unknown chart {chart_id!r}; expected one of: {', '.join(CHARTS)}")
-    return CHARTS[chart_id].build(ctx)
+    return chart_id
+
+def build(chart_id: str, ctx: ChartContext) -> go.Figure:
+    """The figure `chart_id` for this context (its meta names the registered id); ValueError naming the
+    known ids for an unknown one."""
+    chart_id = resolve_id(chart_id)
+    fig = CHARTS[chart_id].build(ctx)
+    fig.update_layout(meta={**dict(fig.layout.meta or {}), "chart_id": chart_id})
+    return fig

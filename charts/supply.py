@@ -37,9 +37,10 @@ def market_share(frame: pd.DataFrame, lang: str = "en", year: int | None = None)
     vendors = sorted(rows["vendor"].unique(), key=lambda v: (v != ACCENT_VENDOR, v))
     fig = new_figure()
     for index, vendor in enumerate(vendors):
-        part = rows[rows["vendor"] == vendor].set_index("market").reindex(markets)
+        # A vendor absent from a market gets no bar (not a NaN bar, which the browser cannot draw).
+        part = rows[rows["vendor"] == vendor].set_index("market").reindex(markets).dropna(subset=["share"])
         fig.add_trace(go.Bar(
-            y=[labels[m] for m in markets], x=(part["share"] * 100).round(1), orientation="h", name=vendor,
+            y=[labels[m] for m in part.index], x=(part["share"] * 100).round(1), orientation="h", name=vendor,
             marker_color=ACCENT if vendor == ACCENT_VENDOR else colour_for(index),
             text=[f"{v:.0f}%" if v == v else "" for v in part["share"] * 100], textposition="auto",
             customdata=np.column_stack([part.get("market_definition", pd.Series("", index=part.index)).fillna(""),

@@ -17,20 +17,19 @@ class UsageError(Exception):
     pass
 
 
-def _load(db: str):
-    """Models and annual shipments through etl.read.Store (the only DuckDB access)."""
+def _store(db: str):
+    """etl.read.Store over the file (the only DuckDB access)."""
     if not Path(db).is_file():
         raise UsageError(f"--db {db}: no database file; build it with `python -m etl build --db {db}`")
     from etl.read import Store
 
-    store = Store(db)
-    return store.models(), store.shipments_annual()
+    return Store(db)
 
 
 def _inputs(db: str):
-    from models.inputs import build_inputs
+    from models.inputs import inputs_from_store
 
-    return build_inputs(*_load(db))
+    return inputs_from_store(_store(db))
 
 
 def _parse_sets(scenario: Scenario, items: list[str]) -> Scenario:
@@ -101,11 +100,9 @@ def cmd_forecast(args) -> int:
 
 
 def cmd_fit(args) -> int:
-    from models.inputs import build_inputs
     from models.trends import fit_models
 
-    models, shipments = _load(args.db)
-    inputs = build_inputs(models, shipments)
+    inputs = _inputs(args.db)
     fit = fit_models(inputs.models, population=args.population, since=args.since,
                      until=None if args.until is None else args.until + 1, breaks=args.breaks, seed=args.seed)
     out = {"population": args.population, "since": args.since, "until": args.until, **fit.as_dict()}

@@ -44,3 +44,14 @@ def demand_path(t: np.ndarray, base_year: float, base_flop, growth, multiplier=1
 
 def parameter_growth_warning(implied_growth: float, fitted_growth: float) -> bool:
     return implied_growth > PARAMETER_WARNING_RATIO * fitted_growth
+
+
+def algorithmic_gain_per_year(halving_months):
+    """Effective compute per physical FLOP gained each year when the compute needed halves every
+    `halving_months` months (8 months → 2.83x a year)."""
+    return np.exp(np.log(2.0) * 12.0 / np.asarray(halving_months, dtype=float))
+
+
+def physical_growth(effective_growth, halving_months):
+    """Growth of the physical compute a run needs when its effective compute grows at `effective_growth`."""
+    return effective_growth / algorithmic_gain_per_year(halving_months)

@@ -11,8 +11,8 @@ import pandas as pd
 
 from models import demand as dem
 from models import supply as sup
-from models.inputs import ForecastInputs, InputsError
-from models.scenario import CLAIMS, FIELDS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
+from models.inputs import Claim, ForecastInputs, InputsError
+from models.scenario import CLAIMS, FALLBACK_CLAIM, FIELDS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
 from models.trends import TrendError, fit_trend
 
 STEPS_PER_YEAR = 12
@@ -40,6 +40,7 @@ class Resolved:
     fitted_compute_growth: float | None  # the trend of the chosen population, for comparison
     origin: dict[str, str]  # field → "set" | "fitted" | "claim" | "parameters" | "data" | "fallback"
     notes: tuple[Note, ...] = ()
+    claim: Claim | None = None  # the growth claim used (demand_mode="claim" or the no-fit fallback)
 
     def as_dict(self) -> dict:
         return {
@@ -49,6 +50,8 @@ class Resolved:
             "supply_base_h100e": self.supply_base_h100e,
             "fitted_compute_growth": self.fitted_compute_growth,
             "origin": dict(self.origin),
+            "claim_id": self.claim.claim_id if self.claim else None,
+            "claim_source_id": self.claim.source_id if self.claim else None,
         }
 
 
@@ -60,17 +63,32 @@ def resolve(scenario: Scenario, inputs: ForecastInputs) -> Resolved:
         fitted = fit.growth_per_year
     except TrendError:
         fitted = None
-    growth = _demand_growth(scenario, fitted, origin, notes)
+    claims: list[Claim] = []
+    growth = _demand_growth(scenario, fitted, origin, notes, inputs, claims)
     base = _demand_base(scenario, inputs, origin)
     s_growth = _supply_growth(scenario, inputs, origin, notes)
     s_base = _supply_base(scenario, inputs, s_growth, origin)
-    return Resolved(growth, base, s_growth, s_base, fitted, origin, tuple(notes))
+    return Resolved(growth, base, s_growth, s_base, fitted, origin, tuple(notes), claims[0] if claims else None)
 
 
-def _demand_growth(s: Scenario, fitted, origin, notes) -> float:
+def claim_of(name: str, inputs: ForecastInputs, notes: list[Note] | None = None) -> Claim:
+    """The growth claim a scenario names, read from the trend_claims table; the built-in rate only for a
+    database without the table (silently) or without the row (with a note)."""
+    ref = CLAIMS[name]
+    if ref.claim_id in inputs.claims:
+        return inputs.claims[ref.claim_id]
+    if inputs.claims_loaded and notes is not None:
+        notes.append(Note("models.note.claim_missing", {"claim_id": ref.claim_id, "growth": ref.fallback_growth},
+                          f"The claims table has no row {ref.claim_id!r}; using the built-in "
+                          f"{ref.fallback_growth:.2f}x a year."))
+    return Claim(ref.claim_id, "training_compute", ref.fallback_growth, ref.fallback_source_id)
+
+
+def _demand_growth(s: Scenario, fitted, origin, notes, inputs: ForecastInputs, claims: list[Claim]) -> float:
     if s.demand_mode == "claim":
         origin["demand_growth"] = "claim"
-        return CLAIMS[s.demand_claim][0]
+        claims.append(claim_of(s.demand_claim, inputs, notes))
+        return float(np.clip(claims[0].growth_per_year, FIELDS["demand_growth"].min, FIELDS["demand_growth"].max))
     if s.demand_mode == "parameters":
         origin["demand_growth"] = "parameters"
         implied = float(dem.compute_growth_from_parameters(s.param_growth))
@@ -87,7 +105,8 @@ def _demand_growth(s: Scenario, fitted, origin, notes) -> float:
         notes.append(Note("scenario.note.no_compute_fit", {"population": s.fit_population},
                           f"Too few models with training compute in '{s.fit_population}' to fit a trend; "
                           f"using Epoch's 4.6x a year."))
-        return CLAIMS["epoch-4-5x"][0]
+        claims.append(claim_of(FALLBACK_CLAIM, inputs, notes))
+        return claims[0].growth_per_year
     origin["demand_growth"] = "fitted"
     return float(np.clip(fitted, FIELDS["demand_growth"].min, FIELDS["demand_growth"].max))
 
@@ -168,11 +187,14 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     b = scenario.base_year
     multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
                                       p["inference_ratio"])
-    demand = dem.demand_path(t[cols], b, p["demand_base_flop"], p["demand_growth"], multiplier)
+    growth = p["demand_growth"]
+    if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
+        growth = dem.physical_growth(growth, p["algo_halving_months"])
+    demand = dem.demand_path(t[cols], b, p["demand_base_flop"], growth, multiplier)
     caps = sup.link_capacities(p, t, b) if scenario.weakest_link and with_links else None
-    cap = sup.chain_cap(p, t[sup.projection_start(t, b):], b) if scenario.weakest_link else None
+    log_cap = sup.chain_log_cap(p, t[sup.projection_start(t, b):], b) if scenario.weakest_link else None
     years, values = _history(inputs, b)
-    rate = sup.shipments_path(t, years, values, b, p["supply_base_h100e"], p["supply_growth"], cap)
+    rate = sup.shipments_path(t, years, values, b, p["supply_base_h100e"], p["supply_growth"], log_cap=log_cap)
     stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, p["chip_lifetime_years"], cols)
     if scenario.demand_scope == "largest_run":
         share, seconds = p["largest_run_share"], p["run_length_days"] * SECONDS_PER_DAY
@@ -207,6 +229,13 @@ class Forecast:
     caps_h100e: dict[str, np.ndarray] | None
     ceiling_time: float | None
     notes: tuple[Note, ...] = field(default=())
+    effective_demand_flop: np.ndarray | None = None  # demand in base-year-algorithm FLOP (physical × gain)
+
+    @property
+    def trend_h100e(self) -> np.ndarray:
+        """The shipment trend before any weakest-link cap (H100e/year): base × growth^(t − base_year)."""
+        r = self.resolved
+        return r.supply_base_h100e * r.supply_growth ** (self.t - self.scenario.base_year)
 
     @property
     def ceiling_year(self) -> int | None:
@@ -220,6 +249,7 @@ class Forecast:
         frame = pd.DataFrame({
             "year": t,
             "demand_flop": self.demand_flop[pick],
+            "effective_demand_flop": self.effective_demand_flop[pick],
             "available_flop": self.available_flop[pick],
             "gap": self.demand_flop[pick] / self.available_flop[pick],
             "shipments_h100e": self.shipments_h100e[pick],
@@ -255,7 +285,8 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
     out = simulate(parameters(scenario, resolved), scenario, inputs, t)
     crossing = first_crossing(t, out["demand"], out["available"], scenario.base_year)[0]
     caps = {k: np.broadcast_to(v, t.shape).ravel() for k, v in out["caps"].items()} if out["caps"] else None
+    gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year)
     return Forecast(
         scenario, resolved, t, out["demand"][0], out["available"][0], out["rate"][0], out["stock"][0], caps,
-        None if math.isnan(crossing) else float(crossing), resolved.notes,
+        None if math.isnan(crossing) else float(crossing), resolved.notes, out["demand"][0] * gain,
     )

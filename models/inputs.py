@@ -15,10 +15,23 @@ from models.trends import TrendFit, fit_models
 
 MODEL_COLUMNS = ("year", "training_compute_flop", "parameters", "notable", "frontier", "domain")
 SHIPMENT_COLUMNS = ("year", "h100e_median")
+CLAIM_COLUMNS = ("claim_id", "quantity", "growth_per_year", "source_id")
 
 
 class InputsError(ValueError):
     """A DataFrame handed to the engine lacks a column or holds a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One row of the trend_claims table: a published growth rate and where it comes from."""
+
+    claim_id: str
+    quantity: str
+    growth_per_year: float  # x/year
+    source_id: str
+    label: str = ""
+    label_zh: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +41,8 @@ class ForecastInputs:
     shipment_h100e: np.ndarray  # H100e shipped per year, all vendors (median)
     shipment_h100e_p5: np.ndarray
     shipment_h100e_p95: np.ndarray
+    claims: dict[str, Claim] = field(default_factory=dict)  # claim_id → Claim; empty without a claims table
+    claims_loaded: bool = False  # a trend_claims table was given (even if empty)
     _fits: dict = field(default_factory=dict, repr=False)
 
     def compute_fit(self, population: str, since: float | None, until: float | None) -> TrendFit:
@@ -57,8 +72,10 @@ def _require(frame: pd.DataFrame, columns, name: str) -> None:
         raise InputsError(f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
 
 
-def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame) -> ForecastInputs:
-    """From Store.models() and Store.shipments_annual(): the engine's inputs (pure; copies what it keeps)."""
+def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame,
+                 trend_claims: pd.DataFrame | None = None) -> ForecastInputs:
+    """From Store.models(), Store.shipments_annual() and Store.trend_claims(): the engine's inputs (pure;
+    copies what it keeps). Without `trend_claims` the claim-driven demand uses the built-in fallback rates."""
     _require(models, MODEL_COLUMNS, "models")
     _require(shipments_annual, SHIPMENT_COLUMNS, "shipments_annual")
     kept = models.loc[:, list(MODEL_COLUMNS)].copy()
@@ -73,7 +90,33 @@ def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame) -> Foreca
         shipment_h100e=totals["h100e_median"].to_numpy(dtype=float),
         shipment_h100e_p5=totals["h100e_p5"].to_numpy(dtype=float),
         shipment_h100e_p95=totals["h100e_p95"].to_numpy(dtype=float),
+        claims=read_claims(trend_claims) if trend_claims is not None else {},
+        claims_loaded=trend_claims is not None,
     )
+
+
+def read_claims(frame: pd.DataFrame) -> dict[str, Claim]:
+    """trend_claims rows as Claims by claim_id; InputsError names the row and field of a bad value."""
+    _require(frame, CLAIM_COLUMNS, "trend_claims")
+    claims: dict[str, Claim] = {}
+    for row, record in enumerate(frame.to_dict("records")):
+        claim_id = _text(record["claim_id"])
+        where = f"trend_claims row {row} (claim_id {claim_id!r})"
+        if not claim_id:
+            raise InputsError(f"trend_claims row {row}: claim_id is empty; expected a slug")
+        if claim_id in claims:
+            raise InputsError(f"{where}: claim_id repeats an earlier row; expected unique ids")
+        growth = pd.to_numeric(pd.Series([record["growth_per_year"]]), errors="coerce").iloc[0]
+        if not (np.isfinite(growth) and growth > 0):
+            raise InputsError(f"{where}: growth_per_year {record['growth_per_year']!r}; expected a number above 0 "
+                              "(x per year)")
+        claims[claim_id] = Claim(claim_id, _text(record["quantity"]), float(growth), _text(record["source_id"]),
+                                 _text(record.get("label")), _text(record.get("label_zh")))
+    return claims
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else str(value)
 
 
 def _annual_totals(shipments: pd.DataFrame) -> pd.DataFrame:
@@ -93,3 +136,14 @@ def _annual_totals(shipments: pd.DataFrame) -> pd.DataFrame:
         years_with_vendors = set(frame.loc[~is_total, "year"])
         frame = frame[~is_total | ~frame["year"].isin(years_with_vendors)]
     return frame.groupby("year")[["h100e_median", "h100e_p5", "h100e_p95"]].sum().sort_index()
+
+
+def inputs_from_store(store) -> ForecastInputs:
+    """build_inputs over an etl.read.Store (or anything with the same named queries); a database built
+    before the trend_claims table existed falls back to the built-in claim rates."""
+    claims = None
+    if hasattr(store, "trend_claims"):
+        names = store.table_names() if hasattr(store, "table_names") else ["stg_trend_claims"]
+        if "stg_trend_claims" in names:
+            claims = store.trend_claims()
+    return build_inputs(store.models(), store.shipments_annual(), claims)

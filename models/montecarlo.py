@@ -56,6 +56,8 @@ def uncertain_fields(scenario: Scenario) -> list[str]:
     """Fields drawn at random in this scenario (growth fields follow the demand mode)."""
     names = [n for n, spec in FIELDS.items() if spec.spread is not None and spec.kind == "float"]
     skip = {"param_growth"} if scenario.demand_mode != "parameters" else {"demand_growth"}
+    if not scenario.algorithmic_efficiency:
+        skip.add("algo_halving_months")
     return [n for n in names if n not in skip]
 
 

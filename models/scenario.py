@@ -84,13 +84,23 @@ class FieldSpec:
         return text + (" or null (fitted)" if self.nullable else "")
 
 
-# Named growth claims for demand_mode="claim": x/year, the source it comes from.
-CLAIMS: dict[str, tuple[float, str]] = {
-    "openai-2018": (2 ** (12 / 3.43), "openai-ai-and-compute-2018"),  # 3.43-month doubling = 11.3x/yr
-    "sevilla-2022-dl-era": (2 ** (12 / 5.7), "sevilla-2022-three-eras"),  # 5.7-month doubling
-    "epoch-4-5x": (4.6, "epoch-2024-4-5x"),  # notable models since 2010
-    "epoch-frontier-4x": (4.0, "epoch-2024-4-5x"),  # frontier since 2018
+# Named growth claims for demand_mode="claim": each names a row of the trend_claims table (claim_id),
+# which holds the growth and its source. The growth and source here are only a fallback for a
+# database without that table or row.
+@dataclass(frozen=True)
+class ClaimRef:
+    claim_id: str  # trend_claims.claim_id
+    fallback_growth: float  # x/year
+    fallback_source_id: str
+
+
+CLAIMS: dict[str, ClaimRef] = {
+    "openai-2018": ClaimRef("openai-2018-3-43-months", 2 ** (12 / 3.43), "openai-ai-and-compute-2018"),
+    "sevilla-2022-dl-era": ClaimRef("sevilla-2022-deep-learning", 2 ** (12 / 5.7), "sevilla-2022-three-eras"),
+    "epoch-4-5x": ClaimRef("epoch-notable-4-6x-since-2010", 4.6, "r-epoch-compute-trend-post-2010"),
+    "epoch-frontier-4x": ClaimRef("epoch-2024-frontier-4x", 4.0, "epoch-2024-4-5x"),
 }
+FALLBACK_CLAIM = "epoch-4-5x"  # demand growth when no trend can be fitted
 
 POPULATIONS = ("all", "notable", "frontier", "top10", "language")
 
@@ -131,6 +141,11 @@ _SPECS: list[FieldSpec] = [
     _i("frontier_labs", "labs", 5, 1, 20, "demand", "epoch-2024-scaling-2030"),
     _f("experiment_overhead", "x", 10.0, 1.0, 30.0, 0.5, "demand", "epoch-2024-scaling-2030"),
     _f("inference_ratio", "x training", 1.0, 0.0, 10.0, 0.1, "demand", "epoch-2024-scaling-2030"),
+    # off: demand is physical FLOP (what supply must deliver); on: demand grows as effective compute and
+    # algorithmic progress supplies part of it, so physical demand grows slower by 2^(12/halving) a year
+    _b("algorithmic_efficiency", False, "demand", "r-ho-2024-algorithmic-progress"),
+    _f("algo_halving_months", "months", 8.0, 2.0, 48.0, 0.5, "demand", "r-ho-2024-algorithmic-progress",
+       Spread(LN, 0.29)),  # Ho et al. 2024: 8 months, 95% CI 5–14 → sigma ≈ ln(14/8)/1.96
     # supply: accelerator output in H100e, installed stock, optional weakest-link cap
     _f("supply_growth", "x/year", None, 1.0, 6.0, 0.05, "supply", "epoch-chip-sales",
        Spread(LN, 0.12), main=True, nullable=True),
@@ -221,6 +236,8 @@ class Scenario:
     frontier_labs: int = 5
     experiment_overhead: float = 10.0
     inference_ratio: float = 1.0
+    algorithmic_efficiency: bool = False
+    algo_halving_months: float = 8.0
     supply_growth: float | None = None
     supply_base_h100e: float | None = None
     supply_fit_since: int = 2022
@@ -256,7 +273,7 @@ class Scenario:
     def __post_init__(self):
         for name, spec in FIELDS.items():
             object.__setattr__(self, name, _check(spec, getattr(self, name)))
-        if self.preset not in PRESETS:
+        if not isinstance(self.preset, str) or self.preset not in PRESETS:
             raise ScenarioError("preset", f"got {self.preset!r}; expected one of {', '.join(PRESETS)}")
         if self.horizon <= self.base_year:
             raise ScenarioError("horizon", f"got {self.horizon}; expected a year after base_year {self.base_year}")
@@ -264,7 +281,7 @@ class Scenario:
     # --- construction -------------------------------------------------------------------------
     @classmethod
     def from_preset(cls, name: str = "data-trend", **overrides: Any) -> Scenario:
-        if name not in PRESETS:
+        if not isinstance(name, str) or name not in PRESETS:  # JSON may hand over a list or an object
             raise ScenarioError("preset", f"got {name!r}; expected one of {', '.join(PRESETS)}")
         unknown = set(overrides) - set(FIELDS)
         if unknown:
@@ -460,3 +477,35 @@ PRESETS: dict[str, Preset] = {
     ]
 }
 DEFAULT_PRESET = "data-trend"
+
+
+_LINK_FIELDS = ("h100e_per_chip", "chip_efficiency_growth", "logic_wafers_per_month", "logic_growth", "die_area_mm2",
+                "dies_per_chip", "defect_density", "cowos_wafers_per_month", "cowos_growth", "chips_per_cowos_wafer",
+                "hbm_stacks_per_month", "hbm_growth", "hbm_stacks_per_chip", "power_gw_per_year", "power_growth",
+                "kw_per_h100e", "flop_per_watt_growth")
+
+
+def fields_in_use(scenario: Scenario) -> list[str]:
+    """The assumptions this scenario's forecast actually reads (the others are switched off by its modes)."""
+    names = ["demand_mode"]
+    names += {"trend": ["demand_growth", "fit_population", "fit_since", "demand_base_flop"],
+              "claim": ["demand_claim", "demand_base_flop"],
+              "parameters": ["param_growth", "tokens_per_param", "demand_base_flop"]}[scenario.demand_mode]
+    if scenario.demand_scope != "largest_run":
+        names += ["demand_scope", "frontier_labs", "experiment_overhead"]
+        names += ["inference_ratio"] if scenario.demand_scope == "all_ai" else []
+    if scenario.algorithmic_efficiency:
+        names += ["algorithmic_efficiency", "algo_halving_months"]
+    names += ["supply_growth", "supply_base_h100e", "supply_fit_since", "chip_lifetime_years"]
+    if scenario.weakest_link:
+        names += ["weakest_link", *_LINK_FIELDS]
+    names += ["utilisation"]
+    if scenario.demand_scope == "largest_run":
+        names += ["largest_run_share", "run_length_days"]
+    return names
+
+
+def sources_in_use(scenario: Scenario) -> list[str]:
+    """source_ids of the assumptions in use, in order, without repeats (a claim's own source is added by
+    the caller from the resolved claim, which the data holds)."""
+    return list(dict.fromkeys(FIELDS[name].source_id for name in fields_in_use(scenario) if FIELDS[name].source_id))

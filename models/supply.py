@@ -6,7 +6,6 @@ have shape (T,), results (S, T). The deterministic forecast is the case S = 1.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -59,33 +58,58 @@ def link_capacities(p: dict, t: np.ndarray, base_year: float) -> dict[str, np.nd
     return {name: np.where(np.isneginf(lb), np.inf, np.exp(lb + lg * dt)) for name, (lb, lg) in _link_logs(p).items()}
 
 
-def chain_cap(p: dict, t: np.ndarray, base_year: float) -> np.ndarray:
-    """The weakest link's H100e per year (min over links, taken in log space: one exp per value)."""
+def chain_log_cap(p: dict, t: np.ndarray, base_year: float) -> np.ndarray | None:
+    """ln of the weakest link's H100e per year at times t (min over links); None when no link is modelled.
+
+    Built in place, one link at a time: a 10,000-sample run allocates two (S, T) arrays, not eight."""
     dt = t - base_year
-    # an unmodelled link (ln 0 = -inf) becomes +inf on the small (S, 1) array, never on (S, T)
-    logs = [np.where(np.isneginf(lb), np.inf, lb) + lg * dt for lb, lg in _link_logs(p).values()]
-    return np.exp(functools.reduce(np.minimum, logs))
+    links = [(np.asarray(base, dtype=float), np.asarray(growth, dtype=float))
+             for base, growth in _link_logs(p).values()]
+    links = [(np.where(np.isneginf(base), np.inf, base), growth)  # ln 0 = -inf: the link is not modelled
+             for base, growth in links if not np.isneginf(base).all()]
+    if not links:
+        return None
+    shape = np.broadcast_shapes(dt.shape, *(np.shape(b) for b, _ in links), *(np.shape(g) for _, g in links))
+    cap, step = np.full(shape, np.inf), np.empty(shape)
+    for base, growth in links:
+        np.multiply(growth, dt, out=step)
+        step += base
+        np.minimum(cap, step, out=cap)
+    return cap
+
+
+def chain_cap(p: dict, t: np.ndarray, base_year: float) -> np.ndarray:
+    """The weakest link's H100e per year at times t (inf when no link is modelled)."""
+    log_cap = chain_log_cap(p, t, base_year)
+    return np.full(np.shape(t), np.inf) if log_cap is None else np.exp(log_cap)
 
 
 def shipments_path(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray, base_year: int,
-                   base_h100e, growth, cap=None) -> np.ndarray:
+                   base_h100e, growth, cap=None, *, log_cap=None) -> np.ndarray:
     """Shipment rate (H100e/year) at times t: the chip-sales history for its years up to base_year,
     a back-cast at the same growth before it (so early stock is not undercounted), and the projection
-    base × growth^(t − base_year) after base_year, capped by `cap` (given for t[projection_start:]).
-    `base_h100e` may differ from the history's base-year value (a user override or a Monte Carlo draw);
-    the history is then scaled by the same factor."""
+    base × growth^(t − base_year) after base_year, capped by `cap` (or `log_cap`, its natural log; either
+    given for t[projection_start:]). `base_h100e` may differ from the history's base-year value (a user
+    override or a Monte Carlo draw); the history is then scaled by the same factor.
+
+    The trend and the cap meet in log space, so a 10,000-sample run takes one exp over the grid."""
     hist_value = _history_at(hist_years, hist_h100e, base_year)
     scale = base_h100e / hist_value if np.isfinite(hist_value) and hist_value > 0 else 1.0
-    trend = base_h100e * np.exp(np.log(growth) * (t - base_year))
-    year_of_t = np.floor(t).astype(int)
-    use_hist = np.isin(year_of_t, hist_years[hist_years <= base_year])
-    lookup = dict(zip(hist_years.tolist(), hist_h100e.tolist(), strict=True))
-    hist_rate = np.array([lookup.get(y, np.nan) for y in year_of_t])
-    rate = np.where(use_hist, hist_rate * scale, trend)
-    if cap is not None:  # cap holds the projected columns only: t >= base_year + 1
+    if cap is not None:
+        log_cap = np.log(cap)
+    rate = np.log(base_h100e) + np.log(growth) * (t - base_year)
+    if log_cap is not None:  # the history (years up to base_year) is never capped
         first = projection_start(t, base_year)
-        rate = np.array(np.broadcast_to(rate, np.broadcast_shapes(rate.shape, cap.shape[:-1] + t.shape)))
-        rate[..., first:] = np.minimum(rate[..., first:], cap)
+        rate = np.array(np.broadcast_to(rate, np.broadcast_shapes(rate.shape, log_cap.shape[:-1] + t.shape)))
+        np.minimum(rate[..., first:], log_cap, out=rate[..., first:])
+    rate = np.exp(rate, out=rate)
+    use_hist = np.isin(np.floor(t).astype(int), hist_years[hist_years <= base_year])
+    if use_hist.any():
+        lookup = dict(zip(hist_years.tolist(), hist_h100e.tolist(), strict=True))
+        hist_rate = np.array([lookup[y] for y in np.floor(t[use_hist]).astype(int)])
+        rate = np.array(np.broadcast_to(rate, np.broadcast_shapes(rate.shape, np.shape(hist_rate * scale)[:-1]
+                                                                  + t.shape)))
+        rate[..., use_hist] = hist_rate * scale
     return rate
 
 
@@ -103,16 +127,30 @@ def installed_stock(rate: np.ndarray, dt: float, lifetime_years, cols: slice = s
     """Stock = shipments over the last `lifetime_years` (a moving window over the last axis).
 
     rate is H100e/year on a regular grid of step dt years; the lifetime may differ per sample (shape
-    (S, 1)) and is rounded to whole grid steps. Only the columns `cols` of the result are computed."""
+    (S, 1)) and is rounded to whole grid steps. Only the columns `cols` of the result are computed.
+
+    Stock at step j is cum[j] − cum[j − L]: the cumulative sum is padded with L_max leading zeros (a
+    window reaching before the grid counts from its start) and each sample's lagged columns are one
+    contiguous run, copied row by row through a sliding-window view instead of an element-wise gather."""
     rate = np.atleast_2d(rate)
     rows, count = rate.shape
-    cum = np.zeros((rows, count + 1))
-    np.cumsum(rate * dt, axis=1, out=cum[:, 1:])
     steps = np.rint(np.broadcast_to(np.asarray(lifetime_years, dtype=float) / dt, (rows, 1))).astype(np.int64)
+    pad = max(int(steps.max()), 0)
+    cum = np.zeros((rows, pad + count + 1))
+    np.cumsum(rate, axis=1, out=cum[:, pad + 1:])
     idx = np.arange(1, count + 1)[cols]
-    lagged = np.maximum(idx[None, :] - steps, 0)  # the window starts at the grid's first step at the earliest
-    flat = lagged + (np.arange(rows) * (count + 1))[:, None]
-    return cum[:, idx] - np.take(cum, flat)
+    if len(idx) == 0:
+        return np.zeros((rows, 0))
+    lag_start = pad + idx[0] - steps[:, 0]
+    if len(idx) == 1 or np.all(np.diff(idx) == 1):
+        windows = np.lib.stride_tricks.sliding_window_view(cum, len(idx), axis=1)
+        lagged = windows[np.arange(rows), lag_start]
+    else:
+        lagged = np.take_along_axis(cum, pad + idx[None, :] - steps, axis=1)
+    stock = cum[:, pad + idx]
+    stock -= lagged
+    stock *= dt
+    return stock
 
 
 def available_flop(stock_h100e, utilisation, share, seconds):

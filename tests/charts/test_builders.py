@@ -97,7 +97,9 @@ def test_market_share_one_bar_trace_per_vendor_in_percent():
     assert [tr.name for tr in fig.data] == ["NVIDIA", "AMD"]  # the accent vendor first
     assert list(fig.data[0].x) == [80.0, 90.0]
     assert fig.data[0].marker.color == theme.ACCENT
-    assert math.isnan(fig.data[1].x[1])  # AMD has no cloud-training share: a gap, not a zero
+    # AMD has no cloud-training share: no bar at all — neither a zero nor a NaN the browser cannot draw.
+    assert list(fig.data[1].x) == [10.0]
+    assert list(fig.data[1].y) == [t("charts.market.dc_gpu_units", "en")]
 
 
 def test_shipments_by_vendor_use_vendor_totals_with_bands():

@@ -5,7 +5,7 @@ import pytest
 
 import i18n
 from etl.paths import RAW_DIR
-from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario, ScenarioError
+from models.scenario import CLAIMS, FIELDS, MAIN_FIELDS, PRESETS, Scenario, ScenarioError
 
 
 def test_five_main_fields_and_horizon_range():
@@ -87,4 +87,11 @@ def test_every_source_id_resolves():
     with open(RAW_DIR / "sources.csv", encoding="utf-8") as fh:
         known = {row["source_id"] for row in csv.DictReader(fh)}
     used = {spec.source_id for spec in FIELDS.values()} | {p.source_id for p in PRESETS.values()}
+    used |= {claim.fallback_source_id for claim in CLAIMS.values()}
     assert used <= known, used - known
+
+
+def test_a_preset_that_is_not_a_name_is_refused_naming_the_field():
+    for bad in ([], {"a": 1}, 3):
+        with pytest.raises(ScenarioError, match="preset"):
+            Scenario.from_json(json.dumps({"preset": bad}))
