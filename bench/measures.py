@@ -1,0 +1,236 @@
+"""The measures that need no browser: ETL build and import (CLI wall time), the engine, AppTest reruns,
+PNG export through Kaleido.
+
+Each measure takes the run's `Workspace` and returns a list of `Figure`s. Engine and app code is
+imported inside each measure, so a missing piece skips that measure only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import driver
+from bench.core import Figure, Skip, median, time_calls
+from bench.live import CHROMIUM, ROOT, build_db
+
+EPOCH_NOTABLE = "epoch_notable_ai_models_2025-05.csv"
+RERUN_BUDGET_MS = 150.0  # DESIGN.md: Streamlit rerun after a slider change, server side
+SLIDER_FIELD = "demand_growth"  # the main lever of the Forecast page: every move recomputes the Monte Carlo
+EXPORT_CHART = "demand-compute"  # the Demand page's main chart: ~200 points, fit band, claim lines
+
+
+@dataclass
+class Workspace:
+    """A temporary folder for this run and the database built from data/raw into it (once, on demand)."""
+
+    dir: Path
+    _db: Path | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Path:
+        if self._db is None:
+            path = self.dir / "compute.duckdb"
+            build_db(path)
+            self._db = path
+        return self._db
+
+
+def run_cli(args: list[str]) -> float:
+    """Run `python -m ...` from the project root; its wall time in s. Raises with stderr's tail on failure."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"`python -m {' '.join(args)}` exited {done.returncode}: {' | '.join(tail)}")
+    return elapsed
+
+
+# --- data pipeline ----------------------------------------------------------------------------------
+
+
+def etl_build(ws: Workspace, repeat: int = 3) -> list[Figure]:
+    times = [run_cli(["etl", "build", "--db", str(ws.dir / f"build-{i}.duckdb")]) for i in range(repeat)]
+    return [Figure("etl_build", "python -m etl build (CLI wall time, new temp DB)", median(times), "s", 3.0,
+                   samples=repeat, extra={"runs_s": [round(t, 3) for t in times]})]
+
+
+def import_epoch(ws: Workspace, repeat: int = 3) -> list[Figure]:
+    from etl.paths import SHARED_DATA
+
+    source = SHARED_DATA / EPOCH_NOTABLE
+    if not source.is_file():
+        raise Skip(f"{source} not found (the real upstream exports are optional)")
+    times = []
+    for i in range(repeat):
+        target = ws.dir / f"import-{i}.duckdb"
+        shutil.copyfile(ws.db, target)  # a fresh database each time: importing twice replaces rows
+        times.append(run_cli(["etl", "import", str(source), "--db", str(target)]))
+    return [Figure("import_epoch", f"python -m etl import {EPOCH_NOTABLE} (CLI wall time)", median(times), "s",
+                   samples=repeat, extra={"runs_s": [round(t, 3) for t in times]})]
+
+
+# --- engine -----------------------------------------------------------------------------------------
+
+
+def engine_inputs(db: Path):
+    from etl.read import Store
+    from models.inputs import build_inputs
+
+    store = Store(db)
+    return build_inputs(store.models(), store.shipments_annual())
+
+
+def forecast(ws: Workspace, repeat: int = 200) -> list[Figure]:
+    from models.forecast import forecast as run_forecast
+    from models.forecast import resolve
+    from models.scenario import Scenario
+
+    inputs = engine_inputs(ws.db)
+    scenario = Scenario.from_preset()
+    full = time_calls(lambda: run_forecast(scenario, inputs), repeat, warmup=3)
+    fits = time_calls(lambda: resolve(scenario, inputs), repeat, warmup=0)
+    return [Figure("forecast", "one deterministic forecast, default scenario (fits included)", median(full),
+                   "ms", 5.0, samples=repeat, note=f"of which resolving the fitted inputs: {median(fits):.2f} ms")]
+
+
+def monte_carlo(ws: Workspace, repeat: int = 10, samples: int = 10_000) -> list[Figure]:
+    from models.forecast import resolve
+    from models.montecarlo import monte_carlo as run_monte_carlo
+    from models.scenario import Scenario
+
+    inputs = engine_inputs(ws.db)
+    scenario = Scenario.from_preset()
+    resolved = resolve(scenario, inputs)  # the app caches this separately (ui.engine)
+    times = time_calls(lambda: run_monte_carlo(scenario, inputs, samples=samples, resolved=resolved), repeat)
+    return [Figure("monte_carlo_10k", f"Monte Carlo, {samples:,} samples x monthly grid", median(times), "ms",
+                   150.0, samples=repeat)]
+
+
+# --- Streamlit, headless (AppTest) ------------------------------------------------------------------
+
+
+def app_pages() -> list[str]:
+    """The page files in app.py's order."""
+    try:
+        return [file for file, _url in driver.app_pages()]
+    except LookupError as error:
+        raise Skip(str(error)) from error
+
+
+@contextmanager
+def apptest(db: Path):
+    """An AppTest of app.py against `db`, run once. Like tests/pages: app.py runs on every rerun, as served."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest, app_test
+
+    class ServerLikePagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    saved_manager, saved_db = app_test.PagesManager, os.environ.get("COMPUTE_CEILING_DB")
+    app_test.PagesManager = ServerLikePagesManager
+    os.environ["COMPUTE_CEILING_DB"] = str(db)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["lang"] = "en"
+        yield at.run()
+    finally:
+        app_test.PagesManager = saved_manager
+        if saved_db is None:
+            os.environ.pop("COMPUTE_CEILING_DB", None)
+        else:
+            os.environ["COMPUTE_CEILING_DB"] = saved_db
+
+
+def _raise_on_exception(at, where: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{where}: {str(at.exception[0].value).splitlines()[0][:200]}")
+
+
+def _timed_run(at) -> float:
+    start = time.perf_counter()
+    at.run()
+    return (time.perf_counter() - start) * 1000
+
+
+def apptest_pages(ws: Workspace, repeat: int = 7) -> list[Figure]:
+    figures = []
+    with apptest(ws.db) as at:
+        for path in app_pages():
+            name = Path(path).stem
+            at.switch_page(path).run()  # first run of the page fills its caches
+            _raise_on_exception(at, f"page {name}")
+            times = [_timed_run(at) for _ in range(repeat)]
+            _raise_on_exception(at, f"page {name}")
+            figures.append(Figure(f"apptest_rerun_{name}", f"AppTest rerun of the {name} page (cached)",
+                                  median(times), "ms", RERUN_BUDGET_MS, samples=repeat))
+    return figures
+
+
+def apptest_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
+    """The Forecast page rerun after a slider change: every value new, so forecast and Monte Carlo recompute."""
+    with apptest(ws.db) as at:
+        at.switch_page("pages/forecast.py").run()
+        _raise_on_exception(at, "page forecast")
+        slider = at.slider(key=SLIDER_FIELD)
+        start_value, step = float(slider.value), float(slider.step)
+        values = [round(start_value + step * (i + 1), 6) for i in range(moves)]
+        new, revisit = [], []
+        for value in values:
+            at.slider(key=SLIDER_FIELD).set_value(value)
+            new.append(_timed_run(at))
+        _raise_on_exception(at, "forecast after slider moves")
+        for value in values[:10]:  # back to values seen: every engine call is a cache hit
+            at.slider(key=SLIDER_FIELD).set_value(value)
+            revisit.append(_timed_run(at))
+    return [Figure("apptest_slider", f"Forecast page rerun after a {SLIDER_FIELD} change (AppTest, new values)",
+                   median(new), "ms", RERUN_BUDGET_MS, samples=moves,
+                   note=f"revisited values (cache hits): median {median(revisit):.0f} ms",
+                   extra={"max_ms": round(max(new), 1), "revisit_median_ms": round(median(revisit), 1)})]
+
+
+# --- chart export -----------------------------------------------------------------------------------
+
+
+def _chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def png_export(ws: Workspace, repeat: int = 5) -> list[Figure]:
+    if not _chromium_available():
+        raise Skip(f"Chromium not found at {CHROMIUM} (run `make system-deps`)")
+    from charts import export, registry
+    from etl.read import Store
+    from models.scenario import Scenario
+
+    if getattr(export, "_kaleido_started", False):
+        export.stop_kaleido_server()  # "first" must include starting Kaleido's Chromium
+    store = Store(ws.db)
+    figure = registry.build(EXPORT_CHART, registry.ChartContext(store, Scenario.from_preset(), "en"))
+    ready = export.prepare_for_export(figure, sources=store.sources())
+    try:
+        start = time.perf_counter()
+        first_png = export.to_image(ready, "png")
+        first = time.perf_counter() - start
+        if not first_png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise RuntimeError("to_image(png) did not return a PNG")
+        warm = time_calls(lambda: export.to_image(ready, "png"), repeat, warmup=0)
+    finally:
+        export.stop_kaleido_server()
+    label = f"PNG export of {EXPORT_CHART}, 800x500"
+    return [Figure("png_export_first", f"{label}, first (starts Kaleido's Chromium)", first, "s"),
+            Figure("png_export_warm", f"{label}, Kaleido warm", median(warm) / 1000, "s", 1.5, samples=repeat)]
+
+
+def temp_workspace() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="compute-ceiling-bench-")
