@@ -1,0 +1,35 @@
+"""Compute Ceiling: the Streamlit entry point. Routes between the pages and draws the shared frame.
+
+Run with `make run` (or `streamlit run app.py`). The database is data/compute.duckdb, or the file
+named by COMPUTE_CEILING_DB; it is built on first run when missing, and opened read-only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import frame, lang, state
+
+PAGES = (  # (file, url path, icon); titles come from the catalogue under nav.<url path>
+    ("pages/overview.py", "overview", ":material/home:"),
+    ("pages/demand.py", "demand", ":material/trending_up:"),
+    ("pages/supply.py", "supply", ":material/memory:"),
+    ("pages/forecast.py", "forecast", ":material/tune:"),
+    ("pages/claims.py", "claims", ":material/fact_check:"),
+    ("pages/data.py", "data", ":material/table:"),
+    ("pages/methods.py", "methods", ":material/menu_book:"),
+)
+
+tr = state.tr_for(lang.current_language())
+# An emoji favicon is drawn locally; a material-icon favicon (also the default: the page's icon) is
+# fetched from Google Fonts, which an offline newsroom server cannot reach.
+st.set_page_config(page_title=tr("app.title"), page_icon="📈", layout="wide")
+language = frame.draw_frame()
+tr = state.tr_for(language)
+navigation = st.navigation([
+    st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url, default=(index == 0))
+    for index, (path, url, icon) in enumerate(PAGES)
+])
+if navigation.url_path != "forecast":  # the Forecast page keeps the URL in step through its controls
+    state.keep_scenario_in_url()
+navigation.run()

@@ -1,0 +1,25 @@
+"""Forecast: every assumption as a control (bound to the URL), supply against demand with its
+uncertainty, P(ceiling by year), the tornado, and what moved when a control moved the ceiling."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import controls, engine, figures, frame, lang, notes, scenario_io, uncertainty, views
+
+tr = frame.page_start()
+language = lang.current_language()
+st.title(tr("forecast.title"))
+st.write(tr("forecast.intro"))
+
+scenario = controls.scenario_controls(tr, language)
+fc = engine.forecast(scenario)
+mc = engine.monte_carlo(scenario)
+
+notes.ceiling_metric(fc, mc, tr)
+notes.what_moved(scenario, fc, tr)
+notes.engine_notes(fc, tr)
+charts = figures.forecast_figures(scenario, language)
+views.chart(charts["hero"], "forecast-hero", language)
+uncertainty.sections(charts, mc, tr, language)
+scenario_io.scenario_files(scenario, tr, language)

@@ -1,0 +1,67 @@
+"""Supply: market share under each definition, foundry and packaging capacity, shipments, installed stock,
+hardware trends, and the binding link of the supply chain per year."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import supply as supply_charts
+from charts.forecast import line_from_fit
+from charts.theme import ACCENT
+from ui import data, engine, frame, lang, state, views
+
+tr = frame.page_start()
+language = lang.current_language()
+st.title(tr("supply.title"))
+st.write(tr("supply.intro"))
+
+share_tab, capacity_tab, shipments_tab, stock_tab, hardware_tab, link_tab = st.tabs([
+    tr("supply.tab_share"), tr("supply.tab_capacity"), tr("supply.tab_shipments"), tr("supply.tab_stock"),
+    tr("supply.tab_hardware"), tr("supply.tab_binding"),
+])
+
+with share_tab:
+    shares = data.read("market_share")
+    years = views.sorted_years(shares)
+    year = st.selectbox(tr("supply.share_year"), years, index=len(years) - 1, key="supply_share_year") if years else None
+    views.chart(supply_charts.market_share(shares, language, year), "supply-market-share", language)
+    st.caption(tr("supply.share_note"))
+    views.market_definitions(shares, year, tr)
+
+with capacity_tab:
+    capacity = data.read("foundry_capacity")
+    units = views.unique_values(capacity, "unit") or ["wafers/month"]
+    unit = st.radio(tr("supply.capacity_unit"), units, horizontal=True, key="supply_capacity_unit")
+    views.chart(supply_charts.foundry_capacity(capacity, language, unit), "supply-capacity", language)
+
+with shipments_tab:
+    group = st.radio(tr("supply.shipments_group"), ("vendor", "chip"), horizontal=True, key="supply_group",
+                     format_func=lambda g: tr(f"supply.group_{g}"))
+    views.chart(supply_charts.shipments(data.read("shipments"), language, group), f"supply-shipments-{group}",
+                language)
+
+with stock_tab:
+    views.chart(supply_charts.installed_stock(views.stock_frame(data.read("installed_stock")), language), "supply-stock", language)
+    st.caption(tr("supply.stock_note"))
+
+with hardware_tab:
+    metric = st.radio(tr("supply.hardware_metric"), tuple(supply_charts.HARDWARE_METRICS), horizontal=True,
+                      key="supply_metric", format_func=lambda m: tr(f"supply.metric_{m}"))
+    quantity = "bf16_dense_flops" if metric == "flops" else "price_performance"
+    fit = engine.hardware_fit(quantity)
+    fits = [] if fit is None else [line_from_fit(
+        fit, label=tr("supply.hardware_fit"), start=fit.start, end=fit.end, colour=ACCENT,
+        sources=("epoch-ml-hardware",), unit=supply_charts.HARDWARE_METRICS[metric][1], lang=language)]
+    if fit is not None:
+        views.fit_metrics(fit, tr)
+    accelerators = data.read("accelerators")
+    views.chart(supply_charts.hardware(accelerators, language, metric, fits), f"supply-hardware-{metric}", language)
+
+with link_tab:
+    st.write(tr("supply.binding_intro"))
+    links = engine.binding_links(state.scenario())
+    if links is None:
+        st.info(tr("ui.engine_pending"))
+    else:
+        views.chart(supply_charts.binding_link(links, language, sources=("epoch-2024-scaling-2030",)),
+                    "supply-binding-link", language)

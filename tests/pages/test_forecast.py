@@ -1,0 +1,110 @@
+"""The Forecast page: controls move the ceiling, presets switch, the URL round-trips, garbage is dropped."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from etl.read import Store
+from models.inputs import build_inputs
+from models.montecarlo import monte_carlo
+from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
+from tests.pages.helpers import ceiling_metric
+
+
+@pytest.fixture(scope="module")
+def engine_inputs(app_db):
+    store = Store(app_db)
+    return build_inputs(store.models(), store.shipments_annual())
+
+
+def expected_ceiling(scenario: Scenario, inputs) -> str:
+    """The median ceiling year computed straight from the engine, as the page should show it."""
+    median = monte_carlo(scenario, inputs).p50
+    return str(int(median)) if median is not None else f"after {scenario.horizon}"
+
+
+def share_link(at) -> str:
+    (code,) = [c.value for c in at.code if "?" in c.value and "lang=" in c.value][:1]
+    return code
+
+
+def test_every_field_has_a_control_and_the_five_main_ones_come_first(app):
+    at = app(page="forecast")
+    keys = [w.key for w in (*at.slider, *at.selectbox, *at.number_input, *at.toggle)]
+    assert set(FIELDS) <= set(keys)
+    assert [s.key for s in at.slider][: len(MAIN_FIELDS)] == list(MAIN_FIELDS)
+
+
+def test_slider_moves_the_ceiling_as_the_engine_says(app, engine_inputs):
+    at = app(page="forecast")
+    assert ceiling_metric(at) == expected_ceiling(Scenario(), engine_inputs)
+    at.slider(key="largest_run_share").set_value(0.02).run()
+    smaller_share = Scenario(largest_run_share=0.02)
+    assert ceiling_metric(at) == expected_ceiling(smaller_share, engine_inputs)
+    assert ceiling_metric(at) != expected_ceiling(Scenario(), engine_inputs)  # this change does move it
+    assert any("Share to the largest run" in i.value for i in at.info)  # the "what moved" note
+
+
+def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
+    at = app(page="forecast")
+    at.selectbox(key="preset").set_value("article-2023").run()
+    preset = Scenario.from_preset("article-2023")
+    assert at.selectbox(key="demand_mode").value == "claim"
+    assert at.selectbox(key="demand_claim").value == "openai-2018"
+    assert at.toggle(key="weakest_link").value is True
+    assert at.slider(key="logic_wafers_per_month").value == PRESETS["article-2023"].overrides[
+        "logic_wafers_per_month"]
+    assert ceiling_metric(at) == expected_ceiling(preset, engine_inputs)
+    assert "preset=article-2023" in share_link(at)
+
+
+def test_url_parameters_set_the_controls_and_the_share_link_reproduces_the_view(app, engine_inputs):
+    at = app(page="forecast", preset="high", utilisation="0.3", horizon="2050")
+    assert at.selectbox(key="preset").value == "high"
+    assert at.slider(key="utilisation").value == pytest.approx(0.3)
+    assert at.slider(key="horizon").value == 2050
+    scenario = Scenario.from_preset("high", utilisation=0.3, horizon=2050)
+    assert ceiling_metric(at) == expected_ceiling(scenario, engine_inputs)
+
+    at.slider(key="run_length_days").set_value(200.0).run()
+    params = dict(parse_qsl(urlsplit(share_link(at)).query))
+    assert params == {"preset": "high", "utilisation": "0.3", "horizon": "2050", "run_length_days": "200.0",
+                      "lang": "en"}
+    reopened = app(page="forecast", **{k: v for k, v in params.items() if k != "lang"})
+    assert ceiling_metric(reopened) == ceiling_metric(at)
+    assert reopened.slider(key="run_length_days").value == pytest.approx(200.0)
+
+
+def test_garbage_parameters_are_dropped_with_a_warning_naming_each(app):
+    at = app(page="overview", utilisation="7", demand_growth="lots", bogus="1", preset="nope")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)  # shown on the page the link opens
+    for name in ("utilisation=7", "demand_growth=lots", "bogus=1", "preset=nope"):
+        assert name in warnings
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception
+    assert at.slider(key="utilisation").value == pytest.approx(FIELDS["utilisation"].default)
+    assert at.selectbox(key="preset").value == "data-trend"
+
+
+def test_deep_link_opened_on_overview_carries_to_the_forecast_page(app, engine_inputs):
+    at = app(page="overview", run_length_days="30")
+    expected = expected_ceiling(Scenario(run_length_days=30.0), engine_inputs)
+    assert ceiling_metric(at) == expected
+    at.switch_page("pages/forecast.py").run()
+    assert at.slider(key="run_length_days").value == pytest.approx(30.0)
+    assert ceiling_metric(at) == expected
+
+
+def test_language_switch_keeps_the_scenario_and_puts_lang_in_the_link(app):
+    at = app(page="forecast")
+    at.slider(key="run_length_days").set_value(60.0).run()
+    year = ceiling_metric(at)
+    at.radio(key="ui_lang_switch").set_value("zh").run()
+    assert at.title[0].value == "预测：需求何时超过供给？"
+    assert at.slider(key="run_length_days").value == pytest.approx(60.0)
+    assert ceiling_metric(at) == year
+    assert at.query_params["lang"] == "zh"
+    assert "lang=zh" in share_link(at) and "run_length_days=60.0" in share_link(at)

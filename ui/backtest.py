@@ -1,0 +1,42 @@
+"""The backtest on the Claims page: fit through a year, project the record forward, compare with what happened."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import forecast as forecast_charts
+from charts.common import Line
+from charts.theme import ACCENT
+from ui import data, engine, views
+
+POPULATION = "notable"
+SINCE = 2010
+
+
+def _actual():
+    frontier = data.read("frontier_models")
+    return frontier.rename(columns={"training_compute_flop": "value"})[["year", "value", "name", "source_id"]]
+
+
+def section(tr, lang: str) -> None:
+    actual = _actual()
+    first, last = views.year_bounds(actual)
+    low = max(first, SINCE) + 3
+    if last - 1 <= low:
+        st.info(tr("claims.backtest_too_few"))
+        return
+    cutoff = st.slider(tr("claims.backtest_cutoff"), low, last - 1, min(2018, last - 1), key="claims_cutoff")
+    result = engine.backtest(POPULATION, SINCE, int(cutoff))
+    if result is None or result.table.empty:
+        st.info(tr("claims.backtest_too_few"))
+        return
+    cols = st.columns(3)
+    cols[0].metric(tr("ui.metric.growth"), tr("ui.value.growth", value=f"{result.fit.growth_per_year:.1f}"))
+    cols[1].metric(tr("ui.metric.doubling"), tr("ui.value.months", value=f"{result.fit.doubling_months:.1f}"))
+    cols[2].metric(tr("claims.backtest_error"), tr("claims.backtest_error_value", oom=result.mean_abs_error_oom),
+                   help=tr("claims.backtest_error_help"))
+    line = Line(label=tr("claims.backtest_line", year=cutoff), x=result.table["year"].tolist(),
+                y=result.table["predicted_flop"].tolist(), colour=ACCENT, dashed=True,
+                sources=("epoch-notable-models",), unit="FLOP")
+    views.chart(forecast_charts.backtest(actual, line, float(cutoff), lang), "claims-backtest", lang)
+    st.dataframe(result.table.rename(columns=lambda c: tr(f"claims.backtest_col.{c}")), hide_index=True)

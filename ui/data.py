@@ -1,0 +1,90 @@
+"""The database behind the app: where it is, building it on first run, cached read-only access.
+
+`COMPUTE_CEILING_DB` points the app at another file (tests, benchmarks); the default is
+data/compute.duckdb. Every cache is bounded and keyed on the file's modification time, so a rebuild
+while the app is serving shows on the user's next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl.paths import DEFAULT_DB, RAW_DIR
+
+DB_ENV = "COMPUTE_CEILING_DB"
+# Tables the Data page lists, in reading order; `Store.table(name)` whitelists the same names.
+TABLES = ("models", "accelerators", "shipments", "market_share", "foundry_capacity", "trend_claims",
+          "events", "sources")
+
+
+def db_path() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def db_version(path: Path | None = None) -> int:
+    """The file's modification time in ns: part of every cache key, so a rebuild invalidates them."""
+    try:
+        return (path or db_path()).stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def build_database(path: Path, log=None) -> None:
+    """Build `path` from data/raw with etl's own build function (atomic; raises on bad raw data)."""
+    from etl.build import build  # late: only needed on a first run without a database
+
+    build(RAW_DIR, path, log=log or (lambda _message: None))
+
+
+def ensure_database(tr) -> Path:
+    """The database path, building the file behind a progress indicator when it is missing."""
+    path = db_path()
+    if path.is_file():
+        return path
+    with st.status(tr("app.no_database"), expanded=False) as status:
+        try:
+            build_database(path, log=status.write)
+        except Exception as error:  # RawDataError lists every problem; show them instead of a traceback
+            status.update(state="error")
+            problems = getattr(error, "problems", None) or [error]
+            st.error(tr("ui.build_failed", detail="\n".join(str(p) for p in problems[:20])))
+            st.stop()
+        status.update(label=tr("app.database_built"), state="complete")
+    return path
+
+
+@st.cache_resource(max_entries=4)
+def _store(path: str, version: int):
+    from etl.read import Store  # imported late: the app starts (and can build the DB) before etl.read loads
+
+    return Store(path)
+
+
+def store():
+    """The shared read-only Store for the current file (a new one after a rebuild)."""
+    path = db_path()
+    return _store(str(path), db_version(path))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _read(path: str, version: int, name: str) -> pd.DataFrame:
+    reader = _store(path, version)
+    method = getattr(reader, name, None)
+    if callable(method):
+        return method()
+    return reader.table(name)
+
+
+def read(name: str) -> pd.DataFrame:
+    """A named table or query of the Store (`models`, `sources`, `build_info`, …) as a DataFrame copy."""
+    path = db_path()
+    return _read(str(path), db_version(path), name)
+
+
+def store_tables() -> list[str]:
+    path = db_path()
+    return list(_store(str(path), db_version(path)).tables())

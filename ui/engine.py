@@ -1,0 +1,146 @@
+"""Cached calls into the engine (`models/`). Results are shared read-only between sessions.
+
+`st.cache_resource` (not cache_data) because engine results hold large NumPy arrays that would be
+pickled and copied on every hit; nothing on a page mutates them. Every cache is bounded and keyed
+on the database version, so a rebuild gives fresh results.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import trends
+from ui import data
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _model_fit(version: int, quantity: str, population: str, since: float | None, until: float | None,
+               breaks: int):
+    try:
+        return trends.fit_models(data.read("models"), quantity=quantity, population=population, since=since,
+                                 until=until, breaks=breaks)
+    except trends.TrendError:
+        return None
+
+
+def model_fit(quantity: str, population: str, since: float | None = None, until: float | None = None,
+              breaks: int = 0):
+    """The trend of one models column over a population and window; None when too few points."""
+    return _model_fit(data.db_version(), quantity, population, since, until, breaks)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _hardware_fit(version: int, quantity: str):
+    try:
+        return trends.fit_hardware(data.read("accelerators"), quantity=quantity)
+    except (trends.TrendError, KeyError):
+        return None
+
+
+def hardware_fit(quantity: str):
+    """Trend of accelerator FLOP/s or price-performance against release date; None when unavailable."""
+    return _hardware_fit(data.db_version(), quantity)
+
+
+
+def fit_lines(fit, label: str, colour: str, sources: tuple[str, ...], unit: str, lang: str) -> list:
+    """The fitted trend as chart Lines with their 90% bands (one per segment of a breakpoint fit)."""
+    from charts.forecast import line_from_fit
+
+    pieces = fit.segments or (fit,)
+    return [
+        line_from_fit(piece, label=label if len(pieces) == 1 else f"{label} ({index + 1})", start=piece.start,
+                      end=piece.end, colour=colour, sources=sources, unit=unit, lang=lang)
+        for index, piece in enumerate(pieces)
+    ]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _inputs(version: int):
+    from models.inputs import build_inputs
+
+    return build_inputs(data.read("models"), data.read("shipments_annual"))
+
+
+def inputs():
+    """The engine's inputs (models and shipments), built once per database version."""
+    return _inputs(data.db_version())
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _forecast(version: int, scenario):
+    from models.forecast import forecast as run_forecast
+
+    return run_forecast(scenario, _inputs(version))
+
+
+def forecast(scenario):
+    """The deterministic forecast of a scenario (shared, read-only)."""
+    return _forecast(data.db_version(), scenario)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _resolved(version: int, scenario):
+    from models.forecast import resolve
+
+    return resolve(scenario, _inputs(version))
+
+
+def _clamp(spec, value):
+    return min(max(float(value), spec.min), spec.max)
+
+
+def fitted_defaults(scenario) -> dict[str, float]:
+    """The values the engine uses for the scenario's fitted (None) fields, within each field's range."""
+    from models.scenario import FIELDS
+
+    resolved = _resolved(data.db_version(), scenario)
+    values = {name: getattr(resolved, name) for name in ("demand_growth", "demand_base_flop", "supply_growth",
+                                                         "supply_base_h100e")}
+    return {name: _clamp(FIELDS[name], value) for name, value in values.items() if value == value}
+
+
+def binding_links(scenario):
+    """Per-year capacity of each supply-chain link for the scenario with the weakest-link cap switched on."""
+    from ui import figures
+
+    return figures.binding_links(forecast(scenario.replace(weakest_link=True)))
+
+
+def monte_carlo(scenario):
+    """The Monte Carlo result of a scenario (its own samples and seed)."""
+    return _monte_carlo(data.db_version(), scenario)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _monte_carlo(version: int, scenario):
+    from models.montecarlo import monte_carlo as run
+
+    return run(scenario, _inputs(version), resolved=_resolved(version, scenario))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _tornado(version: int, scenario):
+    from models.montecarlo import tornado as run
+
+    return run(scenario, _inputs(version), resolved=_resolved(version, scenario))
+
+
+def tornado(scenario):
+    """(base ceiling time, bars with the widest swing first) of the one-at-a-time sensitivity."""
+    return _tornado(data.db_version(), scenario)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _backtest(version: int, population: str, since: int, fit_through: int):
+    from models.backtest import backtest as run
+
+    try:
+        return run(_inputs(version), fit_through, population=population, since=since)
+    except trends.TrendError:
+        return None
+
+
+def backtest(population: str, since: int, fit_through: int):
+    """Fit on [since, fit_through], project the record forward, compare; None when too few points."""
+    return _backtest(data.db_version(), population, since, fit_through)

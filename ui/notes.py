@@ -1,0 +1,83 @@
+"""Plain-language text around the forecast: the ceiling metric, what moved, the engine's notes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import catalogue
+from models.scenario import FIELDS
+
+_LAST_KEY = "ui_last_forecast"
+
+
+def ceiling_years(fc, mc) -> tuple[int | None, int | None, int | None]:
+    """(median, p10, p90) ceiling year: from the Monte Carlo when there is one, else the deterministic year."""
+    if mc is not None:
+        return tuple(_year(getattr(mc, name, None)) for name in ("p50", "p10", "p90"))
+    return fc.ceiling_year, None, None
+
+
+def _year(value) -> int | None:
+    return None if value is None or value != value else int(value)
+
+
+def year_text(year: int | None, fc, tr) -> str:
+    return str(year) if year is not None else tr("ui.after_horizon", horizon=fc.scenario.horizon)
+
+
+def ceiling_metric(fc, mc, tr, container=st) -> None:
+    """The metric "Ceiling year": the median, with the 10–90% range beneath it."""
+    median, low, high = ceiling_years(fc, mc)
+    if low is not None or high is not None:
+        spread = tr("ui.ceiling_range", low=year_text(low, fc, tr), high=year_text(high, fc, tr))
+    else:
+        spread = tr("ui.ceiling_deterministic")
+    container.metric(tr("ui.ceiling_year"), year_text(median, fc, tr), spread, delta_color="off",
+                     delta_arrow="off", help=tr("ui.ceiling_help"))
+
+
+def _field_label(name: str, tr) -> str:
+    return tr(FIELDS[name].label_key) if name in FIELDS else tr("forecast.preset")
+
+
+def what_moved(scenario, fc, tr) -> None:
+    """A short note after a change: which controls moved and what that did to the ceiling year."""
+    previous = st.session_state.get(_LAST_KEY)
+    st.session_state[_LAST_KEY] = (scenario, fc.ceiling_year)
+    if previous is None or previous[0] == scenario:
+        return
+    before, after = previous[0].values(), scenario.values()
+    changed = [name for name in FIELDS if before[name] != after[name]]
+    if previous[0].preset != scenario.preset:
+        changed.insert(0, "preset")
+    fields = ", ".join(_field_label(name, tr) for name in changed[:4]) or tr("forecast.preset")
+    old, new = previous[1], fc.ceiling_year
+    old_text, new_text = year_text(old, fc, tr), year_text(new, fc, tr)
+    if old == new:
+        st.info(tr("forecast.moved_none", fields=fields, year=new_text), icon=":material/info:")
+    else:
+        key = "forecast.moved_earlier" if (new or 10**6) < (old or 10**6) else "forecast.moved_later"
+        st.info(tr(key, fields=fields, old=old_text, new=new_text), icon=":material/swap_horiz:")
+
+
+def engine_notes(fc, tr) -> None:
+    """The engine's warnings (e.g. parameter-driven growth far above the fitted trend)."""
+    for note in fc.notes:
+        known = note.key in catalogue(getattr(tr, "lang", "en"))
+        st.warning(tr(note.key, **note.params) if known else note.message, icon=":material/warning:")
+
+
+def three_sentences(scenario, fc, mc, tornado_result, tr) -> list[str]:
+    """What drives the answer, in plain words: demand growth, supply growth, the crossing and its lever."""
+    resolved = fc.resolved
+    origin = tr(f"overview.origin_{resolved.origin.get('demand_growth', 'set')}")
+    median, low, high = ceiling_years(fc, mc)
+    _base, bars = tornado_result
+    lever = tr(FIELDS[bars[0].field].label_key) if bars else tr("forecast.preset")
+    return [
+        tr("overview.sentence_demand", growth=resolved.demand_growth, origin=origin),
+        tr("overview.sentence_supply", growth=resolved.supply_growth, share=scenario.largest_run_share,
+           utilisation=scenario.utilisation, days=scenario.run_length_days),
+        tr("overview.sentence_ceiling", year=year_text(median, fc, tr), low=year_text(low, fc, tr),
+           high=year_text(high, fc, tr), lever=lever),
+    ]
