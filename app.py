@@ -11,13 +11,13 @@ import streamlit as st
 from ui import frame, lang, state
 
 PAGES = (  # (file, url path, icon); titles come from the catalogue under nav.<url path>
-    ("pages/overview.py", "overview", ":material/home:"),
-    ("pages/demand.py", "demand", ":material/trending_up:"),
-    ("pages/supply.py", "supply", ":material/memory:"),
-    ("pages/forecast.py", "forecast", ":material/tune:"),
-    ("pages/claims.py", "claims", ":material/fact_check:"),
-    ("pages/data.py", "data", ":material/table:"),
-    ("pages/methods.py", "methods", ":material/menu_book:"),
+    ("app_pages/overview.py", "overview", ":material/home:"),
+    ("app_pages/demand.py", "demand", ":material/trending_up:"),
+    ("app_pages/supply.py", "supply", ":material/memory:"),
+    ("app_pages/forecast.py", "forecast", ":material/tune:"),
+    ("app_pages/claims.py", "claims", ":material/fact_check:"),
+    ("app_pages/data.py", "data", ":material/table:"),
+    ("app_pages/methods.py", "methods", ":material/menu_book:"),
 )
 
 tr = state.tr_for(lang.current_language())

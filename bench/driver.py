@@ -92,6 +92,10 @@ def screenshot_name(stem: str) -> str:
 
 
 def page_url(base: str, url_path: str, **params: str) -> str:
+    """The address of a page. The default page (the first in app.py) lives at "/", not at its url_path:
+    Streamlit answers "/overview" with a "Page not found" dialog."""
+    if url_path == app_pages()[0][1]:
+        url_path = ""
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"{base.rstrip('/')}/{url_path}" + (f"?{query}" if query else "")
 

@@ -23,6 +23,7 @@ import asyncio
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -209,7 +210,9 @@ def run_load(url: str, sessions: int = 20, seconds: float = 60) -> dict:
 
     Returns counts (reruns, exceptions, console errors, leaks, mismatches, failures) and the per-rerun
     latency p50/p95/max in ms."""
-    results = asyncio.run(_run(url.rstrip("/"), sessions, seconds))
+    # A thread of its own has no running event loop, so this works beside pytest-playwright's sync API too.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, _run(url.rstrip("/"), sessions, seconds)).result()
     return summarise(results, sessions, seconds)
 
 

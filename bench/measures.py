@@ -128,24 +128,16 @@ def app_pages() -> list[str]:
 
 @contextmanager
 def apptest(db: Path):
-    """An AppTest of app.py against `db`, run once. Like tests/pages: app.py runs on every rerun, as served."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest, app_test
+    """An AppTest of app.py against `db`, run once (app.py routes on every rerun, as served)."""
+    from streamlit.testing.v1 import AppTest
 
-    class ServerLikePagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    saved_manager, saved_db = app_test.PagesManager, os.environ.get("COMPUTE_CEILING_DB")
-    app_test.PagesManager = ServerLikePagesManager
+    saved_db = os.environ.get("COMPUTE_CEILING_DB")
     os.environ["COMPUTE_CEILING_DB"] = str(db)
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["lang"] = "en"
         yield at.run()
     finally:
-        app_test.PagesManager = saved_manager
         if saved_db is None:
             os.environ.pop("COMPUTE_CEILING_DB", None)
         else:
@@ -180,7 +172,7 @@ def apptest_pages(ws: Workspace, repeat: int = 7) -> list[Figure]:
 def apptest_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
     """The Forecast page rerun after a slider change: every value new, so forecast and Monte Carlo recompute."""
     with apptest(ws.db) as at:
-        at.switch_page("pages/forecast.py").run()
+        at.switch_page("app_pages/forecast.py").run()
         _raise_on_exception(at, "page forecast")
         slider = at.slider(key=SLIDER_FIELD)
         start_value, step = float(slider.value), float(slider.step)

@@ -155,8 +155,10 @@ def _supply_base(s: Scenario, inputs, growth: float, origin) -> float:
         origin["supply_base_h100e"] = "set"
         return s.supply_base_h100e
     years, values = _history(inputs, s.base_year)
+    if not len(years):  # a base year before the first year of chip sales: extrapolate back from it
+        years, values = inputs.shipment_years[:1], inputs.shipment_h100e[:1]
     if not len(years):
-        raise InputsError(f"shipments_annual: no year up to {s.base_year}; set supply_base_h100e or load chip sales")
+        raise InputsError("shipments_annual: no rows; set supply_base_h100e or load chip sales")
     origin["supply_base_h100e"] = "data"
     return float(values[-1] * growth ** (s.base_year - years[-1]))
 

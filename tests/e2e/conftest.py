@@ -1,16 +1,15 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against a live `streamlit run`.
 
-Never `playwright install`: the plugin's session fixture is overridden to launch /usr/bin/chromium.
+Never `playwright install`: tests/conftest.py overrides the plugin's launch arguments to use /usr/bin/chromium.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bench.live import CHROMIUM, CHROMIUM_ARGS, build_db, streamlit_server
+from bench.live import build_db, streamlit_server
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
@@ -19,13 +18,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (installs Debian's chromium)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def test_page_loads_cleanly(page, base_url, screenshots_dir, file, url_path):
 
 def test_sidebar_lists_the_pages_by_title_after_a_deep_link(page, base_url):
     # Every test here opens a page by its path, so the server's first request is a deep link: the case
-    # where Streamlit can fall back to listing the files of pages/ ("app", "claims", …) instead.
+    # where Streamlit, with a folder named pages/ beside app.py, lists its files ("app", "claims", …).
     open_page(page, page_url(base_url, "demand", lang="en"))
     links = [" ".join(text.split()) for text in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
     titles = [t(f"nav.{url}", "en") for _file, url in PAGES]

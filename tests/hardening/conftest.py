@@ -1,8 +1,4 @@
-"""Hardening fixtures: one database built from data/raw per session, AppTest runs through app.py.
-
-AppTest would otherwise take Streamlit's legacy `pages/` mode and run a page file without app.py
-on reruns (see tests/pages/conftest.py); the real server never does, so neither do these tests.
-"""
+"""Hardening fixtures: one database built from data/raw per session, AppTest runs through app.py."""
 
 from __future__ import annotations
 
@@ -10,18 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import app_test
 
 from etl.paths import RAW_DIR
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-class _ServerLikePagesManager(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
 
 
 @pytest.fixture(scope="session")
@@ -45,14 +33,12 @@ def engine_inputs(hard_db):
 
 @pytest.fixture(scope="module")
 def served_db(hard_db):
-    """COMPUTE_CEILING_DB pointing at the session database and AppTest in server-like page mode.
+    """COMPUTE_CEILING_DB pointing at the session database.
 
     Module-scoped (not monkeypatch) so that hypothesis can reuse it across its examples."""
-    saved_env, saved_manager = os.environ.get("COMPUTE_CEILING_DB"), app_test.PagesManager
+    saved_env = os.environ.get("COMPUTE_CEILING_DB")
     os.environ["COMPUTE_CEILING_DB"] = str(hard_db)
-    app_test.PagesManager = _ServerLikePagesManager
     yield hard_db
-    app_test.PagesManager = saved_manager
     if saved_env is None:
         os.environ.pop("COMPUTE_CEILING_DB", None)
     else:

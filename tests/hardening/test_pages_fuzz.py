@@ -56,7 +56,7 @@ def test_any_link_to_any_page_is_handled(served_db, page):
         assert chart_problems(at) == []
 
         if page != "overview":
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page}.py").run()
             assert exceptions(at) == []
             assert chart_problems(at) == []
         if page == "forecast":  # its widgets are bound to the URL: a rerun reads them back

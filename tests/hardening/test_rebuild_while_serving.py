@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from bench.driver import EXCEPTION, ConsoleWatch, open_page, settle
-from bench.live import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from bench.live import ROOT, streamlit_server
 from etl.paths import RAW_DIR
 from tests.hardening.live import require_chromium
 
@@ -46,17 +46,15 @@ def etl_build(raw_dir, db) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_rebuild_under_an_open_session_shows_new_data_without_error(tmp_path):
+def test_rebuild_under_an_open_session_shows_new_data_without_error(tmp_path, browser):
     require_chromium()
-    from playwright.sync_api import sync_playwright
 
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
     db = tmp_path / "compute.duckdb"
     assert etl_build(raw, db).wait(120) == 0
 
-    with streamlit_server(db, log_path=tmp_path / "streamlit.log") as (url, _proc), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with streamlit_server(db, log_path=tmp_path / "streamlit.log") as (url, _proc):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         console = ConsoleWatch().attach(page)
         open_page(page, f"{url}/forecast?lang=en&run_length_days=100")

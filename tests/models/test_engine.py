@@ -152,3 +152,10 @@ def test_backtest_of_a_steady_trend_has_small_error(inputs):
     result = backtest(inputs, fit_through=2018, population="all", since=2010)
     assert list(result.table.year) == list(range(2019, 2026))
     assert result.mean_abs_error_oom < 0.3  # the synthetic records carry ±0.1 OOM noise
+
+
+def test_base_year_before_the_first_chip_sales_extrapolates_back(inputs):
+    # Shipments start in 2022 at 1e6 H100e; at 2x/year the 2019 output is 1e6 / 2^3 = 125,000.
+    resolved = resolve(Scenario(base_year=2019, supply_growth=2.0), inputs)
+    assert resolved.supply_base_h100e == pytest.approx(125_000)
+    assert resolved.origin["supply_base_h100e"] == "data"

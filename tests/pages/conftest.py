@@ -1,10 +1,4 @@
-"""AppTest fixtures: one database per test session, built from data/raw by etl's build function.
-
-AppTest re-creates Streamlit's PagesManager on every run and, because our page files live in `pages/`,
-takes the legacy "pages folder" mode that runs a page file without app.py on reruns. The real server
-leaves that mode for good on the first `st.navigation` call; `_server_like_pages_manager` does the
-same for AppTest so that tests exercise app.py on every run, as users get it.
-"""
+"""AppTest fixtures: one database per test session, built from data/raw by etl's build function."""
 
 from __future__ import annotations
 
@@ -12,24 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1 import AppTest
 
 from etl.paths import RAW_DIR
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGES = ("overview", "demand", "supply", "forecast", "claims", "data", "methods")
-
-
-class _ServerLikePagesManager(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-@pytest.fixture(autouse=True)
-def _server_like_pages_manager(monkeypatch):
-    monkeypatch.setattr(app_test, "PagesManager", _ServerLikePagesManager)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +40,7 @@ def app(app_db, monkeypatch):
             at.query_params[key] = value
         at.run()
         if page != "overview":
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page}.py").run()
         return at
 
     return make

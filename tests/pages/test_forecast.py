@@ -83,7 +83,7 @@ def test_garbage_parameters_are_dropped_with_a_warning_naming_each(app):
     warnings = " ".join(w.value for w in at.warning)  # shown on the page the link opens
     for name in ("utilisation=7", "demand_growth=lots", "bogus=1", "preset=nope"):
         assert name in warnings
-    at.switch_page("pages/forecast.py").run()
+    at.switch_page("app_pages/forecast.py").run()
     assert not at.exception
     assert at.slider(key="utilisation").value == pytest.approx(FIELDS["utilisation"].default)
     assert at.selectbox(key="preset").value == "data-trend"
@@ -93,7 +93,7 @@ def test_deep_link_opened_on_overview_carries_to_the_forecast_page(app, engine_i
     at = app(page="overview", run_length_days="30")
     expected = expected_ceiling(Scenario(run_length_days=30.0), engine_inputs)
     assert ceiling_metric(at) == expected
-    at.switch_page("pages/forecast.py").run()
+    at.switch_page("app_pages/forecast.py").run()
     assert at.slider(key="run_length_days").value == pytest.approx(30.0)
     assert ceiling_metric(at) == expected
 

@@ -57,18 +57,3 @@ def test_without_lang_parameter_the_browser_language_decides(app, locale, title)
 def test_lang_parameter_wins_over_the_browser_language(app):
     at = app(page="overview", lang="en", locale="zh-CN")
     assert at.title[0].value == "Compute Ceiling"
-
-
-def test_a_page_run_without_app_py_switches_to_app_routing(app, monkeypatch):
-    """Streamlit's legacy pages-folder mode runs a page file without app.py (a fresh server whose first
-    request is a deep link; AppTest reruns). The page must hand routing back to app.py, not break."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    at = app(page="forecast")
-    monkeypatch.setattr(app_test, "PagesManager", PagesManager)  # AppTest's own legacy behaviour from here
-    at.slider(key="run_length_days").set_value(50.0).run()
-    assert not at.exception
-    assert len([r for r in at.radio if r.key == "ui_lang_switch"]) == 1  # the frame, drawn once
-    assert at.slider(key="run_length_days").value == pytest.approx(50.0)
-    assert PagesManager.uses_pages_directory is False

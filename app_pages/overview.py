@@ -18,7 +18,7 @@ mc = engine.monte_carlo(scenario)
 metric_column, text_column = st.columns([1, 3])
 notes.ceiling_metric(fc, mc, tr, metric_column)
 metric_column.caption(tr("overview.scenario", preset=tr(f"scenario.preset.{scenario.preset}.label")))
-metric_column.page_link("pages/forecast.py", label=tr("overview.to_forecast"), icon=":material/tune:",
+metric_column.page_link("app_pages/forecast.py", label=tr("overview.to_forecast"), icon=":material/tune:",
                         query_params=state.share_query(language))
 with text_column:
     for sentence in notes.three_sentences(scenario, fc, mc, engine.tornado(scenario), tr):
