@@ -39,6 +39,7 @@ LANE_FIRST, LANE_LAST = 20, 360
 LOAD_TIMEOUT_MS = 180_000  # 20 first runs at once on 2 cores take a while
 RERUN_TIMEOUT_MS = 60_000
 P95_RATIO_BUDGET = 3.0  # issue 8: p95 with many users within 3x the single-user figure
+THINK_S = 1.5  # a user moves a slider, then reads the redrawn chart before moving it again
 
 # Stamps the keydown, then watches the app's script state go running -> notRunning.
 PROBE_JS = """() => {
@@ -125,7 +126,8 @@ class Start:
     deadline: float = float("inf")
 
 
-async def _session(browser, url: str, index: int, all_lanes: list[Lane], start: Start) -> SessionResult:
+async def _session(browser, url: str, index: int, all_lanes: list[Lane], start: Start,
+                   think_s: float) -> SessionResult:
     result, lane = SessionResult(index), all_lanes[index]
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -150,6 +152,8 @@ async def _session(browser, url: str, index: int, all_lanes: list[Lane], start: 
             result.latencies_ms.append(float(await handle.json_value()))
             value, move = value + step, move + 1
             await _check_state(page, slider, value, lane, all_lanes, result, move)
+            if think_s:  # a reader looks at the redrawn chart before the next move (0.5x-1.5x, per session)
+                await asyncio.sleep(think_s * (0.5 + ((index * 7 + move * 3) % 11) / 10))
     except Exception as error:  # a timeout or a broken page is a finding, not a crash of the benchmark
         result.failures.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
     finally:
@@ -157,7 +161,7 @@ async def _session(browser, url: str, index: int, all_lanes: list[Lane], start: 
     return result
 
 
-async def _run(url: str, sessions: int, seconds: float) -> list[SessionResult]:
+async def _run(url: str, sessions: int, seconds: float, think_s: float) -> list[SessionResult]:
     try:
         from playwright.async_api import async_playwright
     except ImportError as error:
@@ -169,7 +173,7 @@ async def _run(url: str, sessions: int, seconds: float) -> list[SessionResult]:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             start = Start()
-            tasks = [asyncio.create_task(_session(browser, url, i, all_lanes, start)) for i in range(sessions)]
+            tasks = [asyncio.create_task(_session(browser, url, i, all_lanes, start, think_s)) for i in range(sessions)]
             await _all_loaded(tasks, start)
             start.deadline = time.monotonic() + seconds
             start.gate.set()
@@ -187,11 +191,12 @@ async def _all_loaded(tasks, start: Start) -> None:
         await asyncio.sleep(0.2)
 
 
-def summarise(results: list[SessionResult], sessions: int, seconds: float) -> dict:
+def summarise(results: list[SessionResult], sessions: int, seconds: float, think_s: float = 0.0) -> dict:
     latencies = [ms for r in results for ms in r.latencies_ms]
     return {
         "sessions": sessions,
         "seconds": seconds,
+        "think_s": think_s,
         "reruns": len(latencies),
         "reruns_per_session": [len(r.latencies_ms) for r in results],
         "p50_ms": round(median(latencies), 1) if latencies else None,
@@ -205,15 +210,16 @@ def summarise(results: list[SessionResult], sessions: int, seconds: float) -> di
     }
 
 
-def run_load(url: str, sessions: int = 20, seconds: float = 60) -> dict:
-    """`sessions` simultaneous browser sessions moving a Forecast slider for `seconds` against `url`.
+def run_load(url: str, sessions: int = 20, seconds: float = 60, think_s: float = THINK_S) -> dict:
+    """`sessions` simultaneous browser sessions moving a Forecast slider for `seconds` against `url`,
+    each pausing about `think_s` between moves (0: as fast as the app answers, a stress test).
 
     Returns counts (reruns, exceptions, console errors, leaks, mismatches, failures) and the per-rerun
     latency p50/p95/max in ms."""
     # A thread of its own has no running event loop, so this works beside pytest-playwright's sync API too.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        results = pool.submit(asyncio.run, _run(url.rstrip("/"), sessions, seconds)).result()
-    return summarise(results, sessions, seconds)
+        results = pool.submit(asyncio.run, _run(url.rstrip("/"), sessions, seconds, think_s)).result()
+    return summarise(results, sessions, seconds, think_s)
 
 
 def errors_of(summary: dict) -> list[str]:
@@ -222,10 +228,11 @@ def errors_of(summary: dict) -> list[str]:
     return problems + summary["console_errors"] + summary["leaks"] + summary["mismatches"] + summary["failures"]
 
 
-def compare(url: str, sessions: int = 20, seconds: float = 60, baseline_seconds: float = 20) -> dict:
+def compare(url: str, sessions: int = 20, seconds: float = 60, baseline_seconds: float = 20,
+            think_s: float = THINK_S) -> dict:
     """A single-user run, then the many-user run, on the same server: both summaries and the p95 ratio."""
-    single = run_load(url, sessions=1, seconds=baseline_seconds)
-    many = run_load(url, sessions=sessions, seconds=seconds)
+    single = run_load(url, sessions=1, seconds=baseline_seconds, think_s=think_s)
+    many = run_load(url, sessions=sessions, seconds=seconds, think_s=think_s)
     ratio = many["p95_ms"] / single["p95_ms"] if many["p95_ms"] and single["p95_ms"] else None
     return {"single": single, "many": many, "p95_ratio": None if ratio is None else round(ratio, 2),
             "p95_ratio_budget": P95_RATIO_BUDGET}
@@ -239,7 +246,7 @@ def measure(ws, sessions: int = 20, seconds: float = 60) -> list[Figure]:
         rss = peak_rss_mb(proc.pid)
     single, many = result["single"], result["many"]
     problems = errors_of(single) + errors_of(many)
-    note = f"{many['reruns']} reruns by {sessions} sessions in {seconds:g} s; " + (
+    note = f"{many['reruns']} reruns by {sessions} sessions in {seconds:g} s, ~{THINK_S:g} s between moves; " + (
         f"{len(problems)} problem(s): {problems[0]}" if problems else "no errors, no leaks")
     extra = {"single": single, "many": many, "server_peak_rss_mb": round(rss, 1)}
     return [
@@ -262,10 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=20)
+    parser.add_argument("--think", type=float, default=THINK_S, help="pause between moves, s (0 = stress)")
     parser.add_argument("--db", type=Path, help="database for the server started here (default: build one)")
     args = parser.parse_args(argv)
     if args.url:
-        result = compare(args.url, args.sessions, args.seconds, args.baseline_seconds)
+        result = compare(args.url, args.sessions, args.seconds, args.baseline_seconds, args.think)
     else:
         import tempfile
 
@@ -274,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             if not db.exists():
                 build_db(db)
             with streamlit_server(db, log_path=Path(tmp) / "streamlit.log") as (url, proc):
-                result = compare(url, args.sessions, args.seconds, args.baseline_seconds)
+                result = compare(url, args.sessions, args.seconds, args.baseline_seconds, args.think)
                 result["server_peak_rss_mb"] = round(peak_rss_mb(proc.pid), 1)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if errors_of(result["single"]) or errors_of(result["many"]) else 0

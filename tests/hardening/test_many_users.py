@@ -22,6 +22,6 @@ def test_lanes_are_disjoint_and_inside_the_slider():
 def test_four_sessions_for_ten_seconds_see_no_error_and_no_leak(hard_db, tmp_path):
     require_chromium()
     with streamlit_server(hard_db, log_path=tmp_path / "streamlit.log") as (url, _proc):
-        summary = run_load(url, sessions=4, seconds=10)
+        summary = run_load(url, sessions=4, seconds=10, think_s=0)  # no pauses: the most interleaving
     assert errors_of(summary) == []
     assert all(count >= 1 for count in summary["reruns_per_session"]), summary["reruns_per_session"]
