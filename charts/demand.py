@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from charts.common import (
     Line,
     add_events,
     add_line,
+    clip_line,
     confidence_label,
     decimal_year,
     empty_figure,
@@ -83,24 +86,57 @@ def claim_line(claim: pd.Series, *, anchor_year: float, anchor_value: float, end
                 sources=(str(claim.get("source_id", "")),), note=note)
 
 
+CLAIM_GREY = "#9A9A9A"  # claims are context: one grey, the fit in the accent colour is what to look at
+Y_MARGIN_DECADES = 0.5  # room above and below the data on the log axis
+X_MARGIN_YEARS = 0.3
+
+
+def data_window(years: pd.Series, values: pd.Series) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The plotted window: the models' years and their value range, half a decade wider each way."""
+    x_range = (float(years.min()) - X_MARGIN_YEARS, float(years.max()) + X_MARGIN_YEARS)
+    low, high = float(values.min()), float(values.max())
+    return x_range, (low / 10**Y_MARGIN_DECADES, high * 10**Y_MARGIN_DECADES)
+
+
+def add_claims(fig: go.Figure, claims: Sequence[Line], lang: str) -> None:
+    """Claims as grey dashed lines under one legend entry (a dozen long names would crowd out the plot);
+    each line's hover names its claim, and its trace keeps the claim's name for the CSV."""
+    if not claims:
+        return
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("charts.polish_legend.claims", lang),
+                             line=dict(color=CLAIM_GREY, width=1.5, dash="dash"), hoverinfo="skip",
+                             meta={"legend_only": True}))  # the CSV leaves it out
+    for line in claims:
+        add_line(fig, line, lang=lang, label_end=False)
+        fig.data[-1].update(showlegend=False)
+
+
 def _models_over_time(models: pd.DataFrame, lang: str, *, chart_id: str, column: str, unit: str,
                       fits: Sequence[Line], claims: Sequence[Line], events: pd.DataFrame | None,
                       title: str, subtitle: str, y_title: str) -> go.Figure:
+    """Points of the models, then claims and fits clipped to the data's window and named in the legend
+    (a dozen lines ending in the same corner leave no room for direct labels), events as ticks below."""
     rows = models.dropna(subset=[column]).loc[lambda f: f[column] > 0]
     if rows.empty:
         return empty_figure(lang, chart_id)
+    years = _model_years(rows)
+    x_range, y_range = data_window(years, rows[column].astype(float))
     fig = new_figure()
     add_model_points(fig, rows, column, unit, lang)
-    for line in [*claims, *fits]:  # fits last: drawn on top
-        add_line(fig, line, lang=lang)
-    values = list(rows[column]) + [v for line in [*fits, *claims] for v in line.y]
-    log_axis(fig, y_title, values)
+    claims = [replace(c, colour=CLAIM_GREY, width=1.5) for line in claims
+              if (c := clip_line(line, x_range, y_range)) is not None]
+    fits = [f for line in fits if (f := clip_line(line, x_range, y_range)) is not None]
+    add_claims(fig, claims, lang)
+    for line in fits:  # fits last: drawn on top
+        add_line(fig, line, lang=lang, label_end=False)
+    shown = [*claims, *fits]
+    log_axis(fig, y_title, y_range)
+    fig.update_yaxes(range=[math.log10(y_range[0]), math.log10(y_range[1])])
     year_axis(fig, t("charts.axis.year", lang))
-    years = _model_years(rows)
-    end = float(max([years.max(), *[max(f.x) for f in fits]]))
-    add_events(fig, events, lang, (float(years.min()) - 0.5, end + 0.5))  # events just past the data still count
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"), showlegend=True)
-    sources = sources_of(rows) + [s for line in [*fits, *claims] for s in line.sources]
+    fig.update_xaxes(range=list(x_range))
+    add_events(fig, events, lang, x_range)
+    fig.update_layout(showlegend=True, margin=dict(r=30))
+    sources = sources_of(rows) + [s for line in shown for s in line.sources]
     return finish(fig, chart_id=chart_id, sources=sources, units={"x": "year", "y": unit}, title=title,
                   subtitle=subtitle)
 

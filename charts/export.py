@@ -35,6 +35,10 @@ CSV_COLUMNS = ["trace", "x", "y", "unit", "source"]
 EPOCH_LICENCE = "CC BY 4.0"
 FOOTER_FONT_SIZE = 11
 FOOTER_LINE_PX = 15
+MAX_SOURCE_LINES = 3
+FOOTER_CHAR_WIDTH = 0.6  # average glyph width as a share of the font size, rounded up so lines never overflow
+FOOTER_PAD_PX = 12  # from the figure's left and right edges, as the title
+CATEGORY_AXIS_PAD_PX = 24  # tick mark and gap beside a category label
 AXIS_SPACE_PX = 52  # between the plot area and the footer: x tick labels and the axis title
 
 _kaleido_lock = threading.Lock()
@@ -218,13 +222,13 @@ def _trace_unit(trace, units: Mapping) -> str:
 
 
 def plotted_frame(fig: go.Figure) -> pd.DataFrame:
-    """One row per plotted point: trace name, x, y, unit, source ids (hidden traces left out)."""
+    """One row per plotted point: trace name, x, y, unit, source ids (hidden and legend-only traces left out)."""
     meta = _figure_meta(fig)
     units = meta.get("units") or {}
     figure_sources = "; ".join(meta.get("sources") or [])
     rows = []
     for index, trace in enumerate(fig.data):
-        if trace.visible is False:
+        if trace.visible is False or _trace_meta(trace).get("legend_only"):
             continue
         name = trace.name or f"trace {index}"
         unit = _trace_unit(trace, units)
@@ -294,6 +298,31 @@ def wrap_line(text: str, max_units: int) -> list[str]:
     return lines
 
 
+def left_margin_px(fig: go.Figure) -> int:
+    """The plot's left margin, fixed before drawing so the footer can start at the figure's left edge:
+    the template's, or wider for long category labels on the y axis (tornado, market share)."""
+    margin = fig.layout.margin.l
+    if margin is None and fig.layout.template is not None:
+        margin = fig.layout.template.layout.margin.l
+    labels = [str(v) for trace in fig.data for v in _as_list(getattr(trace, "y", None)) if isinstance(v, str)]
+    widest = max((_display_width(label) for label in labels), default=0)
+    return max(int(margin if margin is not None else 80), int(widest * 13 * 0.56) + CATEGORY_AXIS_PAD_PX)
+
+
+def _source_lines(credits: list[str], lang: str, max_units: int) -> list[str]:
+    """The source line wrapped to at most MAX_SOURCE_LINES lines: the first credits (the figure's own
+    sources come first), then how many more there are, so the footer never crowds out the plot."""
+    if not credits:
+        return wrap_line(t("charts.export.source_line", lang, sources=t("charts.export.no_source", lang)), max_units)
+    for shown in range(len(credits), 0, -1):
+        rest = len(credits) - shown
+        text = "; ".join(credits[:shown]) + (f"; {t('charts.polish.more_sources', lang, n=rest)}" if rest else "")
+        lines = wrap_line(t("charts.export.source_line", lang, sources=text), max_units)
+        if len(lines) <= MAX_SOURCE_LINES:
+            return lines
+    return lines
+
+
 def footer_lines(
     fig: go.Figure,
     *,
@@ -304,9 +333,8 @@ def footer_lines(
     today: dt.date,
 ) -> list[str]:
     """The footer text: sources with licences, then the share link and the date."""
-    credits = "; ".join(source_credit(sid, sources) for sid in figure_sources(fig)) or t("charts.export.no_source", lang)
-    max_units = max(40, int((width_px - 40) / (FOOTER_FONT_SIZE * 0.55)))
-    lines = wrap_line(t("charts.export.source_line", lang, sources=credits), max_units)
+    max_units = max(30, int(width_px / (FOOTER_FONT_SIZE * FOOTER_CHAR_WIDTH)))
+    lines = _source_lines([source_credit(sid, sources) for sid in figure_sources(fig)], lang, max_units)
     tail = [t("charts.export.made_with", lang), t("charts.export.date_line", lang, date=today.isoformat())]
     if share_link:
         tail.insert(1, t("charts.export.share_line", lang, link=share_link))
@@ -329,24 +357,23 @@ def prepare_for_export(
     `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
     the figure's source ids into credits. The figure itself is left unchanged.
     """
+    from charts.common import layout_header
+
     width, height = resolve_size(size)
     out = for_export(fig)
     title_text = title if title is not None else _text(out.layout.title.text)
     subtitle_text = subtitle if subtitle is not None else _text(out.layout.title.subtitle.text)
-    lines = footer_lines(out, lang=lang, width_px=width, sources=sources, share_link=share_link,
-                         today=today or dt.date.today())
+    out.update_layout(title=dict(text=title_text, subtitle=dict(text=subtitle_text)))
+    layout_header(out, width)  # title and subtitle wrapped to the export width, legend under them
+    left = left_margin_px(out)
+    lines = footer_lines(out, lang=lang, width_px=width - 2 * FOOTER_PAD_PX, sources=sources,
+                         share_link=share_link, today=today or dt.date.today())
     footer_px = len(lines) * FOOTER_LINE_PX + 10
-    out.update_layout(
-        width=width,
-        height=height,
-        title=dict(text=title_text, subtitle=dict(text=subtitle_text), x=0.02, xref="container",
-                   y=1 - 14 / height, yref="container", yanchor="top"),
-        margin=dict(t=max(int(out.layout.margin.t or 0), 100), b=AXIS_SPACE_PX + footer_px),
-    )
-    out.add_annotation(
+    out.update_layout(width=width, height=height, margin=dict(l=left, b=AXIS_SPACE_PX + footer_px))
+    out.add_annotation(  # annotations cannot be placed in container units: shifted from the plot's left edge
         text="<br>".join(lines), name="export-footer", showarrow=False, align="left",
         xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-AXIS_SPACE_PX,
-        font=dict(size=FOOTER_FONT_SIZE, color="#555555"),
+        xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color="#555555"),
     )
     return out
 

@@ -51,9 +51,36 @@ def line_from_fit(fit, *, label: str, start: float, end: float, colour: str = AC
                 band_label=t("charts.band.ci90", lang), note=note, width=2.5)
 
 
+def add_record_points(fig: go.Figure, records: pd.DataFrame, lang: str) -> None:
+    """The record training runs (year, training_compute_flop, name, source_id) as solid grey dots: data,
+    not a trend; named by a label under the latest one."""
+    if records is None or records.empty:
+        return
+    fig.add_trace(go.Scatter(
+        x=records["year"].astype(float).tolist(), y=records["training_compute_flop"].astype(float).tolist(),
+        mode="markers", name=t("charts.polish.record_points", lang), showlegend=False,
+        marker=dict(color=CONTEXT_GREY, size=8, line=dict(width=1, color=CONTEXT_GREY)),
+        customdata=np.column_stack([records["name"].astype(str),
+                                    [format_sci(v) for v in records["training_compute_flop"]]]),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{x:.1f}: %{customdata[1]} FLOP<extra></extra>",
+        meta={"sources": sources_of(records), "unit": "FLOP"},
+    ))
+    last = records.iloc[-1]
+    fig.add_annotation(x=float(last["year"]), y=float(last["training_compute_flop"]), text=t(
+        "charts.polish.record_points", lang), showarrow=False, xanchor="left", yanchor="top", xshift=6,
+        yshift=-4, font=dict(color=CONTEXT_GREY, size=12), name="direct-label")
+
+
+def _value_at(line: Line, year: float) -> float:
+    """A line's value at `year`, interpolated in log space as drawn on a log axis."""
+    x, y = np.asarray(line.x, float), np.asarray(line.y, float)
+    return float(10 ** np.interp(year, x, np.log10(y)))
+
+
 def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_year: float | None = None,
                      ceiling_range: tuple[float, float] | None = None, horizon: int | None = None,
-                     history: Sequence[Line] = (), bands: Sequence[Line] = ()) -> go.Figure:
+                     history: Sequence[Line] = (), bands: Sequence[Line] = (),
+                     records: pd.DataFrame | None = None, subtitle: str | None = None) -> go.Figure:
     """The hero chart: compute of the largest run (demand) against compute available to it (supply), in
     FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band.
 
@@ -64,12 +91,17 @@ def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_ye
         add_band(fig, band)
     for line in [*history, supply, demand]:
         add_line(fig, line, lang=lang)
+    add_record_points(fig, records, lang)
     if ceiling_range is not None and all(v is not None and math.isfinite(v) for v in ceiling_range):
         fig.add_vrect(x0=ceiling_range[0], x1=ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12), line_width=0,
                       layer="below")
     if ceiling_year is not None and math.isfinite(ceiling_year):
         year = math.floor(ceiling_year + 1e-9)
         fig.add_vline(x=ceiling_year, line=dict(color=ACCENT, width=2))
+        fig.add_trace(go.Scatter(x=[ceiling_year], y=[_value_at(demand, ceiling_year)], mode="markers",
+                                 name=t("charts.forecast.ceiling_mark", lang, year=year), showlegend=False,
+                                 marker=dict(color=ACCENT, size=11, line=dict(color="white", width=1.5)),
+                                 hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>", meta={"unit": "FLOP"}))
         fig.add_annotation(x=ceiling_year, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                            text=t("charts.forecast.ceiling_mark", lang, year=year),
                            font=dict(color=ACCENT, size=13), name="ceiling")
@@ -78,11 +110,13 @@ def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_ye
         title = t("charts.forecast.hero.title_none", lang, horizon=horizon or int(max(demand.x)))
     drawn = [*history, supply, demand, *bands]
     values = [v for line in drawn for v in [*line.y, *(line.low or []), *(line.high or [])]]
+    if records is not None and not records.empty:
+        values += records["training_compute_flop"].astype(float).tolist()
     log_axis(fig, t("charts.axis.flop_per_run", lang), values)
     year_axis(fig, t("charts.axis.year", lang))
-    sources = [s for line in drawn for s in line.sources]
+    sources = [s for line in drawn for s in line.sources] + sources_of(records)
     return finish(fig, chart_id="forecast-hero", sources=sources, units={"x": "year", "y": "FLOP"}, title=title,
-                  subtitle=t("charts.forecast.hero.subtitle", lang))
+                  subtitle=subtitle if subtitle is not None else t("charts.forecast.hero.subtitle", lang))
 
 
 def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[float]], lang: str = "en", *,
@@ -243,11 +277,18 @@ def demand_label(scenario, lang: str) -> str:
                                                             lang))
 
 
+HERO_YEARS_BACK = 10  # the hero starts ten years before the base year (2015 for 2025)
+
+
 def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (), supply_sources: Sequence[str] = (),
-                record: Line | None = None) -> go.Figure:
-    """Demand against available supply from the base year, each with its Monte Carlo 10–90% band, the
-    crossing at fc.ceiling_time and the 10–90% range of the ceiling year."""
+                record: Line | None = None, records: pd.DataFrame | None = None,
+                supply_history_since: float | None = None) -> go.Figure:
+    """Demand against available supply: history as history (the record training runs as dots, the compute
+    available from chip sales since `supply_history_since` solid), projections dashed from the base year,
+    each with its Monte Carlo 10–90% band, the crossing at fc.ceiling_time and the 10–90% range of the
+    ceiling year. `record` (a line of the record by year) is the older form of `records`."""
     scenario = fc.scenario
+    start = scenario.base_year - HERO_YEARS_BACK
     future = fc.t >= scenario.base_year - 1e-9
     d_label, s_label = demand_label(scenario, lang), t("charts.forecast2.series_available", lang)
     demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
@@ -259,27 +300,25 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
         bands = [_mc_line(mc, "available", s_label, SUPPLY_COLOUR, supply_sources, lang),
                  _mc_line(mc, "demand", d_label, DEMAND_COLOUR, demand_sources, lang)]
     history = [record] if record else []
+    if supply_history_since is not None and supply_history_since < scenario.base_year:
+        past = (fc.t >= max(supply_history_since, start) - 1e-9) & (fc.t <= scenario.base_year + 1e-9)
+        history.append(Line(label=t("charts.polish.supply_history", lang), x=list(fc.t[past]),
+                            y=list(fc.available_flop[past]), colour=SUPPLY_COLOUR, sources=tuple(supply_sources),
+                            unit="FLOP", width=2.5, direct_label=False))
     if scenario.algorithmic_efficiency:  # effective compute beside the physical compute that meets supply
         effective = fc.effective_demand_flop[future]
         history.append(Line(label=t("charts.forecast2.series_effective", lang), x=list(fc.t[future]),
                             y=list(effective), colour=OKABE_ITO["sky_blue"], dashed=True,
                             sources=tuple(demand_sources), unit="FLOP"))
+    if records is not None and not records.empty:
+        records = records[records["year"].astype(float) >= start]
     span = (mc.p10, mc.p90) if mc is not None and mc.p10 is not None and mc.p90 is not None else None
     fig = demand_vs_supply(demand, supply, lang, ceiling_year=fc.ceiling_time, ceiling_range=span,
-                           horizon=scenario.horizon, history=history, bands=bands)
-    start = min(min(line.x) for line in [demand, *history])
-    fig.update_xaxes(range=[start, scenario.horizon + 0.3 * (scenario.horizon - start)])  # room for the labels
-    _separate_end_labels(fig)
+                           horizon=scenario.horizon, history=history, bands=bands, records=records,
+                           subtitle=t("charts.polish.hero_subtitle", lang))
+    first = min([start, *[min(line.x) for line in history if len(line.x)]])
+    fig.update_xaxes(range=[max(first, start) - 0.5, scenario.horizon + 0.3 * (scenario.horizon - start)])
     return fig
-
-
-def _separate_end_labels(fig: go.Figure, min_gap: float = 1.0, shift_px: int = 7) -> None:
-    """Direct labels that end less than `min_gap` decades apart are pushed apart vertically, so two lines
-    meeting at the horizon stay readable (called after finish(): label y is then in log10 units)."""
-    labels = sorted((note for note in fig.layout.annotations if note.name == "direct-label"), key=lambda n: n.y)
-    for lower, upper in zip(labels, labels[1:], strict=False):
-        if upper.x == lower.x and upper.y - lower.y < min_gap:
-            lower.yshift, upper.yshift = -shift_px, shift_px
 
 
 def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] = (),
@@ -296,7 +335,6 @@ def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] 
               high=format_sci(quantiles[0.9][-1]))
     fig.update_layout(title=dict(text=title, subtitle=dict(text=t("charts.forecast2.fan_subtitle", lang,
                                                                   samples=mc.samples))))
-    _separate_end_labels(fig)
     return fig
 
 

@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 
 from charts import demand, forecast, supply
 from charts.common import Line
-from charts.theme import CONTEXT_GREY
 from i18n import t
 
 
@@ -61,6 +60,13 @@ class ChartContext:
         from models.montecarlo import monte_carlo
 
         return monte_carlo(self.scenario, self.inputs, resolved=self.resolved)
+
+    @cached_property
+    def tornado(self):
+        """(ceiling time at the central values, bars) of the one-at-a-time sensitivity."""
+        from models.montecarlo import tornado
+
+        return tornado(self.scenario, self.inputs, self.resolved)
 
     @cached_property
     def shipments_annual(self) -> pd.DataFrame:
@@ -204,32 +210,50 @@ def demand_sources(ctx: ChartContext) -> list[str]:
     return _unique([*model_sources(ctx, until=ctx.scenario.base_year + 1), *scenario_sources(ctx, ("demand",))])
 
 
-def supply_sources(ctx: ChartContext) -> list[str]:
+def shipment_sources(ctx: ChartContext) -> list[str]:
+    """The chip-sales sources behind the annual shipments (and the installed stock summed from them)."""
     frame = ctx.shipments_annual
     data = []
     for column in ("source_ids", "source_id"):
         if column in frame:
             for cell in frame[column].dropna():
                 data += [cell] if isinstance(cell, str) else list(cell)
-    return _unique([*data, *scenario_sources(ctx, ("supply", "allocation"))])
+    return _unique(data)
 
 
-def _record_line(ctx: ChartContext) -> Line | None:
-    """The largest training run published by each recent year (data), drawn solid before the projection."""
-    sc = ctx.scenario
-    if sc.demand_scope != "largest_run":
+def supply_sources(ctx: ChartContext) -> list[str]:
+    return _unique([*shipment_sources(ctx), *scenario_sources(ctx, ("supply", "allocation"))])
+
+
+def record_runs(models: pd.DataFrame) -> pd.DataFrame:
+    """The models that set a training-compute record when published (year, training_compute_flop, name,
+    source_id), oldest first: the data behind the demand side of the hero chart."""
+    columns = ["year", "training_compute_flop", "name", "source_id"]
+    frame = models.reindex(columns=columns).copy()
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")
+    frame["training_compute_flop"] = pd.to_numeric(frame["training_compute_flop"], errors="coerce")
+    frame = frame.dropna(subset=["year", "training_compute_flop"]).sort_values("year", kind="stable")
+    frame = frame[frame["training_compute_flop"] > 0]
+    earlier_best = frame["training_compute_flop"].cummax().shift(fill_value=0.0)
+    return frame[frame["training_compute_flop"] > earlier_best].reset_index(drop=True)
+
+
+def _record_points(ctx: ChartContext) -> pd.DataFrame | None:
+    """Record training runs for the hero, when demand is the largest run (other scopes are not one run)."""
+    if ctx.scenario.demand_scope != "largest_run":
         return None
-    years = list(range(sc.base_year - HISTORY_YEARS, sc.base_year + 1))
-    values = [ctx.inputs.record_flop(year) for year in years]
-    if not any(v == v for v in values):  # all NaN
-        return None
-    return Line(label=t("charts.forecast2.series_record", ctx.lang), x=years, y=values, colour=CONTEXT_GREY,
-                sources=tuple(record_sources(ctx)), unit="FLOP")
+    return record_runs(ctx.models[pd.to_numeric(ctx.models["year"], errors="coerce") < ctx.scenario.base_year + 1])
+
+
+def _supply_history_since(ctx: ChartContext) -> float | None:
+    years = getattr(ctx.inputs, "shipment_years", None)
+    return float(min(years)) if years is not None and len(years) else None
 
 
 def build_forecast(ctx: ChartContext) -> go.Figure:
     return forecast.hero_figure(ctx.forecast, ctx.monte_carlo, ctx.lang, demand_sources=demand_sources(ctx),
-                                supply_sources=supply_sources(ctx), record=_record_line(ctx))
+                                supply_sources=supply_sources(ctx), records=_record_points(ctx),
+                                supply_history_since=_supply_history_since(ctx))
 
 
 def build_forecast_fan(ctx: ChartContext) -> go.Figure:
@@ -243,9 +267,7 @@ def build_ceiling_probability(ctx: ChartContext) -> go.Figure:
 
 
 def build_tornado(ctx: ChartContext) -> go.Figure:
-    from models.montecarlo import tornado
-
-    base, bars = tornado(ctx.scenario, ctx.inputs, ctx.resolved)
+    base, bars = ctx.tornado
     return forecast.tornado_figure(base, bars, ctx.scenario, ctx.lang,
                                    sources=[*demand_sources(ctx), *supply_sources(ctx)])
 
@@ -329,9 +351,10 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec("supply-shipments-vendor", "Accelerator shipments by vendor in H100e with 5-95% bands",
                   lambda ctx: supply.shipments(ctx.store.shipments(), ctx.lang, group="vendor")),
         ChartSpec("supply-shipments-chip", "Accelerator shipments by chip in H100e with 5-95% bands",
-                  lambda ctx: supply.shipments(ctx.store.shipments(), ctx.lang, group="chip")),
+                  lambda ctx: supply.shipments(ctx.store.table("shipments"), ctx.lang, group="chip")),  # per chip
         ChartSpec("supply-stock", "Installed stock of AI accelerators in H100e (log)",
-                  lambda ctx: supply.installed_stock(ctx.store.installed_stock(), ctx.lang)),
+                  lambda ctx: _add_sources(supply.installed_stock(ctx.store.installed_stock(), ctx.lang),
+                                           shipment_sources(ctx))),
         ChartSpec("supply-hardware-flops", "Dense BF16 FLOP/s per accelerator by release date (log)",
                   lambda ctx: supply.hardware(ctx.store.accelerators(), ctx.lang, "flops")),
         ChartSpec("supply-hardware-price-performance", "FLOP/s per launch dollar by release date (log)",

@@ -112,7 +112,11 @@ def installed_stock(frame: pd.DataFrame, lang: str = "en", projection: Line | No
     """Installed stock of AI accelerators in H100e (log axis): history solid, the projection dashed."""
     if frame.empty:
         return empty_figure(lang, "supply-stock")
-    frame = frame.copy()
+    # mart_installed_stock names its columns cumulative_h100e_*; the builder also takes them as they are
+    frame = frame.rename(columns={f"cumulative_h100e_{k}": f"h100e_{k}" for k in ("p5", "median", "p95")})
+    if "vendor" in frame:  # the mart's whole-market row
+        frame["vendor"] = frame["vendor"].mask(frame["vendor"].astype(str).str.lower().eq("all"),
+                                               t("charts.supply.stock.all", lang))
     group = [c for c in ("vendor",) if c in frame] or None
     if group is None:
         frame["series"] = t("charts.supply.stock.all", lang)

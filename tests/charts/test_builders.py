@@ -52,16 +52,34 @@ def test_claim_line_grows_at_the_claimed_rate():
     assert line.y[0] == pytest.approx(1e17) and line.y[-1] == pytest.approx(1e17 * 11.3**6)
 
 
-def test_fit_and_claim_are_drawn_with_direct_labels(models_frame):
-    fit = Line(label="Fit", x=[2012, 2024], y=[1e17, 1e25], low=[5e16, 5e24], high=[2e17, 2e25])
-    claim = Line(label="Claim", x=[2012, 2018], y=[1e17, 1e23], dashed=True)
+def test_claims_and_fits_are_clipped_to_the_data_and_named_in_the_legend(models_frame):
+    # data: years 2012.75..2023.2, FLOP 4.7e17..2.1e25 -> window 2012.45..2023.5, 10^17.17..10^25.82
+    fit = Line(label="Fit", x=[2013, 2023], y=[1e18, 1e25], low=[5e17, 5e24], high=[2e18, 2e25])
+    claim = Line(label="Claim", x=[2000, 2018], y=[1e10, 1e28], dashed=True)  # 10x a year
     fig = demand.training_compute(models_frame, "en", fits=[fit], claims=[claim], growth_per_year=4.6)
     names = [tr.name for tr in fig.data]
     assert "Fit (interval, upper)" in names and "Fit (interval, lower)" in names
-    assert fig.data[names.index("Claim")].line.dash == "dash"
-    labels = [a.text for a in fig.layout.annotations if a.name == "direct-label"]
-    assert labels == ["Claim", "Fit"]
+    drawn = fig.data[names.index("Claim")]
+    assert drawn.line.dash == "dash" and drawn.showlegend is False  # claims share one legend entry
+    assert t("charts.polish_legend.claims", "en") in names
+    # the claim starts at the window's left edge and stops where it leaves the top of the y range
+    assert drawn.x[0] == pytest.approx(2012.45) and drawn.y[0] == pytest.approx(10**22.45)
+    top = math.log10(2.1e25) + 0.5
+    assert drawn.x[-1] == pytest.approx(2000 + top - 10, abs=0.01) and math.log10(drawn.y[-1]) == pytest.approx(
+        top, abs=0.01)
+    fit_trace = fig.data[names.index("Fit")]
+    assert list(fit_trace.x) == [2013, 2023] and list(fit_trace.y) == [1e18, 1e25]  # inside: drawn as given
+    assert [a for a in fig.layout.annotations if a.name == "direct-label"] == []
+    assert list(fig.layout.xaxis.range) == [pytest.approx(2012.45), pytest.approx(2023.5)]
+    assert list(fig.layout.yaxis.range) == [pytest.approx(math.log10(4.7e17) - 0.5), pytest.approx(top)]
     assert fig.layout.title.text == t("charts.demand.compute.title_growth", "en", growth=4.6)
+
+
+def test_a_claim_outside_the_data_years_is_not_drawn(models_frame):
+    pre_deep_learning = Line(label="1952-2010", x=[1952, 2010], y=[1e-18, 1e3], dashed=True)
+    fig = demand.training_compute(models_frame, "en", claims=[pre_deep_learning])
+    assert "1952-2010" not in [tr.name for tr in fig.data]
+    assert fig.layout.xaxis.range[0] > 2012
 
 
 def test_chinese_figure_takes_its_text_from_the_catalogue(models_frame):
@@ -75,7 +93,11 @@ def test_events_outside_the_data_are_left_out(models_frame):
     events = pd.DataFrame({"date": ["2023-03-20", "1999-01-01"], "label": ["Outage", "Old"],
                            "label_zh": ["宕机", "旧"], "kind": ["outage", "launch"]})
     fig = demand.training_compute(models_frame, "zh", events=events)
-    assert [a.text for a in fig.layout.annotations if a.name == "event"] == ["宕机"]
+    marks = [tr for tr in fig.data if tr.name == t("charts.polish_legend.events", "zh")]
+    assert len(marks) == 1 and list(marks[0].customdata[:, 0]) == ["宕机"]  # the label is in the hover
+    assert marks[0].x[0] == pytest.approx(2023 + 78 / 365)
+    assert [a for a in fig.layout.annotations if a.name == "event"] == []  # no stacked text
+    assert fig.layout.shapes == ()  # no full-height event lines
 
 
 def test_doubling_times_fit_with_interval_and_claim():

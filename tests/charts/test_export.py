@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def _figure(models_frame):
-    fit = Line(label="Fit", x=[2012, 2024], y=[1e17, 1e25], low=[5e16, 5e24], high=[2e17, 2e25],
+    fit = Line(label="Fit", x=[2013, 2023], y=[1e18, 1e25], low=[5e17, 5e24], high=[2e18, 2e25],
                sources=("openai-ai-and-compute-2018",), unit="FLOP")
     return demand.training_compute(models_frame, "en", fits=[fit])
 
@@ -29,7 +29,7 @@ def test_csv_has_one_row_per_plotted_point(models_frame):
     assert len(frame) == sum(len(tr.x) for tr in fig.data) == 3 + 2 * 3  # 3 models; fit line, upper, lower
     assert list(frame["trace"].unique()) == [tr.name for tr in fig.data]
     fit_rows = frame[frame["trace"] == "Fit"]
-    assert list(fit_rows["y"]) == [1e17, 1e25] and set(fit_rows["source"]) == {"openai-ai-and-compute-2018"}
+    assert list(fit_rows["y"]) == [1e18, 1e25] and set(fit_rows["source"]) == {"openai-ai-and-compute-2018"}
     assert set(frame["unit"]) == {"FLOP"}
 
 
