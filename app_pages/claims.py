@@ -9,7 +9,7 @@ import streamlit as st
 from charts import demand as demand_charts
 from charts import forecast as forecast_charts
 from charts import supply as supply_charts
-from ui import backtest, data, engine, frame, lang, views
+from ui import backtest, data, engine, frame, lang, state, views
 
 SEED_CLAIMS = tuple(f"s{n}" for n in range(1, 16))
 VERDICT_ICONS = {"supported": ":material/check_circle:", "partly": ":material/change_circle:",
@@ -20,32 +20,45 @@ language = lang.current_language()
 st.title(tr("claims.title"))
 st.write(tr("claims.intro"))
 
-models, claims, events = data.read("models"), data.read("trend_claims"), data.read("events")
 compute_fit = engine.model_fit("training_compute_flop", "notable", 2010.0)
 parameter_fit = engine.model_fit("parameters", "notable", 2010.0)
+CHARTED_CLAIMS = ("s1", "s2", "s7", "s10", "s11")
+
+
+@views.cached_figure
+def claim_figure(claim: str, lang: str):
+    """The chart that checks one seed claim (built once per language and database)."""
+    page_tr = state.tr_for(lang)
+    models, claims = data.read("models"), data.read("trend_claims")
+    compute_fit = engine.model_fit("training_compute_flop", "notable", 2010.0)
+    parameter_fit = engine.model_fit("parameters", "notable", 2010.0)
+    if claim == "s1":
+        return demand_charts.training_compute(
+            models, lang, claims=views.claim_lines(claims, "training_compute", compute_fit, lang),
+            fits=engine.fit_lines(compute_fit, page_tr("demand.fit_compute"), views.ACCENT,
+                                  ("epoch-notable-models",), "FLOP", lang), events=data.read("events"))
+    if claim == "s2":
+        return demand_charts.parameters(
+            models, lang, claims=views.claim_lines(claims, "parameters", parameter_fit, lang),
+            fits=engine.fit_lines(parameter_fit, page_tr("demand.fit_parameters"), views.ACCENT,
+                                  ("epoch-notable-models",), "parameters", lang))
+    if claim == "s7":
+        return supply_charts.market_share(data.read("market_share"), lang)
+    if claim == "s10":
+        return supply_charts.foundry_capacity(data.read("foundry_capacity"), lang)
+    return claims_check_figure(lang)
+
+
+@views.cached_figure
+def claims_check_figure(lang: str):
+    return forecast_charts.claims_check(views.claims_check_rows(data.read("trend_claims"), lang), lang)
 
 
 def claim_chart(claim: str) -> None:
     """The chart that checks one seed claim, where one exists."""
-    if claim == "s1" and compute_fit is not None:
-        fig = demand_charts.training_compute(
-            models, language, claims=views.claim_lines(claims, "training_compute", compute_fit, language),
-            fits=engine.fit_lines(compute_fit, tr("demand.fit_compute"), views.ACCENT, ("epoch-notable-models",),
-                                  "FLOP", language), events=events)
-    elif claim == "s2" and parameter_fit is not None:
-        fig = demand_charts.parameters(
-            models, language, claims=views.claim_lines(claims, "parameters", parameter_fit, language),
-            fits=engine.fit_lines(parameter_fit, tr("demand.fit_parameters"), views.ACCENT,
-                                  ("epoch-notable-models",), "parameters", language))
-    elif claim == "s7":
-        fig = supply_charts.market_share(data.read("market_share"), language)
-    elif claim == "s10":
-        fig = supply_charts.foundry_capacity(data.read("foundry_capacity"), language)
-    elif claim == "s11":
-        fig = forecast_charts.claims_check(views.claims_check_rows(claims, language), language)
-    else:
-        return
-    views.chart(fig, f"claims-{claim}", language)
+    missing_fit = (claim == "s1" and compute_fit is None) or (claim == "s2" and parameter_fit is None)
+    if claim in CHARTED_CLAIMS and not missing_fit:
+        views.chart(claim_figure(claim, language), f"claims-{claim}", language)
 
 
 numbers = views.claim_numbers(compute_fit, parameter_fit)
@@ -61,8 +74,7 @@ for claim in SEED_CLAIMS:
 
 st.header(tr("claims.growth_heading"))
 st.write(tr("claims.growth_intro"))
-views.chart(forecast_charts.claims_check(views.claims_check_rows(claims, language), language), "claims-check",
-            language)
+views.chart(claims_check_figure(language), "claims-check", language)
 
 st.header(tr("claims.backtest_heading"))
 st.write(tr("claims.backtest_intro"))

@@ -8,7 +8,7 @@ import streamlit as st
 from charts import demand as demand_charts
 from charts.theme import ACCENT
 from models.scenario import POPULATIONS
-from ui import data, engine, frame, lang, views
+from ui import data, engine, frame, lang, state, views
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -16,8 +16,6 @@ st.title(tr("demand.title"))
 st.write(tr("demand.intro"))
 
 models = data.read("models")
-claims = data.read("trend_claims")
-events = data.read("events")
 first, last = views.year_bounds(models)
 
 left, middle, right = st.columns([1, 2, 1])
@@ -29,34 +27,54 @@ breaks = right.selectbox(tr("demand.breaks"), (0, 1, 2), key="demand_breaks",
 since, until = float(window[0]), float(window[1] + 1)
 
 
-def quantity_section(quantity: str, chart_id: str, builder, unit: str, claim_quantity: str) -> object:
+CHARTS = {  # quantity -> (chart id, builder, unit, claim quantity)
+    "training_compute_flop": ("demand-compute", demand_charts.training_compute, "FLOP", "training_compute"),
+    "parameters": ("demand-parameters", demand_charts.parameters, "parameters", "parameters"),
+}
+
+
+@views.cached_figure
+def quantity_figure(quantity: str, population: str, since: float, until: float, breaks: int, lang: str):
+    """The models over time with the fitted trend and the published claims (one per widget state)."""
+    page_tr = state.tr_for(lang)
+    _chart_id, builder, unit, claim_quantity = CHARTS[quantity]
+    fit = engine.model_fit(quantity, population, since, until, breaks)
+    label = page_tr("demand.fit_label", population=page_tr(f"demand.population_{population}"))
+    fit_lines = engine.fit_lines(fit, label, ACCENT, ("epoch-notable-models",), unit, lang)
+    claim_lines = views.claim_lines(data.read("trend_claims"), claim_quantity, fit, lang)
+    return builder(data.read("models"), lang, fits=fit_lines, claims=claim_lines, events=data.read("events"))
+
+
+@views.cached_figure
+def doubling_chart(population: str, since: float, until: float, breaks: int, lang: str):
+    """(rows, figure) of our fitted doubling times beside every published claim."""
+    page_tr = state.tr_for(lang)
+    fits = [(page_tr(f"demand.fit_{name}"), engine.model_fit(quantity, population, since, until, breaks))
+            for name, quantity in (("compute", "training_compute_flop"), ("parameters", "parameters"))]
+    rows = views.doubling_rows(fits, data.read("trend_claims"), lang)
+    return rows, demand_charts.doubling_times(rows, lang)
+
+
+def quantity_section(quantity: str) -> object:
     fit = engine.model_fit(quantity, population, since, until, breaks)
     if fit is None:
         st.info(tr("demand.too_few_points"))
         return None
     views.fit_metrics(fit, tr)
-    label = tr("demand.fit_label", population=tr(f"demand.population_{population}"))
-    fit_lines = engine.fit_lines(fit, label, ACCENT, ("epoch-notable-models",), unit, language)
-    claim_lines = views.claim_lines(claims, claim_quantity, fit, language)
-    fig = builder(models, language, fits=fit_lines, claims=claim_lines, events=events)
-    views.chart(fig, chart_id, language)
+    fig = quantity_figure(quantity, population, since, until, breaks, language)
+    views.chart(fig, CHARTS[quantity][0], language)
     return fit
 
 
 compute_tab, parameters_tab = st.tabs([tr("demand.tab_compute"), tr("demand.tab_parameters")])
 with compute_tab:
-    compute_fit = quantity_section("training_compute_flop", "demand-compute", demand_charts.training_compute,
-                                   "FLOP", "training_compute")
+    quantity_section("training_compute_flop")
 with parameters_tab:
-    parameters_fit = quantity_section("parameters", "demand-parameters", demand_charts.parameters,
-                                      "parameters", "parameters")
+    quantity_section("parameters")
 
 st.subheader(tr("demand.doubling_heading"))
 st.write(tr("demand.doubling_intro"))
-rows = views.doubling_rows(
-    [(tr("demand.fit_compute"), compute_fit), (tr("demand.fit_parameters"), parameters_fit)],
-    claims, language,
-)
-views.chart(demand_charts.doubling_times(rows, language), "demand-doubling", language)
+rows, doubling_fig = doubling_chart(population, since, until, breaks, language)
+views.chart(doubling_fig, "demand-doubling", language)
 if not isinstance(rows, pd.DataFrame) or rows.empty:
     st.caption(tr("demand.no_claims"))

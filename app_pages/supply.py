@@ -10,10 +10,35 @@ from charts.forecast import line_from_fit
 from charts.theme import ACCENT
 from ui import data, engine, frame, lang, state, views
 
+HARDWARE_QUANTITIES = {"flops": "bf16_dense_flops", "price_performance": "price_performance"}
+
 tr = frame.page_start()
 language = lang.current_language()
 st.title(tr("supply.title"))
 st.write(tr("supply.intro"))
+
+@views.cached_figure
+def supply_figure(chart: str, lang: str, *option):
+    """One of the supply tables' charts (market_share, foundry_capacity, shipments, installed_stock) with
+    the option its tab chose (year, unit, grouping)."""
+    if chart == "installed_stock":
+        return supply_charts.installed_stock(views.stock_frame(data.read("installed_stock")), lang)
+    return getattr(supply_charts, chart)(data.read(chart), lang, *option)
+
+
+@views.cached_figure
+def hardware_figure(metric: str, lang: str):
+    fit = engine.hardware_fit(HARDWARE_QUANTITIES[metric])
+    fits = [] if fit is None else [line_from_fit(
+        fit, label=state.tr_for(lang)("supply.hardware_fit"), start=fit.start, end=fit.end, colour=ACCENT,
+        sources=("epoch-ml-hardware",), unit=supply_charts.HARDWARE_METRICS[metric][1], lang=lang)]
+    return supply_charts.hardware(data.read("accelerators"), lang, metric, fits)
+
+
+@views.cached_figure
+def binding_figure(scenario, lang: str):
+    return supply_charts.binding_link(engine.binding_links(scenario), lang, sources=("epoch-2024-scaling-2030",))
+
 
 share_tab, capacity_tab, shipments_tab, stock_tab, hardware_tab, link_tab = st.tabs([
     tr("supply.tab_share"), tr("supply.tab_capacity"), tr("supply.tab_shipments"), tr("supply.tab_stock"),
@@ -24,7 +49,7 @@ with share_tab:
     shares = data.read("market_share")
     years = views.sorted_years(shares)
     year = st.selectbox(tr("supply.share_year"), years, index=len(years) - 1, key="supply_share_year") if years else None
-    views.chart(supply_charts.market_share(shares, language, year), "supply-market-share", language)
+    views.chart(supply_figure("market_share", language, year), "supply-market-share", language)
     st.caption(tr("supply.share_note"))
     views.market_definitions(shares, year, tr)
 
@@ -32,30 +57,24 @@ with capacity_tab:
     capacity = data.read("foundry_capacity")
     units = views.unique_values(capacity, "unit") or ["wafers/month"]
     unit = st.radio(tr("supply.capacity_unit"), units, horizontal=True, key="supply_capacity_unit")
-    views.chart(supply_charts.foundry_capacity(capacity, language, unit), "supply-capacity", language)
+    views.chart(supply_figure("foundry_capacity", language, unit), "supply-capacity", language)
 
 with shipments_tab:
     group = st.radio(tr("supply.shipments_group"), ("vendor", "chip"), horizontal=True, key="supply_group",
                      format_func=lambda g: tr(f"supply.group_{g}"))
-    views.chart(supply_charts.shipments(data.read("shipments"), language, group), f"supply-shipments-{group}",
-                language)
+    views.chart(supply_figure("shipments", language, group), f"supply-shipments-{group}", language)
 
 with stock_tab:
-    views.chart(supply_charts.installed_stock(views.stock_frame(data.read("installed_stock")), language), "supply-stock", language)
+    views.chart(supply_figure("installed_stock", language), "supply-stock", language)
     st.caption(tr("supply.stock_note"))
 
 with hardware_tab:
     metric = st.radio(tr("supply.hardware_metric"), tuple(supply_charts.HARDWARE_METRICS), horizontal=True,
                       key="supply_metric", format_func=lambda m: tr(f"supply.metric_{m}"))
-    quantity = "bf16_dense_flops" if metric == "flops" else "price_performance"
-    fit = engine.hardware_fit(quantity)
-    fits = [] if fit is None else [line_from_fit(
-        fit, label=tr("supply.hardware_fit"), start=fit.start, end=fit.end, colour=ACCENT,
-        sources=("epoch-ml-hardware",), unit=supply_charts.HARDWARE_METRICS[metric][1], lang=language)]
+    fit = engine.hardware_fit(HARDWARE_QUANTITIES[metric])
     if fit is not None:
         views.fit_metrics(fit, tr)
-    accelerators = data.read("accelerators")
-    views.chart(supply_charts.hardware(accelerators, language, metric, fits), f"supply-hardware-{metric}", language)
+    views.chart(hardware_figure(metric, language), f"supply-hardware-{metric}", language)
 
 with link_tab:
     st.write(tr("supply.binding_intro"))
@@ -63,5 +82,4 @@ with link_tab:
     if links is None:
         st.info(tr("ui.engine_pending"))
     else:
-        views.chart(supply_charts.binding_link(links, language, sources=("epoch-2024-scaling-2030",)),
-                    "supply-binding-link", language)
+        views.chart(binding_figure(state.scenario(), language), "supply-binding-link", language)

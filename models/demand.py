@@ -37,9 +37,14 @@ def scope_multiplier(scope: str, frontier_labs, experiment_overhead, inference_r
     return labs * (1.0 + np.asarray(inference_ratio))
 
 
-def demand_path(t: np.ndarray, base_year: float, base_flop, growth, multiplier=1.0) -> np.ndarray:
-    """base × growth^(t − base_year) × multiplier, broadcasting over samples."""
-    return (base_flop * multiplier) * np.exp(np.log(growth) * (t - base_year))
+def demand_path(t: np.ndarray, base_year: float, base_flop, growth, multiplier=1.0, order: str = "C") -> np.ndarray:
+    """base × growth^(t − base_year) × multiplier, broadcasting over samples (order="F": the same values laid
+    out time-major, computed in place: one (S, T) array instead of three)."""
+    path = np.multiply(np.log(growth), t - base_year, order=order)
+    if np.ndim(path) == 0:  # one time, one value: nothing to lay out
+        return (base_flop * multiplier) * np.exp(path)
+    np.exp(path, out=path)
+    return np.multiply(base_flop * multiplier, path, out=path)
 
 
 def parameter_growth_warning(implied_growth: float, fitted_growth: float) -> bool:

@@ -82,6 +82,15 @@ def sample_parameters(scenario: Scenario, resolved: Resolved, samples: int, seed
     return p
 
 
+def by_lifetime(p: dict, samples: int) -> tuple[dict, np.ndarray]:
+    """The drawn samples reordered by chip lifetime (stable), and the order: samples sharing a lifetime
+    then share their stock window, which the time-major stock copies as one block. Every sample is computed
+    on its own, so the order changes no value; percentiles and probabilities do not depend on it."""
+    lifetime = np.broadcast_to(np.asarray(p["chip_lifetime_years"], dtype=float), (samples, 1))[:, 0]
+    order = np.argsort(lifetime, kind="stable")
+    return {name: value[order] if np.shape(value)[:1] == (samples,) else value for name, value in p.items()}, order
+
+
 def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None = None, seed: int | None = None,
                 resolved: Resolved | None = None) -> MonteCarlo:
     """Ceiling-year distribution over `samples` draws on a monthly grid (defaults: the scenario's samples/seed)."""
@@ -90,9 +99,11 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     resolved = resolved or resolve(scenario, inputs)
     t = time_grid(scenario.base_year, scenario.horizon)
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
-    out = simulate(sample_parameters(scenario, resolved, samples, seed), scenario, inputs, t, future, with_links=False)
+    p, order = by_lifetime(sample_parameters(scenario, resolved, samples, seed), samples)
+    out = simulate(p, scenario, inputs, t, future, with_links=False, time_major=True)
     t = t[future]
-    times = first_crossing(t, out["demand"], out["available"], scenario.base_year)
+    times = np.empty(samples)
+    times[order] = first_crossing(t, out["demand"], out["available"], scenario.base_year)  # back in draw order
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
     cols = np.searchsorted(t, years - 1e-9)

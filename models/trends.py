@@ -145,17 +145,8 @@ def fit_breakpoints(years, values, breaks: int = 1, *, min_segment: int = 8, can
         raise TrendError(f"need at least {(breaks + 1) * min_segment} points for {breaks} breakpoint(s); got {len(x)}")
     grid = np.unique(np.quantile(x[min_segment:len(x) - min_segment + 1], np.linspace(0, 1, candidates)))
     best = (math.inf, ())
-    for b1 in grid:
-        if breaks == 1:
-            cuts = (b1,)
-            total = _split_sse(x, y, cuts, min_segment)
-        else:
-            for b2 in grid[grid > b1]:
-                cuts = (b1, b2)
-                total = _split_sse(x, y, cuts, min_segment)
-                if total < best[0]:
-                    best = (total, cuts)
-            continue
+    for cuts in _near_best_cuts(x, y, grid, breaks, min_segment):  # in the grid search's own order
+        total = _split_sse(x, y, cuts, min_segment)
         if total < best[0]:
             best = (total, cuts)
     if not best[1]:
@@ -171,6 +162,46 @@ def fit_breakpoints(years, values, breaks: int = 1, *, min_segment: int = 8, can
     r2 = 1.0 - best[0] / total_ss if total_ss > 0 else 1.0
     return TrendFit(last.slope, last.intercept, r2, len(x), float(x[0]), float(x[-1]), last.ci90,
                     segments, tuple(float(c) for c in cuts))
+
+
+def _near_best_cuts(x, y, grid, breaks: int, min_segment: int) -> list[tuple]:
+    """The cut tuples of the grid search whose total squared error is within a hair of the smallest, in the
+    search's order (b1 ascending, then b2). Totals of all cuts come at once from prefix sums (x sorted);
+    those are exact only to ~1e-12, so the few near the minimum are re-scored exactly by the caller, which
+    then picks the same cuts as scoring every candidate exactly (1,800 for two breaks: ~120 ms → ~3 ms)."""
+    starts = np.searchsorted(x, grid, side="left")  # a cut at b starts its segment at the first x >= b
+    if breaks == 1:
+        pairs = [(i,) for i in range(len(grid))]
+    else:
+        pairs = [(i, j) for i in range(len(grid)) for j in range(len(grid)) if grid[j] > grid[i]]
+    if not pairs:
+        return []
+    index = np.array(pairs)
+    edges = np.column_stack([np.zeros(len(index), dtype=int), starts[index], np.full(len(index), len(x))])
+    totals = sum(_run_sse(x, y, edges[:, k], edges[:, k + 1], min_segment) for k in range(breaks + 1))
+    finite = np.isfinite(totals)
+    if not finite.any():
+        return []
+    lowest = totals[finite].min()
+    near = finite & (totals <= lowest + 1e-9 * max(abs(lowest), 1.0))
+    return [tuple(grid[i] for i in pair) for pair, keep in zip(pairs, near, strict=True) if keep]
+
+
+def _run_sse(x, y, first, end, min_segment: int) -> np.ndarray:
+    """Squared error of the OLS line through x[first:end], y[first:end] for arrays of runs (x sorted);
+    inf where a run is shorter than min_segment or has no spread in x. Centred first, against cancellation."""
+    xc, yc = x - x.mean(), y - y.mean()
+    sums = [np.concatenate(([0.0], np.cumsum(v))) for v in (xc, yc, xc * xc, yc * yc, xc * yc)]
+    sx, sy, sxx, syy, sxy = (c[end] - c[first] for c in sums)
+    n = (end - first).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vxx = sxx - sx * sx / n
+        vxy = sxy - sx * sy / n
+        sse = syy - sy * sy / n - vxy * vxy / vxx
+    count = end - first
+    single = count < 2  # one point: a perfect fit, as in _sse
+    usable = (count >= min_segment) & (single | (vxx > 1e-12 * np.maximum(sxx, 1.0)))
+    return np.where(usable, np.where(single, 0.0, sse), np.inf)
 
 
 def _split_sse(x, y, cuts, min_segment) -> float:

@@ -67,23 +67,29 @@ def inputs():
     return _inputs(data.db_version())
 
 
+def _key(scenario) -> str:
+    """A scenario's cache key: its repr names every field and value. Streamlit hashing the dataclass
+    itself costs ~0.5 ms a call, and a Forecast rerun makes a dozen such calls."""
+    return repr(scenario)
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _forecast(version: int, scenario):
+def _forecast(version: int, key: str, _scenario):
     from models.forecast import forecast as run_forecast
 
-    return run_forecast(scenario, _inputs(version))
+    return run_forecast(_scenario, _inputs(version))
 
 
 def forecast(scenario):
     """The deterministic forecast of a scenario (shared, read-only)."""
-    return _forecast(data.db_version(), scenario)
+    return _forecast(data.db_version(), _key(scenario), scenario)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _resolved(version: int, scenario):
+def _resolved(version: int, key: str, _scenario):
     from models.forecast import resolve
 
-    return resolve(scenario, _inputs(version))
+    return resolve(_scenario, _inputs(version))
 
 
 def _clamp(spec, value):
@@ -94,41 +100,48 @@ def fitted_defaults(scenario) -> dict[str, float]:
     """The values the engine uses for the scenario's fitted (None) fields, within each field's range."""
     from models.scenario import FIELDS
 
-    resolved = _resolved(data.db_version(), scenario)
+    resolved = _resolved(data.db_version(), _key(scenario), scenario)
     values = {name: getattr(resolved, name) for name in ("demand_growth", "demand_base_flop", "supply_growth",
                                                          "supply_base_h100e")}
     return {name: _clamp(FIELDS[name], value) for name, value in values.items() if value == value}
 
 
-def binding_links(scenario):
-    """Per-year capacity of each supply-chain link for the scenario with the weakest-link cap switched on."""
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _binding_links(version: int, key: str, _scenario):
     from ui import figures
 
-    return figures.binding_links(forecast(scenario.replace(weakest_link=True)))
+    capped = _scenario.replace(weakest_link=True)
+    return figures.binding_links(_forecast(version, _key(capped), capped))
+
+
+def binding_links(scenario):
+    """Per-year capacity of each supply-chain link for the scenario with the weakest-link cap switched on
+    (shared, read-only)."""
+    return _binding_links(data.db_version(), _key(scenario), scenario)
 
 
 def monte_carlo(scenario):
     """The Monte Carlo result of a scenario (its own samples and seed)."""
-    return _monte_carlo(data.db_version(), scenario)
+    return _monte_carlo(data.db_version(), _key(scenario), scenario)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _monte_carlo(version: int, scenario):
+def _monte_carlo(version: int, key: str, _scenario):
     from models.montecarlo import monte_carlo as run
 
-    return run(scenario, _inputs(version), resolved=_resolved(version, scenario))
+    return run(_scenario, _inputs(version), resolved=_resolved(version, key, _scenario))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _tornado(version: int, scenario):
+def _tornado(version: int, key: str, _scenario):
     from models.montecarlo import tornado as run
 
-    return run(scenario, _inputs(version), resolved=_resolved(version, scenario))
+    return run(_scenario, _inputs(version), resolved=_resolved(version, key, _scenario))
 
 
 def tornado(scenario):
     """(base ceiling time, bars with the widest swing first) of the one-at-a-time sensitivity."""
-    return _tornado(data.db_version(), scenario)
+    return _tornado(data.db_version(), _key(scenario), scenario)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -5,6 +5,7 @@ These shape data for display (labels, rows); every number comes from the engine 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -15,14 +16,50 @@ from charts import export as chart_export
 from charts.theme import ACCENT  # noqa: F401  (pages colour their fits with it)
 from ui import data, export, state
 
+# Figure builders registered by `cached_figure`, by a name unique across pages (file and function).
+_FIGURE_BUILDERS: dict[str, object] = {}
 
-def sources_caption(fig, tr) -> str:
-    """"Sources: Organisation, Title (licence); …" for the figure's source ids."""
-    ids = chart_export.figure_sources(fig)
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _built_figure(version: int, builder: str, args: tuple):
+    return _FIGURE_BUILDERS[builder](*args)
+
+
+def cached_figure(build):
+    """Decorator: a page's figure, built once per database version and arguments, then shared read-only
+    between reruns and sessions (building a Plotly figure costs tens to hundreds of ms; a cache hit ~0).
+
+    `build` must depend only on its (hashable) arguments and the database: pass the language, never a
+    translator or a frame. Nothing mutates a shown figure (export works on a copy)."""
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+    _FIGURE_BUILDERS[name] = build  # pages are re-executed on every rerun: the newest definition wins
+
+    @functools.wraps(build)
+    def cached(*args):
+        return _built_figure(data.db_version(), name, args)
+
+    return cached
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _sources_caption(version: int, ids: tuple[str, ...], lang: str) -> str:
+    tr = state.tr_for(lang)
     if not ids:
         return tr("ui.caption_no_sources")
     lookup = data.read("sources")
     return tr("ui.caption_sources", sources="; ".join(chart_export.source_credit(i, lookup) for i in ids))
+
+
+def sources_caption(fig, tr) -> str:
+    """"Sources: Organisation, Title (licence); …" for the figure's source ids."""
+    lang = getattr(tr, "lang", None)
+    ids = tuple(chart_export.figure_sources(fig))
+    if lang is None:  # a translator without a language: no cache key, compute directly
+        if not ids:
+            return tr("ui.caption_no_sources")
+        lookup = data.read("sources")
+        return tr("ui.caption_sources", sources="; ".join(chart_export.source_credit(i, lookup) for i in ids))
+    return _sources_caption(data.db_version(), ids, lang)
 
 
 def chart(fig, chart_id: str, lang: str) -> None:
