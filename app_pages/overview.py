@@ -23,4 +23,4 @@ metric_column.page_link("app_pages/forecast.py", label=tr("overview.to_forecast"
 with text_column:
     for sentence in notes.three_sentences(scenario, fc, mc, engine.tornado(scenario), tr):
         views.markdown(f"- {sentence}")
-views.chart(figures.forecast_figures(scenario, language)["hero"], "overview-hero", language)
+views.chart(figures.forecast_figure(scenario, language, "hero"), "overview-hero", language)

@@ -7,7 +7,7 @@ registry's build functions fetch the tables, call the engine where needed, and c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -23,6 +23,14 @@ class ChartContext:
     store: object  # etl.read.Store or anything with the same named queries
     scenario: object  # models.scenario.Scenario
     lang: str = "en"
+    # Source lists that depend only on the store's tables and a few scenario fields, by key. A caller that
+    # builds many contexts over one database (the app) passes one shared dict so a slider move reuses them.
+    sources_memo: dict = field(default_factory=dict, repr=False)
+
+    def memoised(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
+        if key not in self.sources_memo:
+            self.sources_memo[key] = compute()
+        return list(self.sources_memo[key])
 
     @cached_property
     def models(self) -> pd.DataFrame:
@@ -187,6 +195,10 @@ def _fitted_models(ctx: ChartContext, until: float | None = None) -> pd.DataFram
 
 def record_sources(ctx: ChartContext) -> list[str]:
     """Sources of the models that held the training-compute record in the hero chart's history years."""
+    return ctx.memoised(("record", ctx.scenario.base_year), lambda: _record_sources(ctx))
+
+
+def _record_sources(ctx: ChartContext) -> list[str]:
     models = ctx.models
     year = pd.to_numeric(models["year"], errors="coerce")
     compute = pd.to_numeric(models["training_compute_flop"], errors="coerce")
@@ -201,6 +213,12 @@ def record_sources(ctx: ChartContext) -> list[str]:
 def model_sources(ctx: ChartContext, until: float | None = None) -> list[str]:
     """The data behind the demand side: the sources holding at least MAIN_SOURCE_SHARE of the fitted models,
     and those of the record-holders (a source behind one or two fitted points is left out of the footer)."""
+    sc = ctx.scenario
+    return ctx.memoised(("models", sc.fit_population, sc.fit_since, sc.base_year, until),
+                        lambda: _model_sources(ctx, until))
+
+
+def _model_sources(ctx: ChartContext, until: float | None) -> list[str]:
     data = _fitted_models(ctx, until)
     shares = data["source_id"].value_counts(normalize=True) if len(data) else pd.Series(dtype=float)
     return _unique([*shares[shares >= MAIN_SOURCE_SHARE].index, *record_sources(ctx)])
@@ -212,6 +230,10 @@ def demand_sources(ctx: ChartContext) -> list[str]:
 
 def shipment_sources(ctx: ChartContext) -> list[str]:
     """The chip-sales sources behind the annual shipments (and the installed stock summed from them)."""
+    return ctx.memoised(("shipments",), lambda: _shipment_sources(ctx))
+
+
+def _shipment_sources(ctx: ChartContext) -> list[str]:
     frame = ctx.shipments_annual
     data = []
     for column in ("source_ids", "source_id"):

@@ -46,12 +46,19 @@ def label_for(spec: FieldSpec, tr) -> str:
     return f"{name} ({unit})" if unit else name
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _field_credits(version: int) -> dict[str, str]:
+    """Every field's source by name, once per database (a rerun asks for ~44 of them)."""
+    lookup = data.read("sources")
+    return {spec.source_id: source_credit(spec.source_id, lookup) for spec in FIELDS.values() if spec.source_id}
+
+
 def help_for(spec: FieldSpec, tr) -> str:
     """The field's help text and, below it, its source by name ("Epoch AI, Title (licence)")."""
     text = tr(spec.help_key)
     if not spec.source_id:
         return text
-    source = source_credit(spec.source_id, data.read("sources"))
+    source = _field_credits(data.db_version())[spec.source_id]
     return f"{text}\n\n{tr('ui.help_source', source=source)}"
 
 

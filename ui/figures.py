@@ -10,15 +10,25 @@ FORECAST_CHARTS = {"hero": "forecast", "fan": "forecast-fan", "probability": "ce
                    "tornado": "tornado"}  # page key → registry chart id
 
 
-def chart_context(scenario, lang: str):
-    """A registry ChartContext whose engine results are the pages' cached ones (no second engine run)."""
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _sources_memo(version: int) -> dict:
+    """The registry's source lists for one database, shared by every context over it (they depend on the
+    tables and on the fit population, window and base year only, so a slider move finds them here)."""
+    return {}
+
+
+def chart_context(scenario, lang: str, tornado: bool = True):
+    """A registry ChartContext whose engine results are the pages' cached ones (no second engine run);
+    the tornado's sensitivity runs only when `tornado` (only its chart reads it)."""
     from charts.registry import ChartContext
     from ui import data, engine
 
     fc = engine.forecast(scenario)
-    ctx = ChartContext(data.store(), scenario, lang)
+    ctx = ChartContext(data.store(), scenario, lang, sources_memo=_sources_memo(data.db_version()))
     ctx.inputs, ctx.resolved, ctx.forecast = engine.inputs(), fc.resolved, fc
-    ctx.monte_carlo, ctx.tornado = engine.monte_carlo(scenario), engine.tornado(scenario)
+    ctx.monte_carlo = engine.monte_carlo(scenario)
+    if tornado:
+        ctx.tornado = engine.tornado(scenario)
     return ctx
 
 
@@ -30,20 +40,25 @@ def binding_links(fc) -> pd.DataFrame:
     return binding_frame(fc)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _forecast_figures(version: int, scenario, lang: str) -> dict:
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _forecast_figure(version: int, scenario, lang: str, key: str):
     from charts import registry
 
-    ctx = chart_context(scenario, lang)
-    return {key: registry.build(chart_id, ctx) for key, chart_id in FORECAST_CHARTS.items()}
+    ctx = chart_context(scenario, lang, tornado=key == "tornado")
+    return registry.build(FORECAST_CHARTS[key], ctx)
+
+
+def forecast_figure(scenario, lang: str, key: str):
+    """One forecast figure ("hero", "fan", "probability" or "tornado") for a scenario, built only when asked
+    for and shared read-only between reruns and sessions (nothing mutates it: export works on a copy)."""
+    from ui import data
+
+    return _forecast_figure(data.db_version(), scenario, lang, key)
 
 
 def forecast_figures(scenario, lang: str) -> dict:
-    """The forecast figures (hero, fan, probability, tornado) for a scenario, shared read-only between
-    reruns and sessions (nothing mutates them: export works on a copy)."""
-    from ui import data
-
-    return _forecast_figures(data.db_version(), scenario, lang)
+    """All four forecast figures for a scenario, by page key (each one as `forecast_figure` builds it)."""
+    return {key: forecast_figure(scenario, lang, key) for key in FORECAST_CHARTS}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pytest
 
+from charts.export import source_credit
+from charts.registry import ChartContext, build
 from etl.read import Store
 from models.inputs import build_inputs
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
 from tests.pages.helpers import ceiling_metric
+from ui.uncertainty import TAB_KEY
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +114,49 @@ def test_language_switch_keeps_the_scenario_and_puts_lang_in_the_link(app):
     assert ceiling_metric(at) == year
     assert at.query_params["lang"] == "zh"
     assert "lang=zh" in share_link(at) and "run_length_days=60.0" in share_link(at)
+
+
+def plotted(values) -> list:
+    """A trace's values from the page's figure JSON (numbers may come as base64 typed arrays)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def drawn_figures(at) -> dict[str, dict]:
+    """The Plotly figures on the page, by the registry chart id in their meta."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return {spec["layout"]["meta"]["chart_id"]: spec for spec in specs}
+
+
+def test_only_the_open_uncertainty_tab_draws_its_chart_and_a_tab_click_draws_the_next(app):
+    at = app(page="forecast")
+    assert list(drawn_figures(at)) == ["forecast", "forecast-fan"]  # the fan's tab is open first
+    for label, chart_id in (("P(ceiling by year)", "ceiling-probability"), ("What matters most", "tornado")):
+        at.session_state[TAB_KEY] = label  # what a click on the tab sets
+        at.run()
+        assert not at.exception
+        assert list(drawn_figures(at)) == ["forecast", chart_id]
+
+
+def test_a_tab_opened_later_shows_the_same_tornado_as_the_registry_builds(app, app_db):
+    at = app(page="forecast")
+    at.slider(key="run_length_days").set_value(60.0).run()
+    at.session_state[TAB_KEY] = "What matters most"
+    at.run()
+    shown = drawn_figures(at)["tornado"]
+    expected = build("tornado", ChartContext(Store(app_db), Scenario(run_length_days=60.0), "en"))
+    assert [trace.get("name") for trace in shown["data"]] == [trace.name for trace in expected.data]
+    for got, want in zip(shown["data"], expected.data, strict=True):
+        assert len(want.x) > 0
+        assert plotted(got["x"]) == pytest.approx(list(want.x))
+        assert plotted(got["y"]) == list(want.y)
+    assert shown["layout"]["meta"]["sources"] == expected.layout.meta["sources"]
+
+
+def test_field_help_names_the_fields_source_from_the_database(app, app_db):
+    at = app(page="forecast")
+    sources = Store(app_db).sources()
+    for key in ("demand_growth", "utilisation"):
+        credit = source_credit(FIELDS[key].source_id, sources)
+        assert at.slider(key=key).help.endswith(credit)
