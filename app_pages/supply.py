@@ -20,10 +20,13 @@ st.write(tr("supply.intro"))
 @views.cached_figure
 def supply_figure(chart: str, lang: str, *option):
     """One of the supply tables' charts (market_share, foundry_capacity, shipments, installed_stock) with
-    the option its tab chose (year, unit, grouping)."""
+    the option its tab chose (year, unit, grouping); the time charts carry the events, as in the export."""
     if chart == "installed_stock":
-        return supply_charts.installed_stock(views.stock_frame(data.read("installed_stock")), lang)
-    return getattr(supply_charts, chart)(data.read(chart), lang, *option)
+        return supply_charts.installed_stock(views.stock_frame(data.read("installed_stock")), lang,
+                                             events=data.read("events"))
+    if chart == "market_share":
+        return supply_charts.market_share(data.read(chart), lang, *option)
+    return getattr(supply_charts, chart)(data.read(chart), lang, *option, events=data.read("events"))
 
 
 @views.cached_figure

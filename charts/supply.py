@@ -9,11 +9,40 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import Line, add_line, confidence_label, decimal_year, empty_figure, finish, sources_of
+from charts.common import (
+    Line,
+    add_events,
+    add_line,
+    confidence_label,
+    decimal_year,
+    empty_figure,
+    finish,
+    sources_of,
+)
 from charts.theme import ACCENT, colour_for, format_sci, log_axis, new_figure, year_axis
 from i18n import t
 
 ACCENT_VENDOR = "NVIDIA"  # the vendor whose share the charts are about
+SUPPLY_EVENT_KINDS = ("launch", "policy")  # chip launches and export rules bear on supply; model releases do not
+
+
+def supply_events(events: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The events a supply chart marks: launches and policy."""
+    if events is None or events.empty or "kind" not in events:
+        return events
+    return events[events["kind"].isin(SUPPLY_EVENT_KINDS)]
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame | None, lang: str, lines: Sequence[Line]) -> None:
+    """Event ticks along the bottom over the years the lines cover, named in the legend (the lines carry
+    direct labels, so "Events" is the only legend entry)."""
+    xs = [float(x) for line in lines for x in line.x if x is not None and np.isfinite(float(x))]
+    if not xs:
+        return
+    before = len(fig.data)
+    add_events(fig, supply_events(events), lang, (min(xs), max(xs)))
+    if len(fig.data) > before:
+        fig.update_layout(showlegend=True)
 
 
 def _year_column(frame: pd.DataFrame) -> pd.Series:
@@ -73,15 +102,18 @@ def _banded_lines(frame: pd.DataFrame, group: Sequence[str], low: str, mid: str,
     return lines
 
 
-def foundry_capacity(frame: pd.DataFrame, lang: str = "en", unit: str = "wafers/month") -> go.Figure:
+def foundry_capacity(frame: pd.DataFrame, lang: str = "en", unit: str = "wafers/month",
+                     events: pd.DataFrame | None = None) -> go.Figure:
     """Capacity by foundry and node (CoWoS packaging among them), central estimate with low–high band."""
     rows = frame[frame["unit"] == unit] if "unit" in frame else frame
     if rows.empty:
         return empty_figure(lang, "supply-capacity")
     fig = new_figure()
-    for line in _banded_lines(rows, ["foundry", "node"], "capacity_low", "capacity_central", "capacity_high",
-                              unit, t("charts.band.low_high", lang)):
+    lines = _banded_lines(rows, ["foundry", "node"], "capacity_low", "capacity_central", "capacity_high",
+                          unit, t("charts.band.low_high", lang))
+    for line in lines:
         add_line(fig, line, lang=lang)
+    _mark_events(fig, events, lang, lines)
     year_axis(fig, t("charts.axis.year", lang))
     fig.update_layout(yaxis=dict(title=dict(text=t("charts.axis.capacity", lang, unit=unit)), rangemode="tozero"))
     return finish(fig, chart_id="supply-capacity", sources=sources_of(rows), units={"x": "year", "y": unit},
@@ -89,7 +121,8 @@ def foundry_capacity(frame: pd.DataFrame, lang: str = "en", unit: str = "wafers/
                                                                             unit=unit))
 
 
-def shipments(frame: pd.DataFrame, lang: str = "en", group: str = "vendor") -> go.Figure:
+def shipments(frame: pd.DataFrame, lang: str = "en", group: str = "vendor",
+              events: pd.DataFrame | None = None) -> go.Figure:
     """Accelerators shipped per period in H100e, by vendor (vendor totals) or by chip, with 5–95% bands."""
     rows = frame
     if "chip" in frame:
@@ -98,9 +131,11 @@ def shipments(frame: pd.DataFrame, lang: str = "en", group: str = "vendor") -> g
     if rows.empty:
         return empty_figure(lang, f"supply-shipments-{group}")
     fig = new_figure()
-    for line in _banded_lines(rows, [group], "h100e_p5", "h100e_median", "h100e_p95", "H100e",
-                              t("charts.band.p5_p95", lang)):
+    lines = _banded_lines(rows, [group], "h100e_p5", "h100e_median", "h100e_p95", "H100e",
+                          t("charts.band.p5_p95", lang))
+    for line in lines:
         add_line(fig, line, lang=lang)
+    _mark_events(fig, events, lang, lines)
     year_axis(fig, t("charts.axis.year", lang))
     fig.update_layout(yaxis=dict(title=dict(text=t("charts.axis.h100e_per_period", lang)), rangemode="tozero"))
     return finish(fig, chart_id=f"supply-shipments-{group}", sources=sources_of(rows),
@@ -108,7 +143,8 @@ def shipments(frame: pd.DataFrame, lang: str = "en", group: str = "vendor") -> g
                   subtitle=t("charts.supply.shipments.subtitle", lang))
 
 
-def installed_stock(frame: pd.DataFrame, lang: str = "en", projection: Line | None = None) -> go.Figure:
+def installed_stock(frame: pd.DataFrame, lang: str = "en", projection: Line | None = None,
+                    events: pd.DataFrame | None = None) -> go.Figure:
     """Installed stock of AI accelerators in H100e (log axis): history solid, the projection dashed."""
     if frame.empty:
         return empty_figure(lang, "supply-stock")
@@ -128,7 +164,9 @@ def installed_stock(frame: pd.DataFrame, lang: str = "en", projection: Line | No
         add_line(fig, line, lang=lang)
     if projection is not None:
         add_line(fig, projection, lang=lang)
-    values = [v for line in [*lines, *([projection] if projection else [])] for v in line.y]
+    drawn = [*lines, *([projection] if projection else [])]
+    _mark_events(fig, events, lang, drawn)
+    values = [v for line in drawn for v in line.y]
     log_axis(fig, t("charts.axis.h100e_stock", lang), values)
     year_axis(fig, t("charts.axis.year", lang))
     return finish(fig, chart_id="supply-stock", sources=sources_of(frame) + list(projection.sources if projection

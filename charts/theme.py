@@ -7,6 +7,7 @@ default template, so every figure names its template explicitly (see toolchain.m
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
@@ -84,9 +85,44 @@ def new_figure(dark: bool = False) -> go.Figure:
     return go.Figure(layout=dict(template=template_name(dark)))
 
 
+# Series colours are set on the traces, so the template cannot remap them: on the near-black paper the dark
+# variant swaps the palette's dark colours for lighter ones, all at once (blue takes sky blue's place and sky
+# blue moves paler, so two blues on one chart stay apart, the lighter one still the "low" one).
+DARK_SWAPS = {
+    OKABE_ITO["blue"]: OKABE_ITO["sky_blue"],  # 3.7:1 on #0E1117 -> 8.3:1
+    OKABE_ITO["sky_blue"]: "#B3DDF5",
+    OKABE_ITO["black"]: "#F0F0F0",
+}
+_RGB_SWAPS = {tuple(int(old[i : i + 2], 16) for i in (1, 3, 5)): new for old, new in DARK_SWAPS.items()}
+
+
+def dark_colour(value: str) -> str:
+    """`value` (#RRGGBB, rgb() or rgba()) as drawn on the dark paper; any other string unchanged."""
+    if value.upper() in DARK_SWAPS:
+        return DARK_SWAPS[value.upper()]
+    match = re.fullmatch(r"(rgba?)\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(,[^)]*)?\)", value)
+    if match and (new := _RGB_SWAPS.get(tuple(int(match[k]) for k in (2, 3, 4)))):
+        red, green, blue = (int(new[i : i + 2], 16) for i in (1, 3, 5))
+        return f"{match[1]}({red},{green},{blue}{match[5] or ''})"
+    return value
+
+
+def _recolour(node):
+    if isinstance(node, dict):
+        return {key: _recolour(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_recolour(value) for value in node]
+    return dark_colour(node) if isinstance(node, str) else node
+
+
 def use_theme(fig: go.Figure, dark: bool) -> go.Figure:
-    """A copy of `fig` in the light or dark variant (the screen follows the app's theme)."""
-    return go.Figure(fig).update_layout(template=template_name(dark))
+    """A copy of `fig` in the light or dark variant; the dark one with the series colours lightened."""
+    if not dark:
+        return go.Figure(fig).update_layout(template=template_name(False))
+    spec = fig.to_plotly_json()
+    layout = _recolour({key: value for key, value in spec["layout"].items() if key != "template"})
+    return go.Figure(data=[_recolour(trace) for trace in spec["data"]], layout=layout).update_layout(
+        template=template_name(True))
 
 
 def power_of_ten(exponent: int) -> str:

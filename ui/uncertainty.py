@@ -10,13 +10,27 @@ import streamlit as st
 
 from ui import figures, views
 
-TAB_KEY = "forecast_tab"
+TAB_KEY = "forecast_tab"  # the tabs widget: holds the open tab's displayed (translated) label
+OPEN_KEY = "forecast_tab_open"  # the open section by id, so it survives a language switch
+SECTIONS = ("fan", "probability", "tornado")
+
+
+def open_section(labels: dict[str, str]) -> str:
+    """The section to open: the tab the reader chose (its label in this language), else the one chosen before
+    the labels changed language. The widget is pointed at that section's label before it is drawn."""
+    by_label = {label: section for section, label in labels.items()}
+    chosen = by_label.get(st.session_state.get(TAB_KEY))
+    section = chosen or st.session_state.get(OPEN_KEY)
+    section = section if section in labels else SECTIONS[0]
+    st.session_state[OPEN_KEY] = section
+    st.session_state[TAB_KEY] = labels[section]
+    return section
 
 
 def sections(scenario, mc, tr, lang: str) -> None:
-    fan_tab, probability_tab, tornado_tab = st.tabs(
-        [tr("forecast.tab_fan"), tr("forecast.tab_probability"), tr("forecast.tab_tornado")],
-        key=TAB_KEY, on_change="rerun")
+    labels = {section: tr(f"forecast.tab_{section}") for section in SECTIONS}
+    open_section(labels)
+    fan_tab, probability_tab, tornado_tab = st.tabs(list(labels.values()), key=TAB_KEY, on_change="rerun")
     if fan_tab.open:
         with fan_tab:
             st.caption(tr("forecast.fan_note", samples=mc.samples, seed=mc.seed))

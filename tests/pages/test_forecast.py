@@ -160,3 +160,15 @@ def test_field_help_names_the_fields_source_from_the_database(app, app_db):
     for key in ("demand_growth", "utilisation"):
         credit = source_credit(FIELDS[key].source_id, sources)
         assert at.slider(key=key).help.endswith(credit)
+
+
+def test_the_open_uncertainty_tab_stays_open_after_a_language_switch(app):
+    at = app(page="forecast")
+    at.session_state[TAB_KEY] = "What matters most"  # what a click on the tab sets
+    at.run()
+    at.radio(key="ui_lang_switch").set_value("zh").run()
+    assert not at.exception
+    assert list(drawn_figures(at)) == ["forecast", "tornado"]
+    assert at.session_state[TAB_KEY] == "影响最大的假设"  # the same tab, under its Chinese label
+    at.radio(key="ui_lang_switch").set_value("en").run()
+    assert list(drawn_figures(at)) == ["forecast", "tornado"]
