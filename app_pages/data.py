@@ -53,8 +53,7 @@ with import_tab:
 
 with sql_tab:
     st.write(tr("data.sql_intro", rows=sandbox.DEFAULT_MAX_ROWS, seconds=sandbox.DEFAULT_TIMEOUT_S))
-    sql = st.text_area(tr("data.sql"), "select name, publication_date, training_compute_flop\nfrom mart_models\n"
-                       "order by training_compute_flop desc nulls last\nlimit 20", key="data_sql", height=140)
+    sql = st.text_area(tr("data.sql"), sandbox.EXAMPLE_QUERY, key="data_sql", height=140)
     if st.button(tr("data.sql_run"), key="data_sql_run", icon=":material/play_arrow:"):
         try:
             result = sandbox.run_query(data.db_path(), sql)

@@ -34,6 +34,9 @@ MAX_SQL_CHARS = 20_000  # a long paste is a mistake or an attack; real queries a
 MAX_ROWS_LIMIT = 1_000_000
 MAX_TIMEOUT_S = 600.0
 MAX_CONCURRENT_QUERIES = 2  # per process: bounds memory (256 MB each) and CPU when many users query at once
+# The query the Data page's SQL box starts with: the twenty largest training runs on record.
+EXAMPLE_QUERY = ("select name, publication_date, training_compute_flop\nfrom mart_models\n"
+                 "order by training_compute_flop desc nulls last\nlimit 20")
 CATALOG_ALIAS = "compute"  # the attached database's name; hides the file path from error messages
 
 # Applied before the database is attached; the rest is switched off after attaching (see _open).
