@@ -1,0 +1,292 @@
+"""Many users at once, without a browser: N sessions speaking Streamlit's own websocket protocol.
+
+    python -m bench.wsload --sessions 20 --seconds 60 [--think 1.5] [--url URL [--pid PID]] [--db PATH]
+
+bench/load.py drives Chromium tabs on the server's own 2 cores, so its figure mixes the browsers' cost
+with the server's. This client costs next to nothing: each session opens /_stcore/stream, sends the
+`rerun_script` BackMsg a browser sends for /forecast?lang=en&run_length_days=<v>, reads ForwardMsgs
+until `script_finished`, and learns the slider's widget id from the deltas. Then it walks the slider
+inside its own lane of values (lanes never overlap, as in bench/load.py), timing each rerun from the
+BackMsg sent to `script_finished` received, and pausing like a reader between moves.
+
+After every rerun it checks what the server sent: no exception element, and the URL (page_info_changed)
+and the share link (a code element) holding the session's own value; a value from another lane is a leak.
+It also reads the server process's CPU seconds (utime + stime from /proc/<pid>/stat) around the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.core import median, percentile
+from bench.live import build_db, streamlit_server
+from bench.load import FIELD, Lane, lanes
+from models.scenario import FIELDS
+
+PAGE = "forecast"
+THINK_S = 1.5
+LOAD_TIMEOUT_S = 180.0  # 20 first runs at once on 2 cores take a while
+RERUN_TIMEOUT_S = 60.0
+MAX_MESSAGE_BYTES = 200 * 1024 * 1024  # Plotly figures arrive whole: no frontend cache is reported
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class RunOutcome:
+    """What one rerun sent back: the messages that matter for the checks."""
+
+    status: int | None = None
+    exceptions: list[str] = field(default_factory=list)
+    slider_id: str | None = None
+    link_value: float | None = None  # the field's value in the page's share link (a code element)
+    query_string: str | None = None
+    page_script_hash: str | None = None  # the page the browser is on now, from st.navigation's message
+
+
+@dataclass
+class SessionResult:
+    index: int
+    latencies_ms: list[float] = field(default_factory=list)
+    reruns: int = 0
+    exceptions: list[str] = field(default_factory=list)
+    leaks: list[str] = field(default_factory=list)  # a value from another session's lane
+    mismatches: list[str] = field(default_factory=list)  # not the expected value, not another's either
+    failures: list[str] = field(default_factory=list)  # timeouts, closed sockets, a script that did not finish
+    last_value: float | None = None  # the field's value in the last share link the server sent
+
+
+def _read_delta(message: ForwardMsg, outcome: RunOutcome) -> None:
+    element = message.delta.new_element
+    kind = element.WhichOneof("type")
+    if kind == "exception":
+        outcome.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
+    elif kind == "slider" and element.slider.id.endswith(f"-{FIELD}"):
+        outcome.slider_id = element.slider.id
+    elif kind == "code" and "?" in element.code.code_text:  # the scenario's share link, drawn from this run
+        outcome.link_value = _url_value(element.code.code_text.split("?", 1)[1].strip())
+
+
+async def _until_finished(ws, timeout_s: float) -> RunOutcome:
+    """Read ForwardMsgs until script_finished (a rerun's end as the browser sees it)."""
+    outcome = RunOutcome()
+    async with asyncio.timeout(timeout_s):
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await ws.recv())
+            kind = message.WhichOneof("type")
+            if kind == "delta":
+                _read_delta(message, outcome)
+            elif kind == "navigation":
+                outcome.page_script_hash = message.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                outcome.query_string = message.page_info_changed.query_string
+            elif kind == "script_finished":
+                outcome.status = message.script_finished
+                if outcome.status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    return outcome
+
+
+def _rerun(query_string: str, page_hash: str = "", slider: tuple[str, float] | None = None) -> bytes:
+    """The BackMsg a browser sends: the page (by name on first load, then by the hash the server gave it),
+    the URL's query string and the widget it changed. A rerun without the hash is a page change."""
+    back = BackMsg()
+    state = back.rerun_script
+    state.query_string = query_string
+    state.page_name = PAGE
+    state.page_script_hash = page_hash
+    if slider:
+        widget = state.widget_states.widgets.add()
+        widget.id = slider[0]
+        widget.double_array_value.data.append(slider[1])
+    return back.SerializeToString()
+
+
+def _ws_url(url: str) -> str:
+    return url.replace("http://", "ws://", 1).replace("https://", "wss://", 1).rstrip("/") + "/_stcore/stream"
+
+
+def _url_value(query_string: str) -> float:
+    """The field's value in a query string; links leave out a value equal to the preset's (the default)."""
+    values = parse_qs(query_string).get(FIELD)
+    return float(values[-1]) if values else float(FIELDS[FIELD].default)
+
+
+def _with_value(query_string: str, value: int) -> str:
+    params = {key: values[-1] for key, values in parse_qs(query_string).items()}
+    return urlencode(params | {FIELD: value})
+
+
+def _check(outcome: RunOutcome, expected: int, all_lanes: list[Lane], result: SessionResult, move: int) -> None:
+    result.exceptions += [f"move {move}: {text}" for text in outcome.exceptions]
+    if outcome.status != ForwardMsg.FINISHED_SUCCESSFULLY:
+        result.failures.append(f"move {move}: script finished with status {outcome.status}")
+    if outcome.link_value is None:
+        result.mismatches.append(f"move {move}: no share link among the deltas")
+    else:
+        result.last_value = outcome.link_value
+    # The server rewrites the URL (page_info_changed) only when it disagrees with the browser's.
+    in_url = _url_value(outcome.query_string) if outcome.query_string is not None else None
+    for where, value in (("share link", outcome.link_value), ("url", in_url)):
+        if value is None or value == expected:
+            continue
+        owner = next((i for i, lane in enumerate(all_lanes) if lane.holds(value)), None)
+        text = f"move {move}: {where} shows {value}, expected {expected}"
+        if owner is not None and owner != result.index:
+            result.leaks.append(f"{text} (session {owner}'s lane)")
+        else:
+            result.mismatches.append(text)
+
+
+@dataclass
+class Start:
+    """The common start line: sessions count themselves ready, then wait for the gate."""
+
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: int = 0
+    deadline: float = float("inf")
+
+
+def _think(think_s: float, index: int, move: int) -> float:
+    """A reader's pause, 0.5x–1.5x of think_s, varied per session and move (as bench/load.py does)."""
+    return think_s * (0.5 + ((index * 7 + move * 3) % 11) / 10)
+
+
+async def _session(url: str, index: int, all_lanes: list[Lane], start: Start, think_s: float) -> SessionResult:
+    result, lane = SessionResult(index), all_lanes[index]
+    query_string = urlencode({"lang": "en", FIELD: lane.low})
+    try:
+        async with websockets.connect(_ws_url(url), subprotocols=["streamlit"], max_size=MAX_MESSAGE_BYTES,
+                                      open_timeout=LOAD_TIMEOUT_S, ping_interval=None) as ws:
+            await ws.send(_rerun(query_string))
+            first = await _until_finished(ws, LOAD_TIMEOUT_S)
+            if first.slider_id is None:
+                raise RuntimeError(f"no slider keyed {FIELD!r} in the first run of /{PAGE}")
+            slider_id, page_hash, value, step, move = first.slider_id, first.page_script_hash or "", lane.low, 1, 0
+            _check(first, value, all_lanes, result, move)
+            query_string = first.query_string if first.query_string is not None else query_string
+            start.ready += 1
+            await start.gate.wait()  # every session loaded: the timed minute starts for all at once
+            while time.monotonic() < start.deadline:
+                if not lane.holds(value + step):
+                    step = -step
+                value, move = value + step, move + 1
+                query_string = _with_value(query_string, value)  # a bound slider moves the URL in the browser
+                sent = time.perf_counter()
+                await ws.send(_rerun(query_string, page_hash, (slider_id, float(value))))
+                outcome = await _until_finished(ws, RERUN_TIMEOUT_S)
+                result.latencies_ms.append((time.perf_counter() - sent) * 1000)
+                result.reruns += 1
+                _check(outcome, value, all_lanes, result, move)
+                if outcome.query_string is not None:  # the browser's URL follows page_info_changed
+                    query_string = outcome.query_string
+                if think_s:
+                    await asyncio.sleep(_think(think_s, index, move))
+    except Exception as error:  # a timeout or a closed socket is a finding, not a crash of the benchmark
+        result.failures.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}")
+    return result
+
+
+async def _all_loaded(tasks: list[asyncio.Task], start: Start) -> None:
+    ready_by = time.monotonic() + LOAD_TIMEOUT_S
+    while time.monotonic() < ready_by and start.ready < len(tasks) and not all(t.done() for t in tasks):
+        await asyncio.sleep(0.1)
+
+
+async def _run(url: str, sessions: int, seconds: float, think_s: float) -> list[SessionResult]:
+    all_lanes, start = lanes(sessions), Start()
+    tasks = [asyncio.create_task(_session(url, i, all_lanes, start, think_s)) for i in range(sessions)]
+    await _all_loaded(tasks, start)
+    start.deadline = time.monotonic() + seconds
+    start.gate.set()
+    return list(await asyncio.gather(*tasks))
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's user + system CPU time in seconds, from /proc/<pid>/stat (fields 14 and 15)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()  # the command name may hold spaces; skip past it
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def run_sessions(url: str, sessions: int, seconds: float, think_s: float = THINK_S) -> list[SessionResult]:
+    """Each session's own record: latencies, exceptions, leaks, and the value its last share link showed."""
+    return asyncio.run(_run(url, sessions, seconds, think_s))
+
+
+def run_load(url: str, sessions: int = 20, seconds: float = 60, think_s: float = THINK_S,
+             server_pid: int | None = None) -> dict:
+    """N protocol-level sessions for `seconds`; latencies, checks and (given its pid) the server's CPU time."""
+    cpu_before = cpu_seconds(server_pid) if server_pid else None
+    began = time.monotonic()
+    results = run_sessions(url, sessions, seconds, think_s)
+    wall_s = time.monotonic() - began
+    summary = summarise(results)
+    summary.update(sessions=sessions, seconds=seconds, think_s=think_s, wall_s=round(wall_s, 1))
+    if server_pid:
+        summary["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_before, 2)
+    return summary
+
+
+def summarise(results: list[SessionResult]) -> dict:
+    latencies = [ms for result in results for ms in result.latencies_ms]
+    return {
+        "reruns": len(latencies),
+        "p50_ms": round(median(latencies), 1) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "exceptions": [text for r in results for text in r.exceptions],
+        "leaks": [text for r in results for text in r.leaks],
+        "mismatches": [text for r in results for text in r.mismatches],
+        "failures": [f"session {r.index}: {text}" for r in results for text in r.failures],
+        "sessions_detail": [asdict(r) | {"latencies_ms": len(r.latencies_ms)} for r in results],
+    }
+
+
+def _measure(url: str, pid: int | None, args) -> dict:
+    single = run_load(url, 1, args.seconds, args.think, pid)
+    many = run_load(url, args.sessions, args.seconds, args.think, pid)
+    ratio = many["p95_ms"] / single["p95_ms"] if single["p95_ms"] and many["p95_ms"] else None
+    return {"single": single, "many": many, "p95_ratio": round(ratio, 2) if ratio else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.wsload", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=THINK_S, help="seconds a reader pauses between moves")
+    parser.add_argument("--url", help="a running app (default: start one on a free port)")
+    parser.add_argument("--pid", type=int, help="the running app's process id, for its CPU time (with --url)")
+    parser.add_argument("--db", type=Path, help="database for the started app (default: build one from data/raw)")
+    args = parser.parse_args(argv)
+    if args.url:
+        report = _measure(args.url, args.pid, args)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = args.db or Path(tmp) / "compute.duckdb"
+            if not args.db:
+                build_db(db)
+            with streamlit_server(db) as (url, proc):
+                report = _measure(url, proc.pid, args)
+    for part in ("single", "many"):
+        report[part].pop("sessions_detail")
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    many = report["many"]
+    return 1 if many["exceptions"] or many["leaks"] or many["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
