@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -223,7 +224,9 @@ def cpu_seconds(pid: int) -> float:
 
 def run_sessions(url: str, sessions: int, seconds: float, think_s: float = THINK_S) -> list[SessionResult]:
     """Each session's own record: latencies, exceptions, leaks, and the value its last share link showed."""
-    return asyncio.run(_run(url, sessions, seconds, think_s))
+    # A thread of its own has no running event loop, so this works beside pytest-playwright's sync API too.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _run(url, sessions, seconds, think_s)).result()
 
 
 def run_load(url: str, sessions: int = 20, seconds: float = 60, think_s: float = THINK_S,
