@@ -8,7 +8,7 @@ import streamlit as st
 from charts import supply as supply_charts
 from charts.forecast import line_from_fit
 from charts.theme import ACCENT
-from ui import data, engine, frame, lang, state, views
+from ui import data, engine, figures, frame, lang, state, views
 
 HARDWARE_QUANTITIES = {"flops": "bf16_dense_flops", "price_performance": "price_performance"}
 
@@ -36,11 +36,6 @@ def hardware_figure(metric: str, lang: str):
         fit, label=state.tr_for(lang)("supply.hardware_fit"), start=fit.start, end=fit.end, colour=ACCENT,
         sources=("epoch-ml-hardware",), unit=supply_charts.HARDWARE_METRICS[metric][1], lang=lang)]
     return supply_charts.hardware(data.read("accelerators"), lang, metric, fits)
-
-
-@views.cached_figure
-def binding_figure(scenario, lang: str):
-    return supply_charts.binding_link(engine.binding_links(scenario), lang, sources=("epoch-2024-scaling-2030",))
 
 
 share_tab, capacity_tab, shipments_tab, stock_tab, hardware_tab, link_tab = st.tabs([
@@ -81,8 +76,4 @@ with hardware_tab:
 
 with link_tab:
     st.write(tr("supply.binding_intro"))
-    links = engine.binding_links(state.scenario())
-    if links is None:
-        st.info(tr("ui.engine_pending"))
-    else:
-        views.chart(binding_figure(state.scenario(), language), "supply-binding-link", language)
+    views.chart(figures.binding_figure(state.scenario(), language), "binding-link", language)

@@ -106,20 +106,6 @@ def fitted_defaults(scenario) -> dict[str, float]:
     return {name: _clamp(FIELDS[name], value) for name, value in values.items() if value == value}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _binding_links(version: int, key: str, _scenario):
-    from ui import figures
-
-    capped = _scenario.replace(weakest_link=True)
-    return figures.binding_links(_forecast(version, _key(capped), capped))
-
-
-def binding_links(scenario):
-    """Per-year capacity of each supply-chain link for the scenario with the weakest-link cap switched on
-    (shared, read-only)."""
-    return _binding_links(data.db_version(), _key(scenario), scenario)
-
-
 def monte_carlo(scenario):
     """The Monte Carlo result of a scenario (its own samples and seed)."""
     return _monte_carlo(data.db_version(), _key(scenario), scenario)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 FORECAST_CHARTS = {"hero": "forecast", "fan": "forecast-fan", "probability": "ceiling-probability",
@@ -32,14 +31,6 @@ def chart_context(scenario, lang: str, tornado: bool = True):
     return ctx
 
 
-def binding_links(fc) -> pd.DataFrame:
-    """Capacity of each supply-chain link per projected year (H100e/year) and whether it binds, for the
-    binding-link chart: the frame the registry's chart draws."""
-    from charts.forecast import binding_frame
-
-    return binding_frame(fc)
-
-
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _forecast_figure(version: int, scenario, lang: str, key: str):
     from charts import registry
@@ -54,11 +45,6 @@ def forecast_figure(scenario, lang: str, key: str):
     from ui import data
 
     return _forecast_figure(data.db_version(), scenario, lang, key)
-
-
-def forecast_figures(scenario, lang: str) -> dict:
-    """All four forecast figures for a scenario, by page key (each one as `forecast_figure` builds it)."""
-    return {key: forecast_figure(scenario, lang, key) for key in FORECAST_CHARTS}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
