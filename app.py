@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import frame, lang, state
+from ui import frame, lang, runtime, state
 
 PAGES = (  # (file, url path, icon); titles come from the catalogue under nav.<url path>
     ("app_pages/overview.py", "overview", ":material/home:"),
@@ -32,4 +32,6 @@ navigation = st.navigation([
 ])
 if navigation.url_path != "forecast":  # the Forecast page keeps the URL in step through its controls
     state.keep_scenario_in_url()
-navigation.run()
+with runtime.run_slot():  # at most a few page runs at once: see ui/runtime.py
+    navigation.run()
+runtime.freeze_startup_objects()  # after the first run has imported and cached what every run needs

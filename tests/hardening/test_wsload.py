@@ -17,7 +17,7 @@ SESSIONS, SECONDS, THINK_S = 3, 5, 0.5
 @pytest.fixture(scope="module")
 def results(hard_db):
     with streamlit_server(hard_db) as (url, _proc):
-        return run_sessions(url, SESSIONS, SECONDS, THINK_S)
+        return run_sessions(url, SESSIONS, SECONDS, THINK_S)[0]
 
 
 def test_every_session_reran_without_failure_or_exception(results):
