@@ -2,7 +2,8 @@
 
 Files are generated only when the user clicks (`data=callable`), and a click does not rerun the page
 (`on_click="ignore"`). The control is a fragment so that editing the title reruns only the control,
-not the page's forecast.
+not the page's forecast. Its contents are drawn only while the popover is open (keyed `export_<chart>`):
+twelve widgets per chart on every slider move were a tenth of a Forecast rerun.
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ def _export_fragment(fig, chart_id: str, lang: str, share_link: str) -> None:
 def export_control(fig, chart_id: str, lang: str) -> None:
     """An "Export" popover under a chart: every format, with the title editable before export."""
     tr = state.tr_for(lang)
-    with st.popover(tr("ui.export.button"), icon=":material/download:"):
-        _export_fragment(fig, chart_id, lang, state.share_link())
+    popover = st.popover(tr("ui.export.button"), icon=":material/download:", key=popover_key(chart_id),
+                         on_change="rerun")
+    if popover.open:
+        with popover:
+            _export_fragment(fig, chart_id, lang, state.share_link())
+
+
+def popover_key(chart_id: str) -> str:
+    """The session-state key of a chart's export popover: True while it is open."""
+    return f"export_{chart_id}"
 

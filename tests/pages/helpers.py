@@ -42,3 +42,30 @@ def ceiling_metric(at) -> str:
     """The value shown under "Ceiling year" (or its translation): the metric on Overview and Forecast."""
     (metric,) = [m for m in at.metric if m.label in ("Ceiling year", "天花板年份")]
     return metric.value
+
+
+def export_popover_keys(at) -> list[str]:
+    """The session-state keys of the export popovers on the page (their ids end in the key)."""
+    keys: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        is_popover = type(proto).__name__ == "Block" and proto.HasField("popover")
+        if is_popover and "-export_" in proto.popover.id:
+            keys.append("export_" + proto.popover.id.rsplit("-export_", 1)[1])
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return keys
+
+
+def open_exports(at):
+    """Open every export popover, as a click would (their contents are drawn only while open), and rerun."""
+    keys = export_popover_keys(at)
+    assert keys, "no export popover on the page"
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

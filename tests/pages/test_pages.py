@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.conftest import PAGES
-from tests.pages.helpers import missing_keys, rendered_text
+from tests.pages.helpers import missing_keys, open_exports, rendered_text
 
 TITLES = {  # the page's first heading, in each language: proves the language switch reached the page
     "en": {"overview": "Compute Ceiling", "forecast": "Forecast: when does demand outrun supply?",
@@ -19,6 +19,9 @@ TITLES = {  # the page's first heading, in each language: proves the language sw
 def test_page_renders_without_exception_or_untranslated_key(app, page, lang):
     at = app(page=page, lang=lang)
     assert not at.exception, [e.value for e in at.exception]
+    if at.get("plotly_chart"):
+        open_exports(at)  # the export controls' labels too
+        assert not at.exception, [e.value for e in at.exception]
     assert missing_keys(at) == []
     expected_title = TITLES[lang].get(page)
     if expected_title:
@@ -39,6 +42,8 @@ def test_unknown_language_falls_back_to_english(app):
 
 def test_every_chart_has_a_source_caption_and_the_export_downloads(app):
     at = app(page="supply")
+    assert not at.get("download_button")  # closed popovers draw nothing: no widgets on a slider move
+    open_exports(at)
     charts = at.get("plotly_chart")
     captions = [c.value for c in at.caption if c.value.startswith("Sources:")]
     labels = [b.proto.label for b in at.get("download_button")]
