@@ -275,15 +275,15 @@ def measure(ws, sessions: int = 20, seconds: float = 60) -> list[Figure]:
         f"{len(problems)} problem(s): {problems[0]}" if problems else "no errors, no leaks")
     extra = {"single": single, "many": many, "server_peak_rss_mb": round(rss, 1)}
     return [
-        Figure("users_single_p95", "rerun latency, 1 session (slider key to rerun end, ms)", single["p95_ms"], "ms",
+        Figure("browser_users_single_p95", "rerun latency, 1 session (slider key to rerun end, ms)", single["p95_ms"], "ms",
                samples=single["reruns"], note=f"p50 {single['p50_ms']} ms"),
-        Figure("users_p50", f"rerun latency with {sessions} simultaneous sessions, p50", many["p50_ms"], "ms",
+        Figure("browser_users_p50", f"rerun latency with {sessions} simultaneous sessions, p50", many["p50_ms"], "ms",
                samples=many["reruns"]),
-        Figure("users_p95", f"rerun latency with {sessions} simultaneous sessions, p95", many["p95_ms"], "ms",
+        Figure("browser_users_p95", f"rerun latency with {sessions} simultaneous sessions, p95", many["p95_ms"], "ms",
                samples=many["reruns"], note=note, extra=extra),
-        Figure("users_p95_ratio", f"p95 with {sessions} sessions / p95 with 1", result["p95_ratio"], "x",
+        Figure("browser_users_p95_ratio", f"p95 with {sessions} sessions / p95 with 1", result["p95_ratio"], "x",
                budget=P95_RATIO_BUDGET),
-        Figure("users_errors", "exceptions + console errors + leaks + failures", float(len(problems)), "count",
+        Figure("browser_users_errors", "exceptions + console errors + leaks + failures", float(len(problems)), "count",
                budget=0.0, note="; ".join(problems[:3])),
     ]
 

@@ -1,6 +1,7 @@
 """Many users at once, without a browser: N sessions speaking Streamlit's own websocket protocol.
 
-    python -m bench.wsload --sessions 20 --seconds 60 [--think 1.5] [--url URL [--pid PID]] [--db PATH]
+    python -m bench.wsload --sessions 20 --seconds 60 [--think 1.5] [--processes N] [--db PATH]
+    python -m bench.wsload --url URL --pid PID [--url URL2 --pid PID2 ...]
 
 bench/load.py drives Chromium tabs on the server's own 2 cores, so its figure mixes the browsers' cost
 with the server's. This client costs next to nothing: each session opens /_stcore/stream, sends the
@@ -11,7 +12,10 @@ BackMsg sent to `script_finished` received, and pausing like a reader between mo
 
 After every rerun it checks what the server sent: no exception element, and the URL (page_info_changed)
 and the share link (a code element) holding the session's own value; a value from another lane is a leak.
-It also reads the server process's CPU seconds (utime + stime from /proc/<pid>/stat) around the run.
+It also reads the server processes' CPU seconds (utime + stime from /proc/<pid>/stat) while the sliders move.
+With several processes (`--processes N`), `--proxy` puts nginx in front of them as docs/DEPLOY.md does
+(sticky by a `cc_route` cookie, which each session sends); without it, or with several `--url`, session i
+talks to app i mod N directly.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -32,9 +37,10 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.core import median, percentile
+from bench.core import Figure, median, percentile
 from bench.live import build_db, streamlit_server
 from bench.load import FIELD, Lane, lanes
+from bench.proxy import ROUTE_COOKIE, nginx_proxy
 from models.scenario import FIELDS
 
 PAGE = "forecast"
@@ -166,10 +172,12 @@ def _think(think_s: float, index: int, move: int) -> float:
 
 
 async def _session(url: str, index: int, all_lanes: list[Lane], start: Start, think_s: float) -> SessionResult:
+    """One reader on the app at `url`: the first load, then slider moves until the deadline."""
     result, lane = SessionResult(index), all_lanes[index]
     query_string = urlencode({"lang": "en", FIELD: lane.low})
     try:
         async with websockets.connect(_ws_url(url), subprotocols=["streamlit"], max_size=MAX_MESSAGE_BYTES,
+                                      additional_headers={"Cookie": f"{ROUTE_COOKIE}=session-{index}"},
                                       open_timeout=LOAD_TIMEOUT_S, ping_interval=None) as ws:
             await ws.send(_rerun(query_string))
             first = await _until_finished(ws, LOAD_TIMEOUT_S)
@@ -206,18 +214,20 @@ async def _all_loaded(tasks: list[asyncio.Task], start: Start) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _run(url: str, sessions: int, seconds: float, think_s: float,
-               server_pid: int | None = None) -> tuple[list[SessionResult], float | None]:
-    """The sessions' results and, given the server's pid, its CPU seconds in the timed part only (after
-    every first load, which fills cold caches and is not a rerun)."""
+async def _run(urls: list[str], sessions: int, seconds: float, think_s: float,
+               server_pids: list[int]) -> tuple[list[SessionResult], float | None]:
+    """The sessions' results (session i on urls[i % len(urls)], as a sticky reverse proxy spreads them) and,
+    given the servers' pids, their CPU seconds in the timed part only (after every first load, which fills
+    cold caches and is not a rerun)."""
     all_lanes, start = lanes(sessions), Start()
-    tasks = [asyncio.create_task(_session(url, i, all_lanes, start, think_s)) for i in range(sessions)]
+    tasks = [asyncio.create_task(_session(urls[i % len(urls)], i, all_lanes, start, think_s))
+             for i in range(sessions)]
     await _all_loaded(tasks, start)
-    cpu_at_gate = cpu_seconds(server_pid) if server_pid else None
+    cpu_at_gate = sum(cpu_seconds(pid) for pid in server_pids)
     start.deadline = time.monotonic() + seconds
     start.gate.set()
     results = list(await asyncio.gather(*tasks))
-    return results, (cpu_seconds(server_pid) - cpu_at_gate if server_pid else None)
+    return results, (sum(cpu_seconds(pid) for pid in server_pids) - cpu_at_gate if server_pids else None)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -227,23 +237,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def run_sessions(url: str, sessions: int, seconds: float, think_s: float = THINK_S,
-                 server_pid: int | None = None) -> tuple[list[SessionResult], float | None]:
+def run_sessions(urls: str | list[str], sessions: int, seconds: float, think_s: float = THINK_S,
+                 server_pids: list[int] = ()) -> tuple[list[SessionResult], float | None]:
     """Each session's own record (latencies, exceptions, leaks, the value its last share link showed) and the
-    server's CPU seconds while the sessions moved their sliders (None without its pid)."""
+    servers' CPU seconds while the sessions moved their sliders (None without their pids)."""
+    urls = [urls] if isinstance(urls, str) else list(urls)
     # A thread of its own has no running event loop, so this works beside pytest-playwright's sync API too.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _run(url, sessions, seconds, think_s, server_pid)).result()
+        return pool.submit(asyncio.run, _run(urls, sessions, seconds, think_s, list(server_pids))).result()
 
 
-def run_load(url: str, sessions: int = 20, seconds: float = 60, think_s: float = THINK_S,
-             server_pid: int | None = None) -> dict:
-    """N protocol-level sessions for `seconds`; latencies, checks and (given its pid) the server's CPU time."""
+def run_load(urls: str | list[str], sessions: int = 20, seconds: float = 60, think_s: float = THINK_S,
+             server_pids: list[int] = ()) -> dict:
+    """N protocol-level sessions for `seconds` over one app or several; latencies, checks and (given their
+    pids) the servers' CPU time."""
     began = time.monotonic()
-    results, rerun_cpu_s = run_sessions(url, sessions, seconds, think_s, server_pid)
+    results, rerun_cpu_s = run_sessions(urls, sessions, seconds, think_s, server_pids)
     wall_s = time.monotonic() - began
     summary = summarise(results)
-    summary.update(sessions=sessions, seconds=seconds, think_s=think_s, wall_s=round(wall_s, 1))
+    summary.update(sessions=sessions, seconds=seconds, think_s=think_s, wall_s=round(wall_s, 1),
+                   processes=len(server_pids) or (1 if isinstance(urls, str) else len(urls)))
     if rerun_cpu_s is not None:
         summary["server_cpu_s"] = round(rerun_cpu_s, 2)  # the timed part only: reruns, not first loads
         if summary["reruns"]:
@@ -266,31 +279,94 @@ def summarise(results: list[SessionResult]) -> dict:
     }
 
 
-def _measure(url: str, pid: int | None, args) -> dict:
-    single = run_load(url, 1, args.seconds, args.think, pid)
-    many = run_load(url, args.sessions, args.seconds, args.think, pid)
+def compare(urls: list[str], pids: list[int], sessions: int = 20, seconds: float = 60,
+            think_s: float = THINK_S, baseline_seconds: float = 30) -> dict:
+    """One session alone (on the first app), then `sessions` at once spread over every app; p95 ratio."""
+    single = run_load(urls[:1], 1, baseline_seconds, think_s, pids)  # behind a proxy it may land on any app
+    many = run_load(urls, sessions, seconds, think_s, pids)
     ratio = many["p95_ms"] / single["p95_ms"] if single["p95_ms"] and many["p95_ms"] else None
     return {"single": single, "many": many, "p95_ratio": round(ratio, 2) if ratio else None}
+
+
+@contextmanager
+def app_processes(db: Path, count: int, proxy: bool = False):
+    """`count` app processes on one read-only database; with `proxy`, nginx in front of them as
+    docs/DEPLOY.md runs it. Yields (the URLs sessions connect to, the app processes' pids)."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(streamlit_server(db)) for _ in range(count)]
+        urls, pids = [url for url, _ in servers], [proc.pid for _, proc in servers]
+        if proxy:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cc-nginx-")))
+            proxy_url, _ = stack.enter_context(nginx_proxy(urls, root))
+            urls = [proxy_url]
+        yield urls, pids
+
+
+def _problems(summary: dict) -> list[str]:
+    return summary["exceptions"] + summary["leaks"] + summary["mismatches"] + summary["failures"]
+
+
+def _figures(prefix: str, what: str, result: dict, budget: float) -> list[Figure]:
+    single, many = result["single"], result["many"]
+    problems = _problems(single) + _problems(many)
+    slim = {part: {k: v for k, v in result[part].items() if k != "sessions_detail"} for part in ("single", "many")}
+    note = (f"{many['reruns']} reruns by {many['sessions']} sessions in {many['seconds']:g} s, {what}; "
+            f"server CPU {many.get('server_cpu_ms_per_rerun')} ms per rerun (alone: "
+            f"{single.get('server_cpu_ms_per_rerun')} ms); "
+            + (f"{len(problems)} problem(s): {problems[0]}" if problems else "no errors, no leaks"))
+    return [
+        Figure(f"{prefix}_single_p95", f"{what}: rerun latency of 1 session alone, p95", single["p95_ms"], "ms",
+               samples=single["reruns"], note=f"p50 {single['p50_ms']} ms"),
+        Figure(f"{prefix}_p95", f"{what}: rerun latency, {many['sessions']} sessions at once, p95", many["p95_ms"],
+               "ms", samples=many["reruns"], note=note, extra=slim),
+        Figure(f"{prefix}_p95_ratio", f"{what}: p95 with {many['sessions']} sessions / p95 with 1",
+               result["p95_ratio"], "x", budget=budget),
+        Figure(f"{prefix}_errors", f"{what}: exceptions + leaks + mismatches + failures", float(len(problems)),
+               "count", budget=0.0, note="; ".join(problems[:3])),
+    ]
+
+
+def measure(ws, sessions: int = 20, seconds: float = 60, team_processes: int = 2) -> list[Figure]:
+    """For `python -m bench --only users`: 20 sessions on one app process, then on `team_processes`
+    processes behind nginx (docs/DEPLOY.md's deployment, one process per core here); each against a
+    single session alone on the same deployment."""
+    from bench.load import P95_RATIO_BUDGET
+    from bench.proxy import nginx_available
+
+    figures = []
+    with app_processes(ws.db, 1) as (urls, pids):
+        figures += _figures("users", "one process", compare(urls, pids, sessions, seconds), P95_RATIO_BUDGET)
+    proxy = nginx_available()
+    what = f"{team_processes} processes behind nginx" if proxy else f"{team_processes} processes, no proxy here"
+    with app_processes(ws.db, team_processes, proxy=proxy) as (urls, pids):
+        figures += _figures("team", what, compare(urls, pids, sessions, seconds), P95_RATIO_BUDGET)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.wsload", description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--baseline-seconds", type=float, default=30, help="the single session's run")
     parser.add_argument("--think", type=float, default=THINK_S, help="seconds a reader pauses between moves")
-    parser.add_argument("--url", help="a running app (default: start one on a free port)")
-    parser.add_argument("--pid", type=int, help="the running app's process id, for its CPU time (with --url)")
-    parser.add_argument("--db", type=Path, help="database for the started app (default: build one from data/raw)")
+    parser.add_argument("--url", action="append", help="a running app; repeat for several (default: start them)")
+    parser.add_argument("--pid", type=int, action="append", default=[],
+                        help="a running app's process id, for its CPU time (with --url)")
+    parser.add_argument("--processes", type=int, default=1, help="app processes to start (without --url)")
+    parser.add_argument("--proxy", action="store_true", help="put nginx in front of the started processes")
+    parser.add_argument("--db", type=Path, help="database for the started apps (default: build one from data/raw)")
     args = parser.parse_args(argv)
+    run = dict(sessions=args.sessions, seconds=args.seconds, think_s=args.think,
+               baseline_seconds=args.baseline_seconds)
     if args.url:
-        report = _measure(args.url, args.pid, args)
+        report = compare(args.url, args.pid, **run)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             db = args.db or Path(tmp) / "compute.duckdb"
             if not args.db:
                 build_db(db)
-            with streamlit_server(db) as (url, proc):
-                report = _measure(url, proc.pid, args)
+            with app_processes(db, args.processes, args.proxy) as (urls, pids):
+                report = compare(urls, pids, **run)
     for part in ("single", "many"):
         report[part].pop("sessions_detail")
     json.dump(report, sys.stdout, indent=2)

@@ -1,0 +1,110 @@
+"""nginx in front of several app processes, configured as docs/DEPLOY.md configures it, for the many-users
+measure: websocket upgrade, one upstream per app process, sticky by the `cc_route` cookie (every bench
+session comes from 127.0.0.1, so `ip_hash` would send them all to one process).
+
+Needs Debian's `nginx-light` (scripts/system_deps.sh installs it); `nginx_available()` says whether it is here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.live import free_port
+
+NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
+ROUTE_COOKIE = "cc_route"
+
+CONFIG = """
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream compute_ceiling {{
+        hash $cookie_{cookie} consistent;
+{servers}
+    }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ''      close;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        client_max_body_size 20m;
+        location / {{
+            proxy_pass http://compute_ceiling;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 86400s;
+            proxy_send_timeout 86400s;
+            proxy_buffering off;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next((path for path in NGINX_PATHS if Path(path).exists()), None)
+
+
+def nginx_available() -> bool:
+    return nginx_binary() is not None
+
+
+def write_config(root: Path, port: int, upstreams: list[str]) -> Path:
+    """The nginx.conf of a proxy on 127.0.0.1:`port` over `upstreams` ("http://127.0.0.1:8502", …)."""
+    servers = "\n".join(f"        server {url.split('://', 1)[1].rstrip('/')};" for url in upstreams)
+    path = root / "nginx.conf"
+    path.write_text(CONFIG.format(root=root, port=port, servers=servers, cookie=ROUTE_COOKIE))
+    return path
+
+
+@contextmanager
+def nginx_proxy(upstreams: list[str], root: Path, timeout_s: float = 15):
+    """Run nginx in the foreground over `upstreams`; yield (proxy url, nginx master process)."""
+    binary = nginx_binary()
+    if binary is None:
+        raise FileNotFoundError("nginx is not installed (apt-get install nginx-light)")
+    root.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = write_config(root, port, upstreams)
+    proc = subprocess.Popen([binary, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, timeout_s)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"nginx exited with code {proc.returncode}: {proc.stderr.read().decode()[:500]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nginx did not answer at {url} within {timeout_s:.0f} s")
