@@ -90,12 +90,12 @@ class Lane:
         return self.low <= value <= self.high
 
 
-def lanes(sessions: int) -> list[Lane]:
-    """Disjoint value ranges, one per session, inside the slider's range."""
+def lanes(sessions: int, max_width: int | None = 16) -> list[Lane]:
+    """Disjoint value ranges, one per session, inside the slider's range (each at most `max_width` wide)."""
     width = (LANE_LAST - LANE_FIRST + 1) // sessions
     if width < 2:
         raise ValueError(f"{sessions} sessions do not fit in {FIELD}'s range (at most {(LANE_LAST - LANE_FIRST + 1) // 2})")
-    width = min(width, 16)
+    width = min(width, max_width or width)
     return [Lane(LANE_FIRST + i * width, LANE_FIRST + i * width + width - 1) for i in range(sessions)]
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bench.live import streamlit_server
-from bench.load import lanes
 
 pytest.importorskip("websockets")
-from bench.wsload import run_sessions  # noqa: E402  (needs websockets)
+from bench.wsload import run_sessions, session_lanes  # noqa: E402  (needs websockets)
 
 SESSIONS, SECONDS, THINK_S = 3, 5, 0.5
 
@@ -35,7 +34,7 @@ def test_no_value_leaks_between_sessions(results):
 
 
 def test_each_sessions_last_delta_shows_its_own_value(results):
-    all_lanes = lanes(SESSIONS)
+    all_lanes = session_lanes(SESSIONS)
     for result in results:
         # The walk starts at the lane's low end and moves one step per rerun, bouncing inside the lane.
         lane, walked = all_lanes[result.index], all_lanes[result.index].low
