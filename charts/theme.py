@@ -180,3 +180,30 @@ def band_fill(colour: str, opacity: float = BAND_OPACITY) -> str:
     """`#RRGGBB` -> an rgba() fill for a confidence band in the same colour."""
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{opacity})"
+
+
+def _memoise_plotly_key_paths() -> None:
+    """Plotly parses every property path ("xaxis.title.font", "paper_bgcolor") afresh on each set, defining a
+    helper class per call; the parse is a pure function of the string, so it is cached (a figure sets the same
+    few hundred paths every time). Same results: the cached tuple is shared, the list of positions copied."""
+    import functools
+
+    import plotly.basedatatypes as base
+
+    parse = base._str_to_dict_path_full
+    if getattr(parse, "memoised", False):
+        return
+    cached = functools.lru_cache(maxsize=8192)(parse)
+
+    def memoised(key_path_str):
+        try:
+            path, positions = cached(key_path_str)
+        except TypeError:  # not hashable: parse it as plotly would
+            return parse(key_path_str)
+        return path, list(positions)
+
+    memoised.memoised = True
+    base._str_to_dict_path_full = memoised
+
+
+_memoise_plotly_key_paths()
