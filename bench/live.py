@@ -30,18 +30,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float, name: str = "streamlit") -> None:
+    """Poll the app's health endpoint at `url` (directly or through a proxy) until it answers 200."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before answering")
+            raise RuntimeError(f"{name} exited with code {proc.returncode} before answering")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
                 if resp.status == 200:
                     return
         except OSError:
             time.sleep(0.1)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout_s:.0f} s")
+    raise TimeoutError(f"{name} did not answer at {url} within {timeout_s:.0f} s")
 
 
 @contextmanager
@@ -58,7 +59,7 @@ def streamlit_server(db_path: Path | str, *, port: int | None = None, log_path: 
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, timeout_s=60)
+        wait_healthy(url, proc, timeout_s=60)
         yield url, proc
     finally:
         proc.terminate()

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.live import free_port
+from bench.live import free_port, wait_healthy
 
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
 ROUTE_COOKIE = "cc_route"
@@ -86,7 +84,7 @@ def nginx_proxy(upstreams: list[str], root: Path, timeout_s: float = 15):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, timeout_s)
+        wait_healthy(url, proc, timeout_s, name="nginx")
         yield url, proc
     finally:
         proc.terminate()
@@ -95,16 +93,3 @@ def nginx_proxy(upstreams: list[str], root: Path, timeout_s: float = 15):
         except subprocess.TimeoutExpired:
             proc.kill()
 
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited with code {proc.returncode}: {proc.stderr.read().decode()[:500]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nginx did not answer at {url} within {timeout_s:.0f} s")
