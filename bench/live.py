@@ -57,18 +57,26 @@ def streamlit_server(db_path: Path | str, *, port: int | None = None, log_path: 
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, proc, timeout_s=60)
-        yield url, proc
+        with serving(proc, f"http://127.0.0.1:{port}", timeout_s=60) as url:
+            yield url, proc
+    finally:
+        if log_path:
+            log.close()
+
+
+@contextmanager
+def serving(proc: subprocess.Popen, url: str, timeout_s: float, name: str = "streamlit"):
+    """A started server process: wait until `url` answers, yield it, and stop the process on the way out."""
+    try:
+        wait_healthy(url, proc, timeout_s, name)
+        yield url
     finally:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        if log_path:
-            log.close()
 
 
 def peak_rss_mb(pid: int) -> float:

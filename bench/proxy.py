@@ -12,7 +12,7 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.live import free_port, wait_healthy
+from bench.live import free_port, serving
 
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
 ROUTE_COOKIE = "cc_route"
@@ -81,15 +81,6 @@ def nginx_proxy(upstreams: list[str], root: Path, timeout_s: float = 15):
     port = free_port()
     config = write_config(root, port, upstreams)
     proc = subprocess.Popen([binary, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, timeout_s, name="nginx")
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # errors go to root/error.log
+    with serving(proc, f"http://127.0.0.1:{port}", timeout_s, name="nginx") as url:
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
