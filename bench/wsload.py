@@ -257,12 +257,13 @@ def run_load(urls: str | list[str], sessions: int = 20, seconds: float = 60, thi
              server_pids: list[int] = ()) -> dict:
     """N protocol-level sessions for `seconds` over one app or several; latencies, checks and (given their
     pids) the servers' CPU time."""
+    urls = [urls] if isinstance(urls, str) else list(urls)
     began = time.monotonic()
     results, rerun_cpu_s = run_sessions(urls, sessions, seconds, think_s, server_pids)
     wall_s = time.monotonic() - began
     summary = summarise(results)
     summary.update(sessions=sessions, seconds=seconds, think_s=think_s, wall_s=round(wall_s, 1),
-                   processes=len(server_pids) or (1 if isinstance(urls, str) else len(urls)))
+                   processes=len(server_pids) or len(urls))  # behind a proxy: one url, several pids
     if rerun_cpu_s is not None:
         summary["server_cpu_s"] = round(rerun_cpu_s, 2)  # the timed part only: reruns, not first loads
         if summary["reruns"]:
