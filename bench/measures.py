@@ -83,10 +83,9 @@ def import_epoch(ws: Workspace, repeat: int = 3) -> list[Figure]:
 
 def engine_inputs(db: Path):
     from etl.read import Store
-    from models.inputs import build_inputs
+    from models.inputs import inputs_from_store
 
-    store = Store(db)
-    return build_inputs(store.models(), store.shipments_annual())
+    return inputs_from_store(Store(db))
 
 
 def forecast(ws: Workspace, repeat: int = 200) -> list[Figure]:

@@ -57,13 +57,14 @@ def fit_lines(fit, label: str, colour: str, sources: tuple[str, ...], unit: str,
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _inputs(version: int):
-    from models.inputs import build_inputs
+    from models.inputs import inputs_from_store
 
-    return build_inputs(data.read("models"), data.read("shipments_annual"))
+    return inputs_from_store(data.store())
 
 
 def inputs():
-    """The engine's inputs (models and shipments), built once per database version."""
+    """The engine's inputs, built once per database version by the same builder as every CLI
+    (`models.inputs.inputs_from_store`), so the app and `python -m models` compute from the same tables."""
     return _inputs(data.db_version())
 
 
