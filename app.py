@@ -30,8 +30,8 @@ navigation = st.navigation([
     st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url, default=(index == 0))
     for index, (path, url, icon) in enumerate(PAGES)
 ])
-if navigation.url_path != "forecast":  # the Forecast page keeps the URL in step through its controls
-    state.keep_scenario_in_url()
+st.session_state[state.PAGE_KEY] = navigation.url_path or PAGES[0][1]
+state.sync_url(language)  # the address bar shows the session's scenario on every page, after every change
 with runtime.run_slot():  # at most a few page runs at once: see ui/runtime.py
     navigation.run()
 runtime.freeze_startup_objects()  # after the first run has imported and cached what every run needs

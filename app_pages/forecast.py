@@ -17,7 +17,7 @@ fc = engine.forecast(scenario)
 mc = engine.monte_carlo(scenario)
 
 notes.ceiling_metric(fc, mc, tr)
-notes.what_moved(scenario, fc, tr)
+notes.what_moved(scenario, fc, mc, tr)
 notes.engine_notes(fc, tr)
 views.chart(figures.forecast_figure(scenario, language, "hero"), "forecast-hero", language)
 uncertainty.sections(scenario, mc, tr, language)

@@ -313,7 +313,10 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     if records is not None and not records.empty:
         records = records[records["year"].astype(float) >= start]
     span = (mc.p10, mc.p90) if mc is not None and mc.p10 is not None and mc.p90 is not None else None
-    fig = demand_vs_supply(demand, supply, lang, ceiling_year=fc.ceiling_time, ceiling_range=span,
+    # The crossing drawn and named is the headline one (models.headline): the Monte Carlo median when there
+    # is one, so the title, the marker, the page's metric and the CLI's headline_year say the same year.
+    crossing = mc.p50 if mc is not None else fc.ceiling_time
+    fig = demand_vs_supply(demand, supply, lang, ceiling_year=crossing, ceiling_range=span,
                            horizon=scenario.horizon, history=history, bands=bands, records=records,
                            subtitle=t("charts.polish.hero_subtitle", lang))
     first = min([start, *[min(line.x) for line in history if len(line.x)]])

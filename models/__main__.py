@@ -8,7 +8,7 @@ import math
 import sys
 from pathlib import Path
 
-from models.scenario import FIELDS, PRESETS, Scenario, ScenarioError
+from models.scenario import FIELDS, PRESETS, Scenario, ScenarioError, scenario_from_link
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "compute.duckdb"
 
@@ -48,6 +48,15 @@ def _parse_sets(scenario: Scenario, items: list[str]) -> Scenario:
     return scenario.replace(**changes)
 
 
+def _scenario_from_link(link: str) -> Scenario:
+    """The scenario of a share link, parsed exactly as the app parses its address bar; every parameter
+    dropped or resolved is said on stderr."""
+    scenario, warnings = scenario_from_link(link)
+    for warning in warnings:
+        print(f"models forecast: --link: {warning.message}", file=sys.stderr)
+    return scenario
+
+
 def cmd_presets(args) -> int:
     rows = {name: {"description": p.description, "source_id": p.source_id, "overrides": p.overrides}
             for name, p in PRESETS.items()}
@@ -64,9 +73,14 @@ def cmd_presets(args) -> int:
 
 def cmd_forecast(args) -> int:
     from models.forecast import forecast
+    from models.headline import headline_year
     from models.montecarlo import monte_carlo
 
-    if args.scenario:
+    if args.link is not None:
+        if args.scenario or args.preset:
+            raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
+        scenario = _scenario_from_link(args.link)
+    elif args.scenario:
         path = Path(args.scenario)
         if not path.is_file():
             raise UsageError(f"--scenario {path}: file not found")
@@ -82,7 +96,8 @@ def cmd_forecast(args) -> int:
     inputs = _inputs(args.db)
     result = forecast(scenario, inputs)
     mc = monte_carlo(scenario, inputs, resolved=result.resolved)
-    out = {"preset": scenario.preset, "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
+    out = {"preset": scenario.preset, "headline_year": headline_year(result, mc),
+           "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
            "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
            "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
            "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
@@ -92,7 +107,9 @@ def cmd_forecast(args) -> int:
     else:
         def year(v):
             return "none before the horizon" if v is None else f"{v:.1f}"
-        print(f"preset {scenario.preset}: ceiling year {result.ceiling_year or 'none before ' + str(scenario.horizon)}")
+        headline = headline_year(result, mc)
+        print(f"preset {scenario.preset}: ceiling year {headline or 'none before ' + str(scenario.horizon)} "
+              f"(Monte Carlo median; the central scenario crosses in {result.ceiling_year or 'no year before the horizon'})")
         print(f"Monte Carlo ({mc.samples} samples): 10% {year(mc.p10)}, 50% {year(mc.p50)}, 90% {year(mc.p90)}")
         for note in result.notes:
             print("note:", note.message)
@@ -129,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "forecast":
             sp.add_argument("--preset", choices=list(PRESETS))
             sp.add_argument("--scenario", help="a scenario JSON file (Scenario.to_json)")
+            sp.add_argument("--link", help="a share link of the app (full URL or query string): its scenario")
             sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one field (repeatable)")
             sp.add_argument("--samples", type=int, help="Monte Carlo samples")
         if name == "fit":

@@ -222,6 +222,11 @@ def _check(spec: FieldSpec, value: Any) -> Any:
     return float(value)
 
 
+def check_value(spec: FieldSpec, value: Any) -> Any:
+    """A control's value for one field, checked and coerced as a Scenario would (ScenarioError if refused)."""
+    return _check(spec, value)
+
+
 @dataclass(frozen=True)
 class Scenario:
     demand_mode: str = "trend"
@@ -356,13 +361,49 @@ class Scenario:
             return base.replace(**accepted), warnings
 
 
+def params_from_pairs(pairs) -> tuple[dict[str, str], list[ParamWarning]]:
+    """(key, value) pairs of a URL as scenario parameters: `lang` is not a scenario field, and a key given
+    more than once keeps its last value, with a warning (the app's address bar and every CLI read links so)."""
+    values: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key != "lang":
+            values.setdefault(key, []).append(value)
+    warnings = [ParamWarning(key, " / ".join(given), "repeated", given[-1])
+                for key, given in values.items() if len(given) > 1]
+    return {key: given[-1] for key, given in values.items()}, warnings
+
+
+def link_params(link: str) -> tuple[dict[str, str], list[ParamWarning]]:
+    """A share link's scenario parameters: a full URL, a path with a query, or just the query string."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = urlsplit(link).query if ("://" in link or link.startswith("/")) else link.lstrip("?")
+    return params_from_pairs(parse_qsl(query, keep_blank_values=True))
+
+
+def scenario_from_link(link: str) -> tuple[Scenario, list[ParamWarning]]:
+    """The scenario a share link reproduces, with a warning for every parameter dropped or resolved."""
+    params, repeated = link_params(link)
+    scenario, warnings = Scenario.from_params(params)
+    return scenario, repeated + warnings
+
+
+def share_link(scenario: Scenario, lang: str, base_url: str, page: str = "forecast") -> str:
+    """The link that reproduces `scenario` on `page` (the first page lives at the base URL itself)."""
+    from urllib.parse import urlencode
+
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    path = "" if page in ("", "overview") else page
+    return f"{base}{path}?{urlencode({**scenario.to_params(), 'lang': lang})}"
+
+
 @dataclass(frozen=True)
 class ParamWarning:
     """One dropped URL parameter. Show it with t("scenario.warning.<code>", lang, field=..., value=..., allowed=...)."""
 
     field: str
     value: str
-    code: Literal["unknown", "invalid"]
+    code: Literal["unknown", "invalid", "repeated"]
     allowed: str
 
     @property
@@ -371,6 +412,8 @@ class ParamWarning:
 
     @property
     def message(self) -> str:
+        if self.code == "repeated":
+            return f"{self.field} given more than once ({self.value}); using the last value, {self.allowed}"
         what = "unknown parameter" if self.code == "unknown" else "invalid value"
         return f"{self.field}={self.value!r} ignored: {what}; expected {self.allowed}"
 

@@ -1,10 +1,13 @@
-"""The Forecast page's controls, built from `models.scenario.FIELDS`, bound to the URL.
+"""The Forecast page's controls: views of the session's one scenario (`ui.state`), built from `FIELDS`.
 
-Each widget's key is the Scenario field's name, so the URL parameter is the field name
-(`bind="query-params"`); its default is the preset's value, so a link carries only what the user
-changed. Choices (the preset, demand mode, …) are synced to the URL by hand instead: a bound
-selectbox writes its *displayed* label into the URL, which would make links depend on the language. A nullable field (None = "fitted from the database") is shown at its fitted value; left
-there, the scenario keeps None.
+Every widget is keyed by its field's name and is *controlled*: before it is drawn, its session-state
+value is set from the scenario; when the user moves it, its callback writes the new value into the
+scenario (callbacks run before the script). So a rerun always computes from exactly the values on
+screen, whatever changed the scenario (a slider, a preset, a file, a link, a language switch).
+
+A nullable field (None = "follows the data") has a visible "fitted" checkbox beside its control. The
+choice is the user's and is stored (None or a number), never inferred from a value that happens to
+equal the fit: ticking it makes the field follow the data, moving the control sets a number.
 """
 
 from __future__ import annotations
@@ -13,41 +16,35 @@ import streamlit as st
 
 from charts.export import source_credit
 from i18n import catalogue
-from models.scenario import DEFAULT_PRESET, FIELDS, MAIN_FIELDS, PRESETS, FieldSpec, Scenario, ScenarioError
+from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, FieldSpec, Scenario, ScenarioError, check_value
 from ui import data, engine, state
+from ui.text import escape_markdown
 
 PRESET_KEY = "preset"
 GROUPS = ("demand", "supply", "allocation", "uncertainty", "display")
-# Changing these moves the fitted value of a nullable field: its widget is re-seeded to the new fit.
-FIT_SETTINGS = ("fit_population", "fit_since", "supply_fit_since", "base_year", "demand_mode", "demand_claim",
-                "param_growth", "tokens_per_param")
-_FITTED_FLAG = "ui_fitted_{}"
+_FITTED_SUFFIX = "__fitted"
+_REFUSED_KEY = "ui_scenario_refused"
 _SLIDER_MAX_STEPS = 5_000
 
 
-def _has_key(key: str, lang: str) -> bool:
-    return key in catalogue(lang)
+def fitted_key(field: str) -> str:
+    """The session-state key of a nullable field's "fitted" checkbox."""
+    return field + _FITTED_SUFFIX
 
 
 def _option_label(spec: FieldSpec, option: str, lang: str) -> str:
     key = f"scenario.{spec.name}.options.{option}"
-    return catalogue(lang)[key] if _has_key(key, lang) else option
-
-
-def _unit_label(spec: FieldSpec, tr) -> str:
-    if spec.unit == "%":
-        return tr("ui.unit.fraction")
-    return spec.unit
+    return catalogue(lang).get(key, option)
 
 
 def label_for(spec: FieldSpec, tr) -> str:
-    unit = _unit_label(spec, tr)
+    unit = tr("ui.unit.fraction") if spec.unit == "%" else spec.unit
     name = tr(spec.label_key)
     return f"{name} ({unit})" if unit else name
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _field_credits(version: int) -> dict[str, str]:
+def _field_credits(version) -> dict[str, str]:
     """Every field's source by name, once per database (a rerun asks for ~44 of them)."""
     lookup = data.read("sources")
     return {spec.source_id: source_credit(spec.source_id, lookup) for spec in FIELDS.values() if spec.source_id}
@@ -62,112 +59,103 @@ def help_for(spec: FieldSpec, tr) -> str:
     return f"{text}\n\n{tr('ui.help_source', source=source)}"
 
 
-def sync_url_param(key: str, value: str, default: str) -> None:
-    """Keep an unbound choice in the URL: the value when it differs from the default, else nothing."""
-    if value != default:
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    elif key in st.query_params:
-        del st.query_params[key]
+# --- scenario → widgets ---------------------------------------------------------------------------
+def _slider_value(spec: FieldSpec, value: float) -> float | int:
+    """A value as its control can hold it: inside the control's range, of the control's type."""
+    value = min(max(float(value), spec.min), spec.max)
+    return int(round(value)) if spec.kind == "int" else value
 
 
-def _preset_values(name: str) -> dict:
-    return Scenario.from_preset(name).values()
-
-
-def _widget_value(spec: FieldSpec, value, fitted: dict):
-    """What a widget shows for a scenario value: the fitted number stands in for None."""
+def _shown_value(spec: FieldSpec, value, fitted: dict):
+    """What a field's control shows: its number, or for a fitted field the fit the engine is using."""
     if value is None:
-        return fitted.get(spec.name, spec.min)
+        fit = fitted.get(spec.name)
+        return None if fit is None else _slider_value(spec, fit)
     return value
 
 
-def load_into_widgets(scenario: Scenario) -> None:
-    """Set every control to the scenario's values (from a callback: before the widgets are drawn)."""
-    fitted = engine.fitted_defaults(scenario)
+def seed_widgets(scenario: Scenario, fitted: dict) -> None:
+    """Point every control at the scenario before it is drawn (the scenario is the truth, the widget a view)."""
     st.session_state[PRESET_KEY] = scenario.preset
-    for field, value in scenario.values().items():
-        spec = FIELDS[field]
-        st.session_state[field] = None if value is None and spec.log else _widget_value(spec, value, fitted)
-        st.session_state[_FITTED_FLAG.format(field)] = value is None
-    state.set_scenario(scenario)
+    for name, value in scenario.values().items():
+        spec = FIELDS[name]
+        st.session_state[name] = _shown_value(spec, value, fitted)
+        if spec.nullable:
+            st.session_state[fitted_key(name)] = value is None
 
 
-def _apply_preset() -> None:
-    """on_change of the preset picker: every field jumps to the new preset's value."""
-    load_into_widgets(Scenario.from_preset(st.session_state[PRESET_KEY]))
+# --- widgets → scenario (callbacks: they run before the script) -------------------------------------
+def _apply(**changes) -> None:
+    """Replace fields of the session's scenario; a cross-field refusal keeps the old scenario and says why."""
+    try:
+        state.set_scenario(state.scenario().replace(**changes))
+    except ScenarioError as error:  # e.g. the horizon before the base year
+        st.session_state[_REFUSED_KEY] = (error.field, error.message)
 
 
-def _refit() -> None:
-    """on_change of a fit setting: nullable fields still at their fitted value follow the new fit."""
-    for field, spec in FIELDS.items():
-        if spec.nullable and st.session_state.get(_FITTED_FLAG.format(field), True):
-            st.session_state.pop(field, None)
+def _on_field(name: str) -> None:
+    """A control moved: its value becomes the field's value (a number: the field no longer follows the data)."""
+    spec, raw = FIELDS[name], st.session_state.get(name)
+    if raw is None:
+        if spec.nullable:
+            _apply(**{name: None})
+        return
+    try:
+        value = check_value(spec, raw)
+    except ScenarioError:  # e.g. a stale label sent by the browser after a language switch
+        return
+    _apply(**{name: value})
 
 
-def _seed_from_session(baseline: dict, current: Scenario, fitted: dict) -> None:
-    """Widgets not yet created this session start from the session's scenario (e.g. a deep link opened on
-    another page: plain query parameters do not survive a page change, the session's scenario does).
-    A parameter still in the URL seeds its bound widget itself; setting it here too would drop it from the URL."""
-    for field, value in current.values().items():
-        bound_in_url = FIELDS[field].kind != "choice" and field in st.query_params
-        if field not in st.session_state and not bound_in_url and value != baseline[field]:
-            st.session_state[field] = _widget_value(FIELDS[field], value, fitted)
+def _on_fitted(name: str) -> None:
+    """The "fitted" checkbox: ticked, the field follows the data; unticked, it keeps today's fit as a number
+    rounded to the control's step, so the number on screen is the number the engine uses."""
+    if st.session_state.get(fitted_key(name)):
+        _apply(**{name: None})
+        return
+    spec = FIELDS[name]
+    fit = engine.fitted_defaults(state.scenario()).get(name)
+    if fit is None:
+        return
+    value = _slider_value(spec, fit)
+    if not spec.log and spec.step:
+        value = _slider_value(spec, round(round(value / spec.step) * spec.step, 10))
+    _apply(**{name: value})
 
 
-def _widget(spec: FieldSpec, default, tr, lang: str, container):
-    """One control for one field, keyed and URL-bound by the field's name."""
-    common = dict(key=spec.name, bind="query-params", help=help_for(spec, tr))
+def _on_preset() -> None:
+    """The preset picker: every field jumps to the new preset's value."""
+    name = st.session_state.get(PRESET_KEY)
+    if name in PRESETS:
+        state.set_scenario(Scenario.from_preset(name))
+
+
+# --- drawing --------------------------------------------------------------------------------------
+def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict) -> None:
+    """One control for one field, keyed by the field's name, its value set by `seed_widgets`."""
+    common = dict(key=spec.name, help=help_for(spec, tr), on_change=_on_field, args=(spec.name,))
     label = label_for(spec, tr)
-    on_change = _refit if spec.name in FIT_SETTINGS else None
+    steps = (spec.max - spec.min) / (spec.step or 1) if spec.kind in ("float", "int") else 0
     if spec.kind == "choice":
-        value = container.selectbox(label, spec.options, index=spec.options.index(default), key=spec.name,
-                                    help=common["help"], format_func=lambda o: _option_label(spec, o, lang),
-                                    on_change=on_change)
-        sync_url_param(spec.name, value, default)
-        return value
-    if spec.kind == "bool":
-        return container.toggle(label, value=bool(default), **common)
-    steps = (spec.max - spec.min) / (spec.step or 1)
-    if spec.kind == "int":
-        if steps <= _SLIDER_MAX_STEPS:
-            return container.slider(label, int(spec.min), int(spec.max), int(default), 1, on_change=on_change,
-                                    **common)
-        return container.number_input(label, int(spec.min), int(spec.max), int(default), 1, **common)
-    if spec.log or steps > _SLIDER_MAX_STEPS:
-        return container.number_input(label, float(spec.min), float(spec.max),
-                                      None if default is None else float(default), format="%.3g",
-                                      on_change=on_change, **common)
-    return container.slider(label, float(spec.min), float(spec.max), float(default), float(spec.step),
-                            format="%.2f", on_change=on_change, **common)
+        container.selectbox(label, spec.options, format_func=lambda o: _option_label(spec, o, lang), **common)
+    elif spec.kind == "bool":
+        container.toggle(label, **common)
+    elif spec.kind == "int" and steps <= _SLIDER_MAX_STEPS:
+        container.slider(label, int(spec.min), int(spec.max), step=1, **common)
+    elif spec.kind == "int":
+        container.number_input(label, int(spec.min), int(spec.max), step=1, **common)
+    elif spec.log or steps > _SLIDER_MAX_STEPS:
+        container.number_input(label, float(spec.min), float(spec.max), format="%.3g", **common)
+    else:
+        container.slider(label, float(spec.min), float(spec.max), step=float(spec.step), format="%.2f", **common)
+    if spec.nullable:
+        fit = fitted.get(spec.name)
+        shown = "–" if fit is None else (f"{fit:.3g}" if spec.log else f"{fit:.2f}")
+        container.checkbox(tr("scenario.fitted_toggle", value=shown), key=fitted_key(spec.name),
+                           on_change=_on_fitted, args=(spec.name,), help=tr("scenario.fitted_toggle_help"))
 
 
-def _field_default(spec: FieldSpec, baseline: dict, fitted: dict):
-    value = baseline[spec.name]
-    if value is None and spec.log:
-        return None  # an empty number box means "fitted"
-    return _widget_value(spec, value, fitted)
-
-
-def scenario_controls(tr, lang: str) -> Scenario:
-    """Preset picker, the five main sliders, the rest under "Advanced"; returns the scenario they set."""
-    current = state.scenario()
-    if PRESET_KEY not in st.session_state:
-        st.session_state[PRESET_KEY] = current.preset
-    preset = st.selectbox(tr("forecast.preset"), tuple(PRESETS), key=PRESET_KEY, on_change=_apply_preset,
-                          format_func=lambda name: tr(PRESETS[name].label_key), help=tr("forecast.preset_help"))
-    sync_url_param(PRESET_KEY, preset, DEFAULT_PRESET)
-    st.caption(tr(PRESETS[preset].description_key))
-    baseline = _preset_values(preset)
-    probe = current if current.preset == preset else Scenario.from_preset(preset)
-    fitted = engine.fitted_defaults(probe.replace(**{f: st.session_state[f] for f in FIT_SETTINGS
-                                                     if f in st.session_state}))
-    _seed_from_session(baseline, current, fitted)
-
-    chosen: dict = {}
-    columns = st.columns(len(MAIN_FIELDS))
-    for column, name in zip(columns, MAIN_FIELDS, strict=True):
-        chosen[name] = _widget(FIELDS[name], _field_default(FIELDS[name], baseline, fitted), tr, lang, column)
+def _advanced(tr, lang: str, fitted: dict) -> None:
     with st.expander(tr("forecast.advanced")):
         for group in GROUPS:
             names = [n for n, s in FIELDS.items() if s.group == group and n not in MAIN_FIELDS]
@@ -176,25 +164,28 @@ def scenario_controls(tr, lang: str) -> Scenario:
             st.markdown(f"**{tr(f'scenario.group.{group}')}**")
             cols = st.columns(3)
             for index, name in enumerate(names):
-                spec = FIELDS[name]
-                chosen[name] = _widget(spec, _field_default(spec, baseline, fitted), tr, lang, cols[index % 3])
-    return _to_scenario(preset, chosen, baseline, fitted)
+                _widget(FIELDS[name], tr, lang, cols[index % 3], fitted)
 
 
-def _to_scenario(preset: str, chosen: dict, baseline: dict, fitted: dict) -> Scenario:
-    """Widget values back to a Scenario: a nullable field left at its fitted value stays None."""
-    values = {}
-    for name, value in chosen.items():
-        spec = FIELDS[name]
-        if spec.nullable and baseline[name] is None and (value is None or value == fitted.get(name)):
-            value = None
-        st.session_state[_FITTED_FLAG.format(name)] = value is None
-        values[name] = value
-    try:
-        scenario = Scenario.from_preset(preset, **values)
-    except ScenarioError as error:  # a cross-field rule, e.g. the horizon before the base year
-        st.warning(state.tr_for(st.session_state.get("ui_lang", "en"))("ui.scenario_refused", field=error.field,
-                                                                       problem=error.message))
-        return state.scenario()
-    state.set_scenario(scenario)
-    return scenario
+def _show_refusal(tr) -> None:
+    refused = st.session_state.pop(_REFUSED_KEY, None)
+    if refused:
+        field, problem = refused
+        st.warning(tr("ui.scenario_refused", field=escape_markdown(field, 60), problem=escape_markdown(problem)))
+
+
+def scenario_controls(tr, lang: str) -> Scenario:
+    """Preset picker, the main sliders, the rest under "Advanced", all showing the session's scenario;
+    returns that scenario (the one every figure and number of the page is computed from)."""
+    current = state.scenario()
+    fitted = engine.fitted_defaults(current)
+    seed_widgets(current, fitted)
+    st.selectbox(tr("forecast.preset"), tuple(PRESETS), key=PRESET_KEY, on_change=_on_preset,
+                 format_func=lambda name: tr(PRESETS[name].label_key), help=tr("forecast.preset_help"))
+    st.caption(tr(PRESETS[current.preset].description_key))
+    _show_refusal(tr)
+    columns = st.columns(len(MAIN_FIELDS))
+    for column, name in zip(columns, MAIN_FIELDS, strict=True):
+        _widget(FIELDS[name], tr, lang, column, fitted)
+    _advanced(tr, lang, fitted)
+    return current

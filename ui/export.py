@@ -53,13 +53,23 @@ def renderer(fig, fmt: str, scale: float, options: dict):
     return render
 
 
+def _text_field(label: str, figure_text: str, key: str) -> str:
+    """An editable title line that starts from the figure on screen: when the figure's own text changes
+    (a slider moved the finding), the field follows it, so an export never carries a stale title."""
+    source_key = f"{key}_of"
+    if st.session_state.get(source_key) != figure_text:
+        st.session_state[source_key] = figure_text
+        st.session_state[key] = figure_text
+    return st.text_input(label, key=key)
+
+
 @st.fragment
 def _export_fragment(fig, chart_id: str, lang: str, share_link: str) -> None:
     tr = state.tr_for(lang)
     size = _size(chart_id, tr)
-    title = st.text_input(tr("ui.export.title"), value=fig.layout.title.text or "", key=f"export_{chart_id}_title")
-    subtitle = st.text_input(tr("ui.export.subtitle"), value=fig.layout.title.subtitle.text or "",
-                             key=f"export_{chart_id}_subtitle")
+    title = _text_field(tr("ui.export.title"), fig.layout.title.text or "", f"export_{chart_id}_title")
+    subtitle = _text_field(tr("ui.export.subtitle"), fig.layout.title.subtitle.text or "",
+                           f"export_{chart_id}_subtitle")
     if lang == "zh" and not chart_export.cjk_font_available():
         st.warning(tr("ui.export.no_cjk_font"))
     options = dict(title=title, subtitle=subtitle, size=size, lang=lang, share_link=share_link,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import catalogue
+from models.headline import headline_year
 from models.scenario import FIELDS
 
 _LAST_KEY = "ui_last_forecast"
@@ -13,8 +14,8 @@ _LAST_KEY = "ui_last_forecast"
 def ceiling_years(fc, mc) -> tuple[int | None, int | None, int | None]:
     """(median, p10, p90) ceiling year: from the Monte Carlo when there is one, else the deterministic year."""
     if mc is not None:
-        return tuple(_year(getattr(mc, name, None)) for name in ("p50", "p10", "p90"))
-    return fc.ceiling_year, None, None
+        return headline_year(fc, mc), _year(getattr(mc, "p10", None)), _year(getattr(mc, "p90", None))
+    return headline_year(fc), None, None
 
 
 def _year(value) -> int | None:
@@ -40,10 +41,10 @@ def _field_label(name: str, tr) -> str:
     return tr(FIELDS[name].label_key) if name in FIELDS else tr("forecast.preset")
 
 
-def what_moved(scenario, fc, tr) -> None:
-    """A short note after a change: which controls moved and what that did to the ceiling year."""
+def what_moved(scenario, fc, mc, tr) -> None:
+    """A short note after a change: which controls moved and what that did to the (headline) ceiling year."""
     previous = st.session_state.get(_LAST_KEY)
-    st.session_state[_LAST_KEY] = (scenario, fc.ceiling_year)
+    st.session_state[_LAST_KEY] = (scenario, headline_year(fc, mc))
     if previous is None or previous[0] == scenario:
         return
     before, after = previous[0].values(), scenario.values()
@@ -51,7 +52,7 @@ def what_moved(scenario, fc, tr) -> None:
     if previous[0].preset != scenario.preset:
         changed.insert(0, "preset")
     fields = ", ".join(_field_label(name, tr) for name in changed[:4]) or tr("forecast.preset")
-    old, new = previous[1], fc.ceiling_year
+    old, new = previous[1], headline_year(fc, mc)
     old_text, new_text = year_text(old, fc, tr), year_text(new, fc, tr)
     if old == new:
         st.info(tr("forecast.moved_none", fields=fields, year=new_text), icon=":material/info:")

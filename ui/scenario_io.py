@@ -7,7 +7,8 @@ import streamlit as st
 
 from etl.guards import UploadError, check_upload
 from models.scenario import Scenario, ScenarioError
-from ui import controls, state
+from ui import state
+from ui.text import escape_markdown
 
 UPLOAD_KEY = "scenario_upload"
 _ERROR_KEY = "ui_scenario_error"
@@ -30,21 +31,25 @@ def _on_upload() -> None:
     try:
         scenario = parse_upload(upload.name, upload.getvalue())
     except UploadError as error:
-        st.session_state[_ERROR_KEY] = error.message(lang)
+        st.session_state[_ERROR_KEY] = escape_markdown(error.message(lang), 300)
         return
     except ScenarioError as error:
-        st.session_state[_ERROR_KEY] = state.tr_for(lang)("ui.scenario_refused", field=error.field,
-                                                         problem=error.message)
+        st.session_state[_ERROR_KEY] = state.tr_for(lang)("ui.scenario_refused", field=escape_markdown(error.field, 60),
+                                                         problem=escape_markdown(error.message))
         return
-    controls.load_into_widgets(scenario)
-    st.session_state[_LOADED_KEY] = upload.name
+    except (RecursionError, OverflowError, ValueError, TypeError):  # hostile JSON: say so, never a traceback
+        st.session_state[_ERROR_KEY] = state.tr_for(lang)("ui.scenario_refused", field="json",
+                                                         problem=state.tr_for(lang)("ui.scenario_unreadable"))
+        return
+    state.set_scenario(scenario)  # every control shows it on the run that follows (ui.controls.seed_widgets)
+    st.session_state[_LOADED_KEY] = escape_markdown(upload.name, 80)
 
 
 def scenario_files(scenario: Scenario, tr, lang: str) -> None:
     """Download the scenario as JSON, load one, copy the share link."""
     st.subheader(tr("forecast.share_heading"))
     st.caption(tr("ui.export.share_link"))
-    st.code(state.share_link(lang, scenario), language=None)
+    st.code(state.share_link(lang, scenario, page="forecast"), language=None)
     left, right = st.columns(2)
     left.download_button(tr("forecast.scenario_download"), data=scenario.to_json(), file_name="scenario.json",
                          mime="application/json", on_click="ignore", key="scenario_download",

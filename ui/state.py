@@ -1,48 +1,51 @@
-"""Session and URL state: the translator, the shared scenario, and the share link.
+"""The one scenario state of a session, the URL that mirrors it, and the share link.
 
-The scenario is parsed once per session from the URL (`Scenario.from_params`: unknown or invalid
-parameters are dropped, each with a visible warning) and then kept in session state; the Forecast
-page updates it from its widgets, which are bound to the URL (`bind="query-params"`), so every view
-is a shareable link.
+A session's scenario is a pure `Scenario` value kept in session state. It is parsed once, from the URL,
+on the session's first run (`Scenario.from_params`: unknown, invalid or repeated parameters are dropped
+or resolved with a visible, escaped warning). After that it changes only through `set_scenario`: the
+Forecast page's widget callbacks, the preset picker and the scenario file all call it, before the script
+runs. Every run then writes the URL from the scenario (`sync_url`), so the address bar, the share box,
+the export footer and `python -m models forecast --link` all read the same value.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import os
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from i18n import t, translator
-from models.scenario import FIELDS, ParamWarning, Scenario
+from models.scenario import FIELDS, ParamWarning, Scenario, params_from_pairs
+from models.scenario import share_link as scenario_link
+from ui.text import cap_messages, escape_markdown
 
 SCENARIO_KEY = "ui_scenario"
 _WARNINGS_KEY = "ui_param_warnings"
+PAGE_KEY = "ui_page"  # url path of the page being run (set by app.py), for share links
 APP_PARAMS = ("lang",)  # URL parameters that are not scenario fields
+PUBLIC_URL_ENV = "COMPUTE_CEILING_PUBLIC_URL"  # where readers open shared links, e.g. https://ceiling.example.org/
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8501/"
+MAX_WARNINGS = 5  # boxes; the rest are named in one more box
+MAX_NAMES_LISTED = 20
 
 
 def tr_for(lang: str):
     return translator(lang)
 
 
-def _scenario_params() -> dict[str, str]:
-    return {key: value for key, value in st.query_params.to_dict().items() if key not in APP_PARAMS}
-
-
-def drop_invalid_params(warnings: list[ParamWarning]) -> None:
-    """Remove refused parameters from the URL, so that bound widgets start from valid values."""
-    for warning in warnings:
-        if warning.field in st.query_params:
-            del st.query_params[warning.field]
+def _url_params() -> tuple[dict[str, str], list[ParamWarning]]:
+    """The address bar's scenario parameters, read as every CLI reads a link (models.scenario)."""
+    return params_from_pairs((key, value) for key in st.query_params.keys()
+                             for value in st.query_params.get_all(key))
 
 
 def scenario() -> Scenario:
     """The session's scenario: from the URL on the session's first run, then as the user left it."""
     if SCENARIO_KEY not in st.session_state:
-        parsed, warnings = Scenario.from_params(_scenario_params())
-        drop_invalid_params(warnings)
+        params, repeated = _url_params()
+        parsed, warnings = Scenario.from_params(params)
         st.session_state[SCENARIO_KEY] = parsed
-        st.session_state[_WARNINGS_KEY] = warnings
+        st.session_state[_WARNINGS_KEY] = repeated + warnings
     return st.session_state[SCENARIO_KEY]
 
 
@@ -51,10 +54,18 @@ def set_scenario(value: Scenario) -> None:
 
 
 def show_param_warnings(lang: str) -> None:
-    """One visible warning per dropped URL parameter (shown on the run that parsed them)."""
-    for warning in st.session_state.pop(_WARNINGS_KEY, []):
-        st.warning(t(f"ui.param_warning.{warning.code}", lang, field=warning.field, value=warning.value,
-                     allowed=allowed_values(warning.field, warning.allowed)),
+    """The URL's refused parameters, once, on the run that parsed them: every echoed key and value is
+    escaped and cut short, and a flood of them draws MAX_WARNINGS boxes and one more naming the rest."""
+    warnings, more = cap_messages(st.session_state.pop(_WARNINGS_KEY, []), MAX_WARNINGS)
+    for warning in warnings:
+        st.warning(t(f"ui.param_warning.{warning.code}", lang, field=escape_markdown(warning.field, 60),
+                     value=escape_markdown(warning.value, 80),
+                     allowed=escape_markdown(allowed_values(warning.field, warning.allowed), 200)),
+                   icon=":material/link_off:")
+    if more:
+        names = [escape_markdown(warning.field, 40) for warning in more[:MAX_NAMES_LISTED]]
+        st.warning(t("ui.param_warning.more", lang, count=len(more),
+                     names=", ".join(names) + (" …" if len(more) > MAX_NAMES_LISTED else "")),
                    icon=":material/link_off:")
 
 
@@ -75,25 +86,28 @@ def share_query(lang: str, value: Scenario | None = None) -> dict[str, str]:
     return {**(value or scenario()).to_params(), "lang": lang}
 
 
-def keep_scenario_in_url() -> None:
-    """On pages without the scenario's controls, write the session's scenario into the address bar, so the
-    URL a user copies from any page reproduces the view. (Plain parameters do not survive a page change.)"""
-    # Written even when the server's copy already matches: on a page change the browser drops plain
-    # parameters after the server saw them.
-    for key, value in share_query(st.session_state.get("ui_lang", "en")).items():
-        try:
+def sync_url(lang: str) -> None:
+    """Write the session's scenario into the address bar (every run, on every page): scenario parameters
+    that no longer apply are removed, parameters the app does not own (e.g. an embed's `theme`) are kept.
+    Streamlit drops plain parameters on a page change, so this is also what keeps a copied URL whole."""
+    wanted = share_query(lang)
+    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    for key in current:
+        if (key in FIELDS or key == "preset") and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if current.get(key) != [value]:
             st.query_params[key] = value
-        except StreamlitAPIException:  # still bound to a Forecast control: Streamlit keeps it in the URL itself
-            continue
 
 
-def share_link(lang: str | None = None, value: Scenario | None = None) -> str:
-    """The full link of the current page with the current scenario (works in AppTest too)."""
+def public_base_url() -> str:
+    """The address readers open shared links on: COMPUTE_CEILING_PUBLIC_URL, else the local server."""
+    base = os.environ.get(PUBLIC_URL_ENV, "").strip() or DEFAULT_PUBLIC_URL
+    return base if base.endswith("/") else base + "/"
+
+
+def share_link(lang: str | None = None, value: Scenario | None = None, page: str | None = None) -> str:
+    """The public link of a page (the current one by default) with the scenario (the session's by default)."""
     lang = lang or st.session_state.get("ui_lang", "en")
-    try:
-        base = st.context.url or ""
-    except Exception:  # bare mode
-        base = ""
-    base = base or "http://127.0.0.1:8501/"
-    return f"{base}?{urlencode(share_query(lang, value))}"
-
+    page = st.session_state.get(PAGE_KEY, "forecast") if page is None else page
+    return scenario_link(value or scenario(), lang, public_base_url(), page)

@@ -69,3 +69,8 @@ def open_exports(at):
     for key in keys:
         at.session_state[key] = True
     return at.run()
+
+
+def as_read(text: str) -> str:
+    """Markdown source as a reader sees it: backslash escapes (ui.text.escape_markdown) removed."""
+    return re.sub(r"\\(.)", r"\1", text)

@@ -15,7 +15,7 @@ from etl.read import Store
 from models.inputs import build_inputs
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
-from tests.pages.helpers import ceiling_metric
+from tests.pages.helpers import as_read, ceiling_metric
 from ui.uncertainty import TAB_KEY
 
 
@@ -86,7 +86,8 @@ def test_url_parameters_set_the_controls_and_the_share_link_reproduces_the_view(
 def test_garbage_parameters_are_dropped_with_a_warning_naming_each(app):
     at = app(page="overview", utilisation="7", demand_growth="lots", bogus="1", preset="nope")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)  # shown on the page the link opens
+    # shown on the page the link opens; as a reader sees them (the Markdown escapes removed)
+    warnings = as_read(" ".join(w.value for w in at.warning))
     for name in ("utilisation=7", "demand_growth=lots", "bogus=1", "preset=nope"):
         assert name in warnings
     at.switch_page("app_pages/forecast.py").run()

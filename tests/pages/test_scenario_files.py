@@ -7,7 +7,7 @@ import json
 import pytest
 
 from models.scenario import Scenario
-from tests.pages.helpers import ceiling_metric
+from tests.pages.helpers import as_read, ceiling_metric
 from ui.scenario_io import parse_upload
 
 
@@ -42,7 +42,7 @@ def test_bad_scenario_file_is_refused_naming_the_field_and_changes_nothing(app, 
     before = (ceiling_metric(at), at.slider(key="utilisation").value)
     upload(at, "bad.json", content.encode())
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = as_read(" ".join(e.value for e in at.error))
     assert field in errors
     assert (ceiling_metric(at), at.slider(key="utilisation").value) == before
 
