@@ -17,6 +17,9 @@ from typing import Any, Literal
 Kind = Literal["float", "int", "choice", "bool"]
 Group = Literal["demand", "supply", "allocation", "uncertainty", "display"]
 
+# The article's "10x parameters every 18 months" is 10^(12/18) = 4.6416x a year; kept at the slider's
+# 0.01 step so that the number on screen is the number the engine uses.
+ARTICLE_PARAM_GROWTH = 4.64
 H100_FLOPS = 989e12  # dense BF16 FLOP/s of one H100 = one H100-equivalent (H100e)
 SECONDS_PER_DAY = 86_400.0
 SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
@@ -132,7 +135,7 @@ _SPECS: list[FieldSpec] = [
     _i("fit_since", "year", 2010, 1950, 2024, "demand", "sevilla-2022-three-eras"),
     _f("demand_base_flop", "FLOP", None, 1e20, 1e30, 0.1, "demand", "epoch-notable-models",
        Spread(LN, 0.5), nullable=True, log=True),
-    _f("param_growth", "x/year", 10 ** (12 / 18), 1.0, 20.0, 0.01, "demand", "tmtpost-2023-seed",
+    _f("param_growth", "x/year", ARTICLE_PARAM_GROWTH, 1.0, 20.0, 0.01, "demand", "tmtpost-2023-seed",
        Spread(LN, 0.2)),
     _f("tokens_per_param", "tokens/parameter", 20.0, 1.0, 1000.0, 1.0, "demand", "epoch-2024-scaling-2030",
        log=True),
@@ -147,7 +150,7 @@ _SPECS: list[FieldSpec] = [
     _f("algo_halving_months", "months", 8.0, 2.0, 48.0, 0.5, "demand", "r-ho-2024-algorithmic-progress",
        Spread(LN, 0.29)),  # Ho et al. 2024: 8 months, 95% CI 5–14 → sigma ≈ ln(14/8)/1.96
     # supply: accelerator output in H100e, installed stock, optional weakest-link cap
-    _f("supply_growth", "x/year", None, 1.0, 6.0, 0.05, "supply", "epoch-chip-sales",
+    _f("supply_growth", "x/year", None, 1.0, 6.0, 0.01, "supply", "epoch-chip-sales",
        Spread(LN, 0.12), main=True, nullable=True),
     _f("supply_base_h100e", "H100e/year", None, 1e5, 1e9, 0.1, "supply", "epoch-chip-sales",
        Spread(LN, 0.2), nullable=True, log=True),
@@ -155,7 +158,7 @@ _SPECS: list[FieldSpec] = [
     _f("chip_lifetime_years", "years", 5.0, 1.0, 10.0, 0.5, "supply", "epoch-chip-sales",
        Spread("normal", 1.0)),
     _b("weakest_link", False, "supply", "epoch-2024-scaling-2030"),
-    _f("h100e_per_chip", "H100e", 2.5, 0.1, 20.0, 0.05, "supply", "epoch-chip-sales"),
+    _f("h100e_per_chip", "H100e", 2.5, 0.1, 20.0, 0.01, "supply", "epoch-chip-sales"),
     _f("chip_efficiency_growth", "x/year", 1.35, 1.0, 3.0, 0.01, "supply", "epoch-ml-hardware",
        Spread(LN, 0.05)),
     _f("logic_wafers_per_month", "wafers/month", 30_000.0, 0.0, 1e6, 1000.0, "supply",
@@ -180,7 +183,7 @@ _SPECS: list[FieldSpec] = [
     # allocation: the part of world compute the largest run gets
     _f("utilisation", "%", 0.4, 0.05, 0.8, 0.01, "allocation", "openai-ai-and-compute-2018",
        Spread("normal", 0.06), main=True),
-    _f("largest_run_share", "%", 0.2, 0.001, 1.0, 0.005, "allocation", "epoch-2024-scaling-2030",
+    _f("largest_run_share", "%", 0.2, 0.001, 1.0, 0.001, "allocation", "epoch-2024-scaling-2030",
        Spread(LN, 0.4), main=True),
     _f("run_length_days", "days", 100.0, 7.0, 365.0, 1.0, "allocation", "epoch-2024-scaling-2030",
        Spread(LN, 0.3), main=True),
@@ -235,7 +238,7 @@ class Scenario:
     fit_population: str = "notable"
     fit_since: int = 2010
     demand_base_flop: float | None = None
-    param_growth: float = 10 ** (12 / 18)
+    param_growth: float = ARTICLE_PARAM_GROWTH
     tokens_per_param: float = 20.0
     demand_scope: str = "largest_run"
     frontier_labs: int = 5
@@ -483,7 +486,7 @@ PRESETS: dict[str, Preset] = {
             "A100s on a fixed TSMC N7 wafer supply.",
             {
                 "demand_mode": "claim", "demand_claim": "openai-2018",
-                "param_growth": 10 ** (12 / 18), "tokens_per_param": 20.0,
+                "param_growth": ARTICLE_PARAM_GROWTH, "tokens_per_param": 20.0,
                 "weakest_link": True, "logic_wafers_per_month": 14_000.0, "logic_growth": 1.0,
                 "die_area_mm2": 826.0, "dies_per_chip": 1, "h100e_per_chip": 0.32,
                 "chip_efficiency_growth": 1.0, "cowos_wafers_per_month": 0.0,

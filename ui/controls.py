@@ -12,6 +12,8 @@ equal the fit: ticking it makes the field follow the data, moving the control se
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from charts.export import source_credit
@@ -57,6 +59,12 @@ def help_for(spec: FieldSpec, tr) -> str:
         return text
     source = _field_credits(data.db_version())[spec.source_id]
     return f"{text}\n\n{tr('ui.help_source', source=source)}"
+
+
+def step_format(spec: FieldSpec) -> str:
+    """A slider's number format with every digit its step can set (0.001 → "%.3f"), at least two."""
+    decimals = max(2, -math.floor(math.log10(spec.step) + 1e-9)) if spec.step and spec.step < 1 else 2
+    return f"%.{decimals}f"
 
 
 # --- scenario → widgets ---------------------------------------------------------------------------
@@ -147,7 +155,8 @@ def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict) -> None:
     elif spec.log or steps > _SLIDER_MAX_STEPS:
         container.number_input(label, float(spec.min), float(spec.max), format="%.3g", **common)
     else:
-        container.slider(label, float(spec.min), float(spec.max), step=float(spec.step), format="%.2f", **common)
+        container.slider(label, float(spec.min), float(spec.max), step=float(spec.step), format=step_format(spec),
+                         **common)
     if spec.nullable:
         fit = fitted.get(spec.name)
         shown = "–" if fit is None else (f"{fit:.3g}" if spec.log else f"{fit:.2f}")

@@ -68,7 +68,7 @@ def test_from_json_is_strict():
 def test_article_preset_uses_the_articles_numbers():
     s = Scenario.from_preset("article-2023")
     assert s.demand_mode == "claim" and s.demand_claim == "openai-2018"
-    assert s.param_growth ** 1.5 == pytest.approx(10.0)  # 10x per 18 months
+    assert s.param_growth ** 1.5 == pytest.approx(10.0, rel=1e-3)  # 10x per 18 months (on the 0.01 grid)
     assert s.weakest_link and s.logic_growth == 1.0  # wafers fixed
 
 
@@ -95,3 +95,17 @@ def test_a_preset_that_is_not_a_name_is_refused_naming_the_field():
     for bad in ([], {"a": 1}, 3):
         with pytest.raises(ScenarioError, match="preset"):
             Scenario.from_json(json.dumps({"preset": bad}))
+
+
+def test_every_slider_value_a_preset_sets_lies_on_the_sliders_steps():
+    """A value off its slider's step grid is shown rounded (or snapped by the browser): the screen would
+    then show another number than the engine uses."""
+    from models.scenario import FIELDS, PRESETS, Scenario
+
+    for preset in PRESETS:
+        for name, value in Scenario.from_preset(preset).values().items():
+            spec = FIELDS[name]
+            if spec.kind != "float" or spec.log or value is None or not spec.step:
+                continue
+            steps = (value - spec.min) / spec.step
+            assert abs(steps - round(steps)) < 1e-6, f"{preset}: {name}={value} is off the {spec.step} grid"
