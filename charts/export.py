@@ -150,6 +150,11 @@ def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
     )
 
 
+def to_json(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+    """The figure as Plotly JSON (data as plain numbers, NaN as null): what the screen draws, for scripts."""
+    return pio.to_json(_plain(for_export(fig, template).to_plotly_json()), validate=False, pretty=False)
+
+
 # --- CSV --------------------------------------------------------------------------------------------
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
