@@ -28,13 +28,14 @@ def _sources_memo(version: int) -> dict:
     return {}
 
 
-def _context(scenario, lang: str, options: tuple) -> registry.ChartContext:
+def _context(chart_id: str, scenario, lang: str, options: tuple) -> registry.ChartContext:
     from models.scenario import Scenario
     from ui import data, engine
 
     ctx = registry.ChartContext(data.store(), scenario if scenario is not None else Scenario(), lang,
                                 sources_memo=_sources_memo(_data_version()), options=dict(options))
-    ctx.inputs = engine.inputs()  # the app's cached engine inputs: the same builder as the CLIs'
+    if registry.CHARTS[chart_id].uses_scenario:  # only scenario charts run the engine
+        ctx.inputs = engine.inputs()  # the app's cached engine inputs: the same builder as the CLIs'
     return ctx
 
 
@@ -51,7 +52,7 @@ def _keys(chart_id: str, scenario, options: dict) -> tuple[str, str, tuple]:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _figure(version: int, chart_id: str, lang: str, scenario_key: str, options: tuple, _scenario):
-    return registry.build(chart_id, _context(_scenario, lang, options))
+    return registry.build(chart_id, _context(chart_id, _scenario, lang, options))
 
 
 def registry_figure(chart_id: str, lang: str, scenario=None, **options):
@@ -64,7 +65,7 @@ def registry_figure(chart_id: str, lang: str, scenario=None, **options):
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _fitted(version: int, chart_id: str, scenario_key: str, options: tuple, _scenario):
-    return registry.fitted(chart_id, _context(_scenario, "en", options))
+    return registry.fitted(chart_id, _context(chart_id, _scenario, "en", options))
 
 
 def registry_fit(chart_id: str, scenario=None, **options):
@@ -76,7 +77,7 @@ def registry_fit(chart_id: str, scenario=None, **options):
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _choices(version: int, chart_id: str, scenario_key: str, _scenario) -> dict:
-    return registry.option_choices(chart_id, _context(_scenario, "en", ()))
+    return registry.option_choices(chart_id, _context(chart_id, _scenario, "en", ()))
 
 
 def chart_options(chart_id: str, scenario=None) -> dict[str, tuple[list, object]]:
