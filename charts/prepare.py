@@ -17,7 +17,6 @@ from charts.demand import CLAIM_COLOURS, claim_line
 from charts.forecast import line_from_fit
 from charts.theme import ACCENT
 from i18n import t
-from models.scenario import POPULATIONS  # noqa: F401  (the populations a fit can take)
 
 BOOTSTRAP = 400  # resamples behind every 90% interval a chart draws or a page quotes, screen and export alike
 DATA_SEED = 0  # the bootstrap seed of the data charts (Demand, Supply); scenario charts use the scenario's

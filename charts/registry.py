@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from charts import demand, forecast, prepare, supply
 from charts.common import empty_figure
 from i18n import t
+from models.scenario import POPULATIONS
 
 
 @dataclass
@@ -143,8 +144,8 @@ def _model_year_range(ctx: ChartContext) -> list[int]:
 
 FIRST_FIT_YEAR = 2010  # the deep-learning era: the window's default start
 
-POPULATION = ChartOption("population", str, "models fitted: " + ", ".join(prepare.POPULATIONS),
-                         lambda ctx: "notable", lambda ctx: list(prepare.POPULATIONS))
+POPULATION = ChartOption("population", str, "models fitted: " + ", ".join(POPULATIONS),
+                         lambda ctx: "notable", lambda ctx: list(POPULATIONS))
 SINCE = ChartOption("since", int, "first publication year fitted (default 2010)",
                     lambda ctx: max(prepare.model_years(ctx.models)[0], FIRST_FIT_YEAR), _model_year_range)
 UNTIL = ChartOption("until", int, "last publication year fitted (default: the latest)",

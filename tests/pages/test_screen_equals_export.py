@@ -44,9 +44,11 @@ def page_figures(at) -> dict[str, list[dict]]:
     return shown
 
 
-def exported(db, tmp_path, chart_id: str, options: dict[str, str], lang: str) -> dict:
+def exported(db, tmp_path, chart_id: str, options: dict[str, str], lang: str, sets: dict | None = None) -> dict:
     out = tmp_path / f"{chart_id}.json"
     argv = ["export", chart_id, "--format", "json", "--lang", lang, "--db", str(db), "--out", str(out)]
+    for name, value in (sets or {}).items():
+        argv += ["--set", f"{name}={value}"]
     for name, value in options.items():
         argv += ["--option", f"{name}={value}"]
     assert cli.main(argv) == 0
@@ -104,6 +106,20 @@ def test_the_chinese_screen_is_the_chinese_export(app, app_db, tmp_path):
     shown = page_figures(at)
     export = exported(app_db, tmp_path, "demand-doubling", {}, "zh")
     assert_same_figure(shown["demand-doubling"][0], export, "demand-doubling")
+
+
+def test_the_scenario_of_the_link_is_the_scenario_of_the_export(app, app_db, tmp_path):
+    """The Claims page's scenario charts follow the share link's fit settings as `--set` does on the CLI."""
+    link = {"fit_population": "frontier", "fit_since": "2014", "seed": "3"}
+    at = app(page="claims", **link)
+    assert not at.exception
+    shown = page_figures(at)
+    for chart_id in ("claims-check", "backtest"):
+        export = exported(app_db, tmp_path, chart_id, {}, "en", sets=link)
+        default = exported(app_db, tmp_path, chart_id, {}, "en")  # the link does change the figure
+        assert [(tr.get("x"), tr.get("y")) for tr in export["data"]] != [(tr.get("x"), tr.get("y")) for tr in default["data"]]
+        for screen in shown[chart_id]:
+            assert_same_figure(screen, export, chart_id)
 
 
 def test_every_non_forecast_chart_is_on_a_page_and_compared_here():
