@@ -2,8 +2,12 @@
 
     python -m charts list
     python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
-        --format png|svg|pdf|html|csv [--size article|wide|square] [--width W --height H] [--scale S]
-        [--lang en|zh] [--db PATH] --out FILE
+        [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json [--size article|wide|square]
+        [--width W --height H] [--scale S] [--lang en|zh] [--db PATH] --out FILE
+
+`--set` changes a scenario field (the forecast's assumptions); `--option` picks one of the chart's own
+choices (population, window, year, unit, ...), the ones its page offers: `list` names them per chart.
+`json` writes the Plotly figure as JSON (title, traces and data exactly as exported).
 
 Exit 0 on success, 2 on bad input (the message names the field); a failed export writes no file:
 the bytes are rendered first and then written to a temporary file that is renamed into place.
@@ -30,13 +34,15 @@ class BadInput(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m charts", description="List and export Compute Ceiling charts.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="one chart id per line, then a short description")
+    sub.add_parser("list", help="one chart id per line with a short description, then its options")
     export = sub.add_parser("export", help="export one chart to a file")
     export.add_argument("chart")
     export.add_argument("--preset", default=None)
     export.add_argument("--scenario", type=Path, default=None, help="scenario JSON file")
     export.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
-    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv"])
+    export.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
+                        help="one of the chart's options (see `python -m charts list`)")
+    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json"])
     export.add_argument("--size", default="article", choices=["article", "wide", "square"])
     export.add_argument("--width", type=int)
     export.add_argument("--height", type=int)
@@ -92,6 +98,8 @@ def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
         return export.to_html(figure).encode("utf-8")
     if fmt == "csv":
         return export.to_csv(figure).encode("utf-8")
+    if fmt == "json":
+        return export.to_json(figure).encode("utf-8")
     return export.to_image(figure, fmt, width=width, height=height, scale=scale)
 
 
@@ -120,12 +128,28 @@ def command_list() -> int:
 
     for spec in CHARTS.values():
         print(f"{spec.chart_id}  {spec.description}")
+        for option in spec.options:
+            print(f"    --option {option.name}=...  {option.description}")
     return 0
+
+
+def parse_options(items: list[str]) -> dict[str, str]:
+    """--option NAME=VALUE items as a dict; BadInput for an item without '=' or given twice."""
+    options: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise BadInput(f"--option {item!r}: expected NAME=VALUE")
+        if name in options:
+            raise BadInput(f"--option {name}: given twice")
+        options[name] = value
+    return options
 
 
 def command_export(args: argparse.Namespace) -> int:
     from charts import export
-    from charts.registry import CHARTS, ChartContext, build, resolve_id
+    from charts.registry import CHARTS, ChartContext, OptionError, build, resolve_id
 
     try:
         chart_id = resolve_id(args.chart)
@@ -140,13 +164,17 @@ def command_export(args: argparse.Namespace) -> int:
         width, height = export.resolve_size(size)
     except ValueError as exc:
         raise BadInput(f"--width/--height: {exc}") from None
+    options = parse_options(args.options)
     scenario = load_scenario(args.preset, args.scenario, args.sets)
     if not args.db.is_file():
         raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
     from etl.read import Store
 
     store = Store(args.db)
-    figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang))
+    try:
+        figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options))
+    except OptionError as exc:
+        raise BadInput(f"--option: {exc}") from None
     if args.format != "csv":
         figure = export.prepare_for_export(
             figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,

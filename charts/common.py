@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.text import display_width, wrap_line
 from charts.theme import (
     BAND_OPACITY,
     CONTEXT_GREY,
@@ -285,15 +286,11 @@ CHAR_WIDTH = 0.55  # average Latin glyph width as a share of the font size (CJK 
 
 
 def _char_units(text: str) -> int:
-    from charts.export import _display_width
-
-    return _display_width(re.sub(r"<[^>]+>", "", text))
+    return display_width(re.sub(r"<[^>]+>", "", text))
 
 
 def wrap_text(text: str, width_px: int, font_px: float) -> list[str]:
     """`text` cut into lines that fit `width_px` at `font_px` (a <br> already in it is a space)."""
-    from charts.export import wrap_line
-
     flat = " ".join(text.replace("<br>", " ").split())
     return wrap_line(flat, max(20, int(width_px / (font_px * CHAR_WIDTH)))) if flat else []
 

@@ -18,7 +18,6 @@ import math
 import shutil
 import subprocess
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -26,6 +25,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from charts.common import layout_header
+from charts.text import display_width as _display_width
+from charts.text import wrap_line
 from charts.theme import TEMPLATE_LIGHT
 from i18n import t
 
@@ -146,6 +148,11 @@ def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
         include_mathjax=False,
         config={"displaylogo": False, "responsive": True},
     )
+
+
+def to_json(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+    """The figure as Plotly JSON (data as plain numbers, NaN as null): what the screen draws, for scripts."""
+    return pio.to_json(_plain(for_export(fig, template).to_plotly_json()), validate=False, pretty=False)
 
 
 # --- CSV --------------------------------------------------------------------------------------------
@@ -273,31 +280,6 @@ def figure_sources(fig: go.Figure) -> list[str]:
     return list(dict.fromkeys(str(i) for i in ids if i))
 
 
-def _display_width(text: str) -> int:
-    """Width in Latin-character units: CJK glyphs are about twice as wide."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def wrap_line(text: str, max_units: int) -> list[str]:
-    """Greedy wrap on spaces (or anywhere, for CJK runs) to at most `max_units` per line."""
-    lines, current = [], ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if _display_width(candidate) <= max_units:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word
-        while _display_width(current) > max_units:  # a long run without spaces (URL, CJK)
-            cut = max(1, next(i for i in range(len(current), 0, -1) if _display_width(current[:i]) <= max_units))
-            lines.append(current[:cut])
-            current = current[cut:]
-    if current:
-        lines.append(current)
-    return lines
-
-
 def left_margin_px(fig: go.Figure) -> int:
     """The plot's left margin, fixed before drawing so the footer can start at the figure's left edge:
     the template's, or wider for long category labels on the y axis (tornado, market share)."""
@@ -357,8 +339,6 @@ def prepare_for_export(
     `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
     the figure's source ids into credits. The figure itself is left unchanged.
     """
-    from charts.common import layout_header
-
     width, height = resolve_size(size)
     out = for_export(fig)
     title_text = title if title is not None else _text(out.layout.title.text)

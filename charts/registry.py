@@ -1,7 +1,11 @@
 """Every chart the app and the CLI can draw, by id: data from the read module and the engine in, figure out.
 
-A `ChartContext` carries what a builder needs (a Store-like reader, the scenario, the language); the
-registry's build functions fetch the tables, call the engine where needed, and call the builders.
+This is the only place a figure is built. A `ChartContext` carries what a builder needs (a Store-like
+reader, the scenario, the language, and the chart's options); `build(chart_id, ctx)` checks the options
+against the chart's `ChartOption`s, fetches the tables, calls the engine where needed (the data shaping
+is in charts/prepare.py) and calls the figure modules. The pages draw `build`'s figure (through
+ui/figures.py and ui/registry_figures.py) and `python -m charts export CHART --option NAME=VALUE` writes
+it, so the screen and the export show the same title, series and numbers.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import demand, forecast, supply
-from charts.common import Line
+from charts import demand, forecast, prepare, supply
+from charts.common import empty_figure
 from i18n import t
+from models.scenario import POPULATIONS
 
 
 @dataclass
@@ -26,6 +31,9 @@ class ChartContext:
     # Source lists that depend only on the store's tables and a few scenario fields, by key. A caller that
     # builds many contexts over one database (the app) passes one shared dict so a slider move reuses them.
     sources_memo: dict = field(default_factory=dict, repr=False)
+    # The chart's options by name (population, since, year, ...): values, or strings as typed on the command
+    # line; an option left out takes its default. `build` checks them against the chart's ChartOptions.
+    options: dict = field(default_factory=dict)
 
     def memoised(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
         if key not in self.sources_memo:
@@ -43,6 +51,18 @@ class ChartContext:
     @cached_property
     def events(self) -> pd.DataFrame:
         return self.store.events()
+
+    @cached_property
+    def market_share(self) -> pd.DataFrame:
+        return self.store.market_share()
+
+    @cached_property
+    def foundry_capacity(self) -> pd.DataFrame:
+        return self.store.foundry_capacity()
+
+    @cached_property
+    def accelerators(self) -> pd.DataFrame:
+        return self.store.accelerators()
 
     # --- the engine, run once per context --------------------------------------------------------
     @cached_property
@@ -81,84 +101,195 @@ class ChartContext:
         return self.store.shipments_annual()
 
 
+class OptionError(ValueError):
+    """An option the chart does not have, or a value outside its choices (the message names both)."""
+
+
+@dataclass(frozen=True)
+class ChartOption:
+    """One choice a chart offers (the page's control, the CLI's `--option NAME=VALUE`)."""
+
+    name: str
+    kind: type  # int or str: what a typed string is parsed into
+    description: str  # one line for `python -m charts list` (English)
+    default: Callable[[ChartContext], object]
+    choices: Callable[[ChartContext], list]
+
+    def parse(self, value: object) -> object:
+        if isinstance(value, str) and self.kind is int:
+            try:
+                return int(value.strip())
+            except ValueError:
+                raise OptionError(f"option {self.name}={value!r}: expected a whole number") from None
+        return self.kind(value)
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     chart_id: str
     description: str  # one line for `python -m charts list` (English; the app uses the figure's title)
-    build: Callable[[ChartContext], go.Figure]
+    build: Callable[..., go.Figure]  # build(ctx, **options)
+    options: tuple[ChartOption, ...] = ()
+    uses_scenario: bool = True  # False: the figure depends on the data, language and options only
+    fitted: Callable[..., object] | None = None  # fitted(ctx, **options): the trend (or backtest) it draws
 
 
-def _fit_line(ctx: ChartContext, quantity: str) -> tuple[list[Line], float | None]:
-    """The scenario's fit (population, window) of a models column, as a Line with its 90% band."""
-    from models.trends import TrendError, fit_models
+# --- options -----------------------------------------------------------------------------------------
 
+
+def _model_year_range(ctx: ChartContext) -> list[int]:
+    first, last = prepare.model_years(ctx.models)
+    return list(range(first, last + 1))
+
+
+FIRST_FIT_YEAR = 2010  # the deep-learning era: the window's default start
+
+POPULATION = ChartOption("population", str, "models fitted: " + ", ".join(POPULATIONS),
+                         lambda ctx: "notable", lambda ctx: list(POPULATIONS))
+SINCE = ChartOption("since", int, "first publication year fitted (default 2010)",
+                    lambda ctx: max(prepare.model_years(ctx.models)[0], FIRST_FIT_YEAR), _model_year_range)
+UNTIL = ChartOption("until", int, "last publication year fitted (default: the latest)",
+                    lambda ctx: prepare.model_years(ctx.models)[1], _model_year_range)
+BREAKS = ChartOption("breaks", int, "breakpoints of the fit: 0, 1 or 2", lambda ctx: 0, lambda ctx: [0, 1, 2])
+FIT_OPTIONS = (POPULATION, SINCE, UNTIL, BREAKS)
+
+
+def _share_years(ctx: ChartContext) -> list[int]:
+    frame = ctx.market_share
+    return sorted(int(y) for y in pd.to_numeric(frame["year"], errors="coerce").dropna().unique()) if len(frame) else []
+
+
+SHARE_YEAR = ChartOption("year", int, "year of the shares (default: the latest)",
+                         lambda ctx: (_share_years(ctx) or [None])[-1], _share_years)
+
+
+def _capacity_units(ctx: ChartContext) -> list[str]:
+    frame = ctx.foundry_capacity
+    return [str(u) for u in dict.fromkeys(frame["unit"].dropna())] if "unit" in frame else []
+
+
+DEFAULT_CAPACITY_UNIT = "wafers/month"
+CAPACITY_UNIT = ChartOption(
+    "unit", str, "capacity unit (default wafers/month)",
+    lambda ctx: DEFAULT_CAPACITY_UNIT if DEFAULT_CAPACITY_UNIT in _capacity_units(ctx) else
+    (_capacity_units(ctx) or [DEFAULT_CAPACITY_UNIT])[0], lambda ctx: _capacity_units(ctx) or [DEFAULT_CAPACITY_UNIT])
+
+BACKTEST_YEARS_BACK = 7  # the backtest fits through base_year − 7 (2018 for the default 2025)
+BACKTEST_MIN_YEARS = 3  # at least this many years fitted before the cut-off
+
+
+def _fit_through_years(ctx: ChartContext) -> list[int]:
+    last = prepare.model_years(ctx.models)[1]
+    return list(range(ctx.scenario.fit_since + BACKTEST_MIN_YEARS, last))
+
+
+def _default_fit_through(ctx: ChartContext) -> int:
     sc = ctx.scenario
-    try:
-        fit = fit_models(ctx.models, quantity=quantity, population=sc.fit_population, since=sc.fit_since,
-                         bootstrap=400, seed=sc.seed)
-    except TrendError:
-        return [], None
-    label = t("charts.registry.fit_label", ctx.lang, population=t(f"charts.population.{sc.fit_population}", ctx.lang), since=sc.fit_since)
-    unit = "FLOP" if quantity == "training_compute_flop" else "parameters"
-    line = forecast.line_from_fit(fit, label=label, start=fit.start, end=fit.end, sources=["epoch-notable-models"],
-                                  unit=unit, lang=ctx.lang)
-    return [line], fit
+    wanted = max(sc.base_year - BACKTEST_YEARS_BACK, sc.fit_since + BACKTEST_MIN_YEARS)
+    years = _fit_through_years(ctx)
+    return min(wanted, years[-1]) if years else wanted
 
 
-def _claim_lines(ctx: ChartContext, quantity: str, fit) -> list[Line]:
-    """Each claim about `quantity`, anchored on the fit (or the data) at the claim's start year."""
-    rows = ctx.claims[ctx.claims["quantity"] == quantity] if not ctx.claims.empty else ctx.claims
-    colours = demand.CLAIM_COLOURS
-    lines = []
-    for index, (_, claim) in enumerate(rows.iterrows()):
-        start, end = float(claim["period_start"]), float(claim["period_end"])
-        anchor = float(fit.predict([start])[0]) if fit is not None else None
-        if anchor is None or not anchor > 0:
-            continue
-        lines.append(demand.claim_line(claim, anchor_year=start, anchor_value=anchor, end_year=end, lang=ctx.lang,
-                                       colour=colours[index % len(colours)],
-                                       unit="FLOP" if quantity == "training_compute" else "parameters"))
-    return lines
+FIT_THROUGH = ChartOption("fit_through", int, "last year the backtest fits (default: base year - 7)",
+                          _default_fit_through, _fit_through_years)
 
 
-def build_demand_compute(ctx: ChartContext) -> go.Figure:
-    fits, fit = _fit_line(ctx, "training_compute_flop")
-    return demand.training_compute(ctx.models, ctx.lang, fits=fits, claims=_claim_lines(ctx, "training_compute", fit),
-                                   events=ctx.events, growth_per_year=fit.growth_per_year if fit else None)
+def _describe(option: ChartOption, value: object, choices: list) -> str:
+    if option.kind is int and len(choices) > 5 and choices == list(range(choices[0], choices[-1] + 1)):
+        return f"a year from {choices[0]} to {choices[-1]}"
+    return "one of " + ", ".join(str(c) for c in choices) if choices else "nothing (the table is empty)"
 
 
-def build_demand_parameters(ctx: ChartContext) -> go.Figure:
-    fits, fit = _fit_line(ctx, "parameters")
-    return demand.parameters(ctx.models, ctx.lang, fits=fits, claims=_claim_lines(ctx, "parameters", fit),
-                             events=ctx.events)
-
-
-def build_demand_doubling(ctx: ChartContext) -> go.Figure:
-    from models.trends import TrendError, fit_models
-
-    rows = []
-    for population in ("notable", "frontier"):
+def resolve_options(chart_id: str, ctx: ChartContext) -> dict[str, object]:
+    """Every option of the chart: the context's value (parsed from a string if need be) or the default;
+    OptionError for an option the chart lacks or a value outside the choices."""
+    chart_id = resolve_id(chart_id)
+    spec = CHARTS[chart_id]
+    known = {option.name: option for option in spec.options}
+    unknown = [name for name in (ctx.options or {}) if name not in known]
+    if unknown:
+        offered = ", ".join(known) if known else "none"
+        raise OptionError(f"{chart_id} has no option {unknown[0]!r} (its options: {offered})")
+    values = {}
+    for name, option in known.items():
+        given = (ctx.options or {}).get(name)
         try:
-            fit = fit_models(ctx.models, population=population, since=ctx.scenario.fit_since, bootstrap=400)
-        except TrendError:
-            continue
-        low, high = fit.doubling_ci90
-        rows.append(dict(label=t("charts.registry.fit_label", ctx.lang, population=t(f"charts.population.{population}", ctx.lang),
-                                 since=ctx.scenario.fit_since), doubling_months=fit.doubling_months,
-                         low=low, high=high, kind="fit", source_id="epoch-notable-models"))
-    claims = ctx.claims[ctx.claims["quantity"] == "training_compute"] if not ctx.claims.empty else ctx.claims
-    label_column = "label_zh" if ctx.lang == "zh" else "label"
-    for _, claim in claims.iterrows():
-        months = float(claim["doubling_months"])
-        rows.append(dict(label=claim.get(label_column) or claim["label"], doubling_months=months, low=months,
-                         high=months, kind="claim", source_id=claim["source_id"]))
-    return demand.doubling_times(pd.DataFrame(rows), ctx.lang)
+            value = option.default(ctx) if given is None else option.parse(given)
+        except (OptionError, TypeError, ValueError) as exc:
+            raise OptionError(f"{chart_id}: {exc}") from None
+        choices = option.choices(ctx)
+        if choices and value not in choices:  # an empty table offers nothing: the builder draws "no data"
+            raise OptionError(f"{chart_id}: option {name}={given if given is not None else value!r}: expected "
+                              f"{_describe(option, value, choices)}")
+        values[name] = value
+    if "since" in values and "until" in values and values["since"] > values["until"]:
+        raise OptionError(f"{chart_id}: option since={values['since']} is after until={values['until']}")
+    return values
+
+
+def option_choices(chart_id: str, ctx: ChartContext) -> dict[str, tuple[list, object]]:
+    """(choices, default) of each option of the chart, by name: what a page offers in its controls."""
+    spec = CHARTS[resolve_id(chart_id)]
+    return {option.name: (option.choices(ctx), option.default(ctx)) for option in spec.options}
+
+
+# --- data charts: Demand, Supply ---------------------------------------------------------------------
+
+
+def demand_fit(ctx: ChartContext, quantity: str, population: str, since: int, until: int, breaks: int):
+    """The trend a demand chart draws (and the Demand page quotes); None when too few models."""
+    return prepare.models_fit(ctx.models, quantity, population, since, until, breaks)
+
+
+def _models_figure(ctx: ChartContext, quantity: str, population: str, since: int, until: int,
+                   breaks: int) -> go.Figure:
+    unit, claim_quantity = prepare.MODEL_QUANTITIES[quantity]
+    fit = demand_fit(ctx, quantity, population, since, until, breaks)
+    fits = prepare.fit_lines(fit, prepare.fit_label(population, since, until, ctx.lang), prepare.MODEL_SOURCES, unit,
+                             ctx.lang)
+    claims = prepare.claim_lines(ctx.claims, claim_quantity, fit, ctx.lang)
+    if quantity == "parameters":
+        return demand.parameters(ctx.models, ctx.lang, fits=fits, claims=claims, events=ctx.events)
+    return demand.training_compute(ctx.models, ctx.lang, fits=fits, claims=claims, events=ctx.events,
+                                   growth_per_year=fit.growth_per_year if fit else None)
+
+
+def build_demand_compute(ctx: ChartContext, **options) -> go.Figure:
+    return _models_figure(ctx, "training_compute_flop", **options)
+
+
+def build_demand_parameters(ctx: ChartContext, **options) -> go.Figure:
+    return _models_figure(ctx, "parameters", **options)
+
+
+def build_demand_doubling(ctx: ChartContext, **options) -> go.Figure:
+    """Doubling times of the compute and parameter trends fitted with the options, beside every published
+    claim about training compute."""
+    fits = [(t(f"charts.figures.doubling_{name}", ctx.lang), demand_fit(ctx, quantity, **options))
+            for name, quantity in (("compute", "training_compute_flop"), ("parameters", "parameters"))]
+    return demand.doubling_times(prepare.doubling_rows(fits, ctx.claims, ctx.lang), ctx.lang)
+
+
+def hardware_fit(ctx: ChartContext, metric: str):
+    return prepare.hardware_fit(ctx.accelerators, metric)
+
+
+def build_hardware(ctx: ChartContext, metric: str) -> go.Figure:
+    """Accelerators by release date with their fitted trend and its 90% band."""
+    fits = prepare.fit_lines(hardware_fit(ctx, metric), t("charts.figures.hardware_fit", ctx.lang),
+                             prepare.HARDWARE_SOURCES, supply.HARDWARE_METRICS[metric][1], ctx.lang)
+    return supply.hardware(ctx.accelerators, ctx.lang, metric, fits)
+
+
+def build_shipments(ctx: ChartContext, group: str) -> go.Figure:
+    """Shipments per quarter: the vendor totals of the mart, or the chips of the shipments table."""
+    frame = ctx.store.shipments() if group == "vendor" else ctx.store.table("shipments")
+    fig = supply.shipments(frame, ctx.lang, group=group, events=ctx.events)
+    return _add_sources(fig, shipment_sources(ctx)) if group == "vendor" else fig
 
 
 # --- forecast charts: the engine's results, with the sources of the data and of the assumptions ----
 
-BACKTEST_YEARS_BACK = 7  # the backtest fits through base_year − 7 (2018 for the default 2025)
-CLAIM_QUANTITIES = {"training_compute": "training_compute_flop", "parameters": "parameters"}
 HISTORY_YEARS = 8  # record training runs drawn before the base year on the hero chart
 MAIN_SOURCE_SHARE = 0.05  # a source of at least 5% of the fitted models is credited
 
@@ -311,24 +442,8 @@ def build_binding_link(ctx: ChartContext) -> go.Figure:
 def claims_rows(ctx: ChartContext) -> pd.DataFrame:
     """Each claim about training compute or parameters beside the trend fitted on the scenario's population
     over the claim's own years (claims whose years hold too few models are left out)."""
-    from models.trends import TrendError, fit_models
-
-    claims = ctx.claims
-    label_column = "label_zh" if ctx.lang == "zh" else "label"
-    rows = []
-    for claim in claims[claims["quantity"].isin(list(CLAIM_QUANTITIES))].to_dict("records"):
-        try:
-            fit = fit_models(ctx.inputs.models, quantity=CLAIM_QUANTITIES[claim["quantity"]],
-                             population=ctx.scenario.fit_population, since=float(claim["period_start"]),
-                             until=float(claim["period_end"]) + 1, bootstrap=400, seed=ctx.scenario.seed)
-        except TrendError:
-            continue
-        low, high = fit.ci90
-        rows.append(dict(label=claim.get(label_column) or claim["label"], claimed_growth=float(claim["growth_per_year"]),
-                         data_growth=fit.growth_per_year, data_low=low, data_high=high,
-                         source_id=claim["source_id"]))
-    return pd.DataFrame(rows, columns=["label", "claimed_growth", "data_growth", "data_low", "data_high",
-                                       "source_id"])
+    sc = ctx.scenario
+    return prepare.claims_check_rows(ctx.models, ctx.claims, sc.fit_population, sc.seed, ctx.lang)
 
 
 def build_claims_check(ctx: ChartContext) -> go.Figure:
@@ -336,13 +451,16 @@ def build_claims_check(ctx: ChartContext) -> go.Figure:
     return _add_sources(fig, model_sources(ctx))
 
 
-def build_backtest(ctx: ChartContext) -> go.Figure:
-    from models.backtest import backtest
-
+def backtest_of(ctx: ChartContext, fit_through: int):
+    """The backtest the `backtest` chart draws (and the Claims page tabulates); None when too few models."""
     sc = ctx.scenario
-    fit_through = max(sc.base_year - BACKTEST_YEARS_BACK, sc.fit_since + 3)
-    bt = backtest(ctx.inputs, fit_through, population=sc.fit_population, since=sc.fit_since, bootstrap=400,
-                  seed=sc.seed)
+    return prepare.backtest_result(ctx.inputs, fit_through, sc.fit_population, sc.fit_since, sc.seed)
+
+
+def build_backtest(ctx: ChartContext, fit_through: int) -> go.Figure:
+    bt = backtest_of(ctx, fit_through)
+    if bt is None or bt.table.empty:
+        return empty_figure(ctx.lang, "backtest")
     used = _fitted_models(ctx)
     actual = pd.DataFrame({"year": pd.to_numeric(used["year"]), "value": pd.to_numeric(used["training_compute_flop"]),
                            "name": used["name"], "source_id": used["source_id"]})
@@ -361,27 +479,32 @@ CHARTS: dict[str, ChartSpec] = {
     spec.chart_id: spec
     for spec in [
         ChartSpec("demand-compute", "Training compute of models over time (FLOP, log), fitted trend, claims, events",
-                  build_demand_compute),
-        ChartSpec("demand-parameters", "Parameter counts of models over time (log), fitted trend, claims",
-                  build_demand_parameters),
-        ChartSpec("demand-doubling", "Doubling times of training compute: fits against published claims",
-                  build_demand_doubling),
-        ChartSpec("supply-market-share", "Vendor market share under each market definition, latest year",
-                  lambda ctx: supply.market_share(ctx.store.market_share(), ctx.lang)),
-        ChartSpec("supply-capacity", "Foundry and packaging capacity by node (wafers/month) with bands, events",
-                  lambda ctx: supply.foundry_capacity(ctx.store.foundry_capacity(), ctx.lang, events=ctx.events)),
+                  build_demand_compute, FIT_OPTIONS, uses_scenario=False,
+                  fitted=lambda ctx, **o: demand_fit(ctx, "training_compute_flop", **o)),
+        ChartSpec("demand-parameters", "Parameter counts of models over time (log), fitted trend, claims, events",
+                  build_demand_parameters, FIT_OPTIONS, uses_scenario=False,
+                  fitted=lambda ctx, **o: demand_fit(ctx, "parameters", **o)),
+        ChartSpec("demand-doubling", "Doubling times of the compute and parameter fits against published claims",
+                  build_demand_doubling, FIT_OPTIONS, uses_scenario=False),
+        ChartSpec("supply-market-share", "Vendor market share under each market definition, one year",
+                  lambda ctx, year: supply.market_share(ctx.market_share, ctx.lang, year), (SHARE_YEAR,),
+                  uses_scenario=False),
+        ChartSpec("supply-capacity", "Foundry and packaging capacity by node with bands, events",
+                  lambda ctx, unit: supply.foundry_capacity(ctx.foundry_capacity, ctx.lang, unit, events=ctx.events),
+                  (CAPACITY_UNIT,), uses_scenario=False),
         ChartSpec("supply-shipments-vendor", "Accelerator shipments by vendor in H100e with 5-95% bands, events",
-                  lambda ctx: supply.shipments(ctx.store.shipments(), ctx.lang, group="vendor", events=ctx.events)),
+                  lambda ctx: build_shipments(ctx, "vendor"), uses_scenario=False),
         ChartSpec("supply-shipments-chip", "Accelerator shipments by chip in H100e with 5-95% bands, events",
-                  lambda ctx: supply.shipments(ctx.store.table("shipments"), ctx.lang, group="chip",  # per chip
-                                               events=ctx.events)),
+                  lambda ctx: build_shipments(ctx, "chip"), uses_scenario=False),
         ChartSpec("supply-stock", "Installed stock of AI accelerators in H100e (log), events",
                   lambda ctx: _add_sources(supply.installed_stock(ctx.store.installed_stock(), ctx.lang, events=ctx.events),
-                                           shipment_sources(ctx))),
-        ChartSpec("supply-hardware-flops", "Dense BF16 FLOP/s per accelerator by release date (log)",
-                  lambda ctx: supply.hardware(ctx.store.accelerators(), ctx.lang, "flops")),
-        ChartSpec("supply-hardware-price-performance", "FLOP/s per launch dollar by release date (log)",
-                  lambda ctx: supply.hardware(ctx.store.accelerators(), ctx.lang, "price_performance")),
+                                           shipment_sources(ctx)), uses_scenario=False),
+        ChartSpec("supply-hardware-flops", "Dense BF16 FLOP/s per accelerator by release date (log), fitted trend",
+                  lambda ctx: build_hardware(ctx, "flops"), uses_scenario=False,
+                  fitted=lambda ctx: hardware_fit(ctx, "flops")),
+        ChartSpec("supply-hardware-price-performance", "FLOP/s per launch dollar by release date (log), fitted trend",
+                  lambda ctx: build_hardware(ctx, "price_performance"), uses_scenario=False,
+                  fitted=lambda ctx: hardware_fit(ctx, "price_performance")),
         ChartSpec("forecast", "Demand against available supply, the crossing marked, Monte Carlo 10-90% bands",
                   build_forecast),
         ChartSpec("forecast-fan", "Monte Carlo fan: demand and available compute, median and 10-90% band",
@@ -394,8 +517,8 @@ CHARTS: dict[str, ChartSpec] = {
                   build_binding_link),
         ChartSpec("claims-check", "Published growth claims against trends fitted on the same years",
                   build_claims_check),
-        ChartSpec("backtest", "A compute trend fitted through base year - 7, against the records that followed",
-                  build_backtest),
+        ChartSpec("backtest", "A compute trend fitted through a year, against the records that followed",
+                  build_backtest, (FIT_THROUGH,), fitted=backtest_of),
     ]
 }
 ALIASES: dict[str, str] = {"forecast-hero": "forecast"}  # earlier names that keep working
@@ -409,9 +532,17 @@ def resolve_id(chart_id: str) -> str:
     return chart_id
 
 def build(chart_id: str, ctx: ChartContext) -> go.Figure:
-    """The figure `chart_id` for this context (its meta names the registered id); ValueError naming the
-    known ids for an unknown one."""
+    """The figure `chart_id` for this context and its options (its meta names the registered id);
+    ValueError naming the known ids for an unknown one, OptionError for a bad option."""
     chart_id = resolve_id(chart_id)
-    fig = CHARTS[chart_id].build(ctx)
+    fig = CHARTS[chart_id].build(ctx, **resolve_options(chart_id, ctx))
     fig.update_layout(meta={**dict(fig.layout.meta or {}), "chart_id": chart_id})
     return fig
+
+
+def fitted(chart_id: str, ctx: ChartContext):
+    """The trend (or backtest) the chart draws, from the same function and options as `build`: what a page
+    quotes beside it (growth, doubling time, R², n, the backtest's error). None for a chart without one."""
+    chart_id = resolve_id(chart_id)
+    spec = CHARTS[chart_id]
+    return spec.fitted(ctx, **resolve_options(chart_id, ctx)) if spec.fitted else None

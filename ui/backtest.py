@@ -1,32 +1,27 @@
-"""The backtest on the Claims page: fit through a year, project the record forward, compare with what happened."""
+"""The backtest on the Claims page: fit through a year, project the record forward, compare with what happened.
+The chart, its metrics and its table are the registry's `backtest` at the chosen `fit_through`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from charts import forecast as forecast_charts
-from charts.common import Line
-from charts.theme import ACCENT
-from ui import data, engine, views
+from ui import views
+from ui.registry_figures import chart_options, registry_figure, registry_fit
 
-POPULATION = "notable"
-SINCE = 2010
+BAND_COLUMNS = ("predicted_low", "predicted_high")  # the projection at the fit's 90% growth interval
 
 
-def _actual():
-    frontier = data.read("frontier_models")
-    return frontier.rename(columns={"training_compute_flop": "value"})[["year", "value", "name", "source_id"]]
+def column_label(column: str, tr) -> str:
+    return tr(f"claims.backtest_band.{column}") if column in BAND_COLUMNS else tr(f"claims.backtest_col.{column}")
 
 
-def section(tr, lang: str) -> None:
-    actual = _actual()
-    first, last = views.year_bounds(actual)
-    low = max(first, SINCE) + 3
-    if last - 1 <= low:
+def section(tr, lang: str, scenario) -> None:
+    years, default = chart_options("backtest", scenario)["fit_through"]
+    if len(years) < 2:
         st.info(tr("claims.backtest_too_few"))
         return
-    cutoff = st.slider(tr("claims.backtest_cutoff"), low, last - 1, min(2018, last - 1), key="claims_cutoff")
-    result = engine.backtest(POPULATION, SINCE, int(cutoff))
+    cutoff = int(st.slider(tr("claims.backtest_cutoff"), years[0], years[-1], default, key="claims_cutoff"))
+    result = registry_fit("backtest", scenario, fit_through=cutoff)
     if result is None or result.table.empty:
         st.info(tr("claims.backtest_too_few"))
         return
@@ -35,8 +30,5 @@ def section(tr, lang: str) -> None:
     cols[1].metric(tr("ui.metric.doubling"), tr("ui.value.months", value=f"{result.fit.doubling_months:.1f}"))
     cols[2].metric(tr("claims.backtest_error"), tr("claims.backtest_error_value", oom=result.mean_abs_error_oom),
                    help=tr("claims.backtest_error_help"))
-    line = Line(label=tr("claims.backtest_line", year=cutoff), x=result.table["year"].tolist(),
-                y=result.table["predicted_flop"].tolist(), colour=ACCENT, dashed=True,
-                sources=("epoch-notable-models",), unit="FLOP")
-    views.chart(forecast_charts.backtest(actual, line, float(cutoff), lang), "claims-backtest", lang)
-    st.dataframe(result.table.rename(columns=lambda c: tr(f"claims.backtest_col.{c}")), hide_index=True)
+    views.chart(registry_figure("backtest", lang, scenario, fit_through=cutoff), "claims-backtest", lang)
+    st.dataframe(result.table.rename(columns=lambda c: column_label(c, tr)), hide_index=True)

@@ -15,9 +15,19 @@ from charts.registry import CHARTS
 
 def test_list_prints_one_chart_id_per_line_first_word(capsys):
     assert cli.main(["list"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
     assert [line.split()[0] for line in lines] == list(CHARTS)
     assert all(len(line.split()) > 1 for line in lines)  # a description follows the id
+
+
+def test_list_names_each_charts_options_under_it(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("demand-compute ", 1)[1].split("\ndemand-parameters ", 1)[0]
+    for name in ("population", "since", "until", "breaks"):
+        assert f"    --option {name}=" in block
+    market = out.split("supply-market-share ", 1)[1].split("\nsupply-capacity ", 1)[0]
+    assert "    --option year=" in market
 
 
 @pytest.mark.parametrize(("extra", "message"), [

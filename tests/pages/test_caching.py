@@ -23,9 +23,9 @@ def fit_trace(at) -> str:
 def test_demand_chart_follows_the_population_and_comes_back_from_the_cache(app):
     at = app(page="demand")
     notable = fit_trace(at)
-    assert notable == "Fit: notable models"
+    assert notable.startswith("Fit: notable models, ")
     at.selectbox(key="demand_population").set_value("frontier").run()
-    assert fit_trace(at) == "Fit: frontier models"
+    assert fit_trace(at).startswith("Fit: frontier models, ")
     at.selectbox(key="demand_population").set_value("notable").run()
     assert fit_trace(at) == notable
 
@@ -81,3 +81,20 @@ def test_the_apps_store_answers_like_the_database_itself(app_db, monkeypatch):
     edited = cached.models()
     edited["training_compute_flop"] = 0.0
     pd.testing.assert_frame_equal(cached.models(), direct.models())  # an edit stays with its reader
+
+
+def test_a_rerun_with_nothing_changed_builds_no_figure(app, monkeypatch):
+    """Demand, Supply and Claims draw the registry's figures from the cache on a rerun: building one there fails."""
+    from charts import registry
+
+    def no_building(*_args, **_kwargs):
+        raise AssertionError("a figure was built on a rerun with nothing changed")
+
+    for page in ("demand", "supply", "claims"):
+        at = app(page=page)
+        assert not at.exception
+        with monkeypatch.context() as patch:
+            patch.setattr(registry, "build", no_building)
+            patch.setattr(registry, "fitted", no_building)
+            at.run()
+        assert not at.exception, (page, at.exception[0].message)

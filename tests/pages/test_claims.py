@@ -34,4 +34,4 @@ def test_backtest_reports_the_error_for_the_chosen_year(app):
     at.slider(key="claims_cutoff").set_value(2016).run()
     assert not at.exception
     assert any(m.label == "Mean error" and "orders of magnitude" in m.value for m in at.metric)
-    assert "Projected from the fit through 2016" in rendered_text(at)
+    assert t("charts.forecast2.backtest_line", "en", year=2016) in rendered_text(at)
