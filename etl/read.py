@@ -119,6 +119,12 @@ class Store:
     def events(self) -> pd.DataFrame:
         return self._frame("select * from events order by date, label")
 
+    def clusters(self) -> pd.DataFrame:
+        """stg_clusters: one row per site and date (cluster_id, name, owner, country, date, h100e, power_mw,
+        status operational|planned, confidence, source_id, notes). The largest operational site at a date t
+        is the largest h100e of the operational rows dated on or before t."""
+        return self._frame("select * from stg_clusters order by date, cluster_id")
+
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")
 

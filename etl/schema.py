@@ -37,6 +37,7 @@ QUANTITIES = (
     "installed_stock", "tokens_per_parameter", "algorithmic_efficiency", "cowos_capacity",
 )
 EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release")
+SITE_STATUS = ("operational", "planned")
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 INTEGER_RE = re.compile(r"[+-]?\d+")
@@ -255,6 +256,13 @@ def shares_sum_at_most_one(rows: list[dict], row_numbers: list[int], file: str) 
     ]
 
 
+def operational_sites_have_h100e(row: dict, row_number: int, file: str) -> list[Problem]:
+    """An operational site must say how big it is; a planned one may give only its power."""
+    if row.get("status") == "operational" and row.get("h100e") is None:
+        return [Problem(file, row_number, "h100e", "", "an H100e count for an operational site")]
+    return []
+
+
 # ---------------------------------------------------------------- the tables
 
 
@@ -405,6 +413,22 @@ SPECS: tuple[TableSpec, ...] = (
             SOURCE_ID, NOTES,
         ),
         "Dated events for chart annotations: launches, outages, policies, rumours, releases.",
+    ),
+    TableSpec(
+        "clusters", ("cluster_id", "date"),
+        (
+            text("cluster_id", required=True, **SLUG),
+            text("name", required=True),
+            text("owner"),
+            text("country"),
+            Column("date", "date", required=True),
+            count("h100e", "H100e"),
+            count("power_mw", "MW"),
+            enum("status", SITE_STATUS),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "The largest AI sites over time: H100-equivalents and power at a date, operational or planned.",
+        row_checks=(operational_sites_have_h100e,),
     ),
 )
 

@@ -54,6 +54,11 @@ date,label,label_zh,kind,source_id,notes
 2022-11-30,ChatGPT released,ChatGPT 发布,release,src-a,
 2023-04-05,ChatGPT Plus sign-ups paused,ChatGPT Plus 暂停订阅,outage,src-b,
 """,
+    "clusters": """\
+cluster_id,name,owner,country,date,h100e,power_mw,status,confidence,source_id,notes
+site-a,Site A,Lab X,United States,2024-09-02,100000,150,operational,confirmed,src-a,
+site-a,Site A,Lab X,United States,2026-05-13,,1000,planned,estimate,src-b,power only
+""",
 }
 
 
