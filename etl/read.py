@@ -125,6 +125,14 @@ class Store:
         is the largest h100e of the operational rows dated on or before t."""
         return self._frame("select * from stg_clusters order by date, cluster_id")
 
+    def chip_owners(self) -> pd.DataFrame:
+        """H100e per vendor, owner and quarter (owner_group hyperscaler | china | other), with the 5-95% band."""
+        return self._frame("select * from stg_chip_owners order by period_start, vendor, owner")
+
+    def chip_owner_groups(self) -> pd.DataFrame:
+        """mart_chip_owner_groups: H100e per owner group and quarter over all vendors, with shares."""
+        return self._frame("select * from mart_chip_owner_groups order by period_start, owner_group")
+
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")
 

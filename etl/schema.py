@@ -38,6 +38,7 @@ QUANTITIES = (
 )
 EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release")
 SITE_STATUS = ("operational", "planned")
+OWNER_GROUPS = ("hyperscaler", "china", "other")
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 INTEGER_RE = re.compile(r"[+-]?\d+")
@@ -429,6 +430,21 @@ SPECS: tuple[TableSpec, ...] = (
         ),
         "The largest AI sites over time: H100-equivalents and power at a date, operational or planned.",
         row_checks=(operational_sites_have_h100e,),
+    ),
+    TableSpec(
+        "chip_owners", ("vendor", "owner", "period_start"),
+        (
+            text("vendor", required=True),
+            text("owner", required=True),
+            enum("owner_group", OWNER_GROUPS),
+            Column("period_start", "date", required=True),
+            Column("period_end", "date", required=True),
+            count("h100e_p5", "H100e"), count("h100e_median", "H100e"), count("h100e_p95", "H100e"),
+            count("units_median", "units"),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "Who bought the accelerators: H100e per vendor, owner and quarter, median and 5-95% band.",
+        row_checks=(not_before("period_start", "period_end"), ordered("h100e_p5", "h100e_median", "h100e_p95")),
     ),
 )
 

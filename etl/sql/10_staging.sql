@@ -16,6 +16,9 @@ comment on view stg_foundry_capacity is 'Foundry, CoWoS and HBM capacity, as loa
 create or replace view stg_events as select * from events;
 comment on view stg_events is 'Chart annotation events, as loaded from events.csv.';
 
+create or replace view stg_chip_owners as select * from chip_owners;
+comment on view stg_chip_owners is 'Accelerator H100e by vendor, owner and quarter, as loaded from chip_owners.csv.';
+
 create or replace view stg_clusters as select * from clusters;
 comment on view stg_clusters is 'The largest AI sites over time (H100e, MW, operational or planned), as loaded from clusters.csv.';
 

@@ -59,6 +59,12 @@ cluster_id,name,owner,country,date,h100e,power_mw,status,confidence,source_id,no
 site-a,Site A,Lab X,United States,2024-09-02,100000,150,operational,confirmed,src-a,
 site-a,Site A,Lab X,United States,2026-05-13,,1000,planned,estimate,src-b,power only
 """,
+    "chip_owners": """\
+vendor,owner,owner_group,period_start,period_end,h100e_p5,h100e_median,h100e_p95,units_median,confidence,source_id,notes
+NVIDIA,Microsoft,hyperscaler,2024-01-01,2024-03-31,50,60,70,60,estimate,src-a,
+NVIDIA,China,china,2024-01-01,2024-03-31,5,10,15,60,estimate,src-a,
+NVIDIA,Other,other,2024-01-01,2024-03-31,20,30,40,30,estimate,src-a,
+""",
 }
 
 
