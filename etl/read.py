@@ -133,6 +133,11 @@ class Store:
         """mart_chip_owner_groups: H100e per owner group and quarter over all vendors, with shares."""
         return self._frame("select * from mart_chip_owner_groups order by period_start, owner_group")
 
+    def china_supply(self) -> pd.DataFrame:
+        """China's AI chip supply: one row per metric, year, vendor and source, with its own definition and a
+        low / central / high range (any may be empty: an upper bound has only value_high)."""
+        return self._frame("select * from stg_china_supply order by metric, year, vendor, source_id")
+
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")
 

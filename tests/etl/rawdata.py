@@ -65,6 +65,11 @@ NVIDIA,Microsoft,hyperscaler,2024-01-01,2024-03-31,50,60,70,60,estimate,src-a,
 NVIDIA,China,china,2024-01-01,2024-03-31,5,10,15,60,estimate,src-a,
 NVIDIA,Other,other,2024-01-01,2024-03-31,20,30,40,30,estimate,src-a,
 """,
+    "china_supply": """\
+metric,year,vendor,definition,unit,value_low,value_central,value_high,confidence,source_id,notes
+ascend_production,2025,Huawei,capacity (government),chips,,,200000,estimate,src-a,upper bound only
+ascend_production,2025,Huawei,packages produced (analyst),chips,,805000,,speculative,src-b,
+""",
 }
 
 
