@@ -27,7 +27,8 @@ def _scaled(values: pd.Series, unit: str) -> pd.Series:
 
 
 def _row_label(row: pd.Series) -> str:
-    organisation = str(row.get("organisation") or row["source_id"])
+    """Year · vendor · who made the estimate (the definition is in the hover: categories stay one line)."""
+    organisation = str(row.get("organisation") or row["source_id"]).split(" via ")[0].split(" (")[0]
     return f"{int(row['year'])} · {row['vendor']} · {organisation}"
 
 
