@@ -55,3 +55,36 @@ with hardware_tab:
 with link_tab:
     st.write(tr("supply.binding_intro"))
     views.chart(figures.binding_figure(state.scenario(), language), "binding-link", language)
+
+
+# --- Where the compute is: the largest sites, who owns the chips, China's own supply, share as a trend.
+# Each figure is the chart registry's (charts/sites.py, charts/china.py), so the export matches the screen.
+from charts import china as china_charts  # noqa: E402  (kept with the block it serves)
+
+
+@views.cached_figure
+def registry_figure(chart_id: str, lang: str):
+    """A registry chart that needs no scenario, built as `python -m charts export` builds it."""
+    from charts.registry import ChartContext, build
+
+    return build(chart_id, ChartContext(store=data.store(), scenario=None, lang=lang))
+
+
+st.header(tr("supply.world.heading"))
+st.subheader(tr("supply.world.sites_heading"))
+views.chart(registry_figure("supply-sites", language), "supply-sites", language)
+st.caption(tr("supply.world.sites_note"))
+
+st.subheader(tr("supply.world.owners_heading"))
+views.chart(registry_figure("supply-owners", language), "supply-owners", language)
+st.caption(tr("supply.world.owners_note"))
+
+st.subheader(tr("supply.world.china_heading"))
+china_chart = st.radio(tr("supply.world.china_metric"), tuple(china_charts.CHINA_CHARTS), horizontal=True,
+                       key="supply_china_metric",
+                       format_func=lambda cid: tr(f"supply.world.china_{china_charts.CHINA_CHARTS[cid]}"))
+views.chart(registry_figure(china_chart, language), china_chart, language)
+st.caption(tr("supply.world.china_note"))
+
+st.subheader(tr("supply.world.share_heading"))
+views.chart(registry_figure("supply-share-trend", language), "supply-share-trend", language)

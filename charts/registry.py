@@ -17,8 +17,13 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
+<<<<<<< HEAD
 from charts import demand, forecast, prepare, supply
 from charts.common import empty_figure
+=======
+from charts import china, demand, forecast, sites, supply
+from charts.common import Line
+>>>>>>> data-supply
 from i18n import t
 from models.scenario import POPULATIONS
 
@@ -521,6 +526,21 @@ CHARTS: dict[str, ChartSpec] = {
                   build_backtest, (FIT_THROUGH,), fitted=backtest_of),
     ]
 }
+# Where the compute is and China's supply (charts/sites.py, charts/china.py), registered as a block of their own.
+def _china_chart(metric: str):
+    return lambda ctx: china.china_ranges(ctx.store.china_supply(), ctx.lang, metric, sources=ctx.store.sources())
+
+
+CHARTS.update({spec.chart_id: spec for spec in [
+    ChartSpec("supply-sites", "Largest AI sites over time (log H100e): operational, planned, running record",
+              lambda ctx: sites.largest_sites(ctx.store.clusters(), ctx.lang, events=ctx.events)),
+    ChartSpec("supply-owners", "H100e bought per quarter by owner group (hyperscalers, China, others), 5-95% bands",
+              lambda ctx: sites.owners(ctx.store.chip_owner_groups(), ctx.lang)),
+    ChartSpec("supply-share-trend", "NVIDIA's share year by year under each market definition, seed figures marked",
+              lambda ctx: china.share_trend(ctx.store.market_share(), ctx.shipments_annual, ctx.lang)),
+    *[ChartSpec(chart_id, f"China: {metric.replace('_', ' ')}, each estimate with its definition and range",
+                _china_chart(metric)) for chart_id, metric in china.CHINA_CHARTS.items()],
+]})
 ALIASES: dict[str, str] = {"forecast-hero": "forecast"}  # earlier names that keep working
 
 

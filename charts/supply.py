@@ -23,7 +23,7 @@ from charts.theme import ACCENT, colour_for, format_sci, log_axis, new_figure, y
 from i18n import t
 
 ACCENT_VENDOR = "NVIDIA"  # the vendor whose share the charts are about
-SUPPLY_EVENT_KINDS = ("launch", "policy")  # chip launches and export rules bear on supply; model releases do not
+SUPPLY_EVENT_KINDS = ("launch", "policy", "export_control")  # chip launches and export rules bear on supply; model releases do not
 
 
 def supply_events(events: pd.DataFrame | None) -> pd.DataFrame | None:

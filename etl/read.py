@@ -119,6 +119,25 @@ class Store:
     def events(self) -> pd.DataFrame:
         return self._frame("select * from events order by date, label")
 
+    def clusters(self) -> pd.DataFrame:
+        """stg_clusters: one row per site and date (cluster_id, name, owner, country, date, h100e, power_mw,
+        status operational|planned, confidence, source_id, notes). The largest operational site at a date t
+        is the largest h100e of the operational rows dated on or before t."""
+        return self._frame("select * from stg_clusters order by date, cluster_id")
+
+    def chip_owners(self) -> pd.DataFrame:
+        """H100e per vendor, owner and quarter (owner_group hyperscaler | china | other), with the 5-95% band."""
+        return self._frame("select * from stg_chip_owners order by period_start, vendor, owner")
+
+    def chip_owner_groups(self) -> pd.DataFrame:
+        """mart_chip_owner_groups: H100e per owner group and quarter over all vendors, with shares."""
+        return self._frame("select * from mart_chip_owner_groups order by period_start, owner_group")
+
+    def china_supply(self) -> pd.DataFrame:
+        """China's AI chip supply: one row per metric, year, vendor and source, with its own definition and a
+        low / central / high range (any may be empty: an upper bound has only value_high)."""
+        return self._frame("select * from stg_china_supply order by metric, year, vendor, source_id")
+
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")
 

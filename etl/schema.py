@@ -36,7 +36,13 @@ QUANTITIES = (
     "training_compute", "parameters", "hardware_flops", "price_performance", "energy_efficiency",
     "installed_stock", "tokens_per_parameter", "algorithmic_efficiency", "cowos_capacity",
 )
-EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release")
+EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release", "export_control")
+SITE_STATUS = ("operational", "planned")
+OWNER_GROUPS = ("hyperscaler", "china", "other")
+CHINA_METRICS = (
+    "units_shipped_in_china", "unit_share_in_china", "ascend_production", "ascend_die_bank", "hbm_stockpile",
+    "smic_advanced_capacity", "h100e_per_unit", "china_share_of_world_compute",
+)
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 INTEGER_RE = re.compile(r"[+-]?\d+")
@@ -255,6 +261,24 @@ def shares_sum_at_most_one(rows: list[dict], row_numbers: list[int], file: str) 
     ]
 
 
+def some_value(*names: str) -> RowCheck:
+    """At least one of the columns holds a number (a range may give only its low or its high end)."""
+
+    def check(row: dict, row_number: int, file: str) -> list[Problem]:
+        if all(row.get(n) is None for n in names):
+            return [Problem(file, row_number, names[1], "", f"a value in at least one of {', '.join(names)}")]
+        return []
+
+    return check
+
+
+def operational_sites_have_h100e(row: dict, row_number: int, file: str) -> list[Problem]:
+    """An operational site must say how big it is; a planned one may give only its power."""
+    if row.get("status") == "operational" and row.get("h100e") is None:
+        return [Problem(file, row_number, "h100e", "", "an H100e count for an operational site")]
+    return []
+
+
 # ---------------------------------------------------------------- the tables
 
 
@@ -405,6 +429,52 @@ SPECS: tuple[TableSpec, ...] = (
             SOURCE_ID, NOTES,
         ),
         "Dated events for chart annotations: launches, outages, policies, rumours, releases.",
+    ),
+    TableSpec(
+        "clusters", ("cluster_id", "date"),
+        (
+            text("cluster_id", required=True, **SLUG),
+            text("name", required=True),
+            text("owner"),
+            text("country"),
+            Column("date", "date", required=True),
+            count("h100e", "H100e"),
+            count("power_mw", "MW"),
+            enum("status", SITE_STATUS),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "The largest AI sites over time: H100-equivalents and power at a date, operational or planned.",
+        row_checks=(operational_sites_have_h100e,),
+    ),
+    TableSpec(
+        "chip_owners", ("vendor", "owner", "period_start"),
+        (
+            text("vendor", required=True),
+            text("owner", required=True),
+            enum("owner_group", OWNER_GROUPS),
+            Column("period_start", "date", required=True),
+            Column("period_end", "date", required=True),
+            count("h100e_p5", "H100e"), count("h100e_median", "H100e"), count("h100e_p95", "H100e"),
+            count("units_median", "units"),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "Who bought the accelerators: H100e per vendor, owner and quarter, median and 5-95% band.",
+        row_checks=(not_before("period_start", "period_end"), ordered("h100e_p5", "h100e_median", "h100e_p95")),
+    ),
+    TableSpec(
+        "china_supply", ("metric", "year", "vendor", "source_id"),
+        (
+            enum("metric", CHINA_METRICS),
+            Column("year", "integer", True, low=YEAR_MIN, high=YEAR_MAX),
+            text("vendor", required=True),
+            text("definition", required=True),
+            text("unit", required=True),
+            count("value_low"), count("value_central"), count("value_high"),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "China's AI chip supply, one definition per row: units shipped, production, stockpiles, wafers, H100e factors, shares.",
+        row_checks=(some_value("value_low", "value_central", "value_high"),
+                    ordered("value_low", "value_central", "value_high")),
     ),
 )
 

@@ -148,3 +148,36 @@ from with_total
 window running as (partition by vendor order by year rows between unbounded preceding and current row)
 order by vendor, year;
 comment on view mart_installed_stock is 'Cumulative H100-equivalents shipped per vendor and in total (vendor = all), no retirement.';
+
+
+-- Compute bought per owner group (hyperscaler, china, other) and quarter, over all vendors, with the
+-- vendors' total for the same quarter beside it. Bands are summed (wider than the true band). Epoch's
+-- owner medians are separate model runs: they add up to 80-100% of the chip-sales total, so
+-- `share_of_total` is each group's part of the owner sum, and `owners_over_total` says how much is attributed.
+create or replace view mart_chip_owner_groups as
+with groups as (
+    select owner_group, period_start, max(period_end) as period_end,
+           sum(h100e_p5) as h100e_p5, sum(h100e_median) as h100e_median, sum(h100e_p95) as h100e_p95,
+           list(distinct vendor order by vendor) as vendors
+    from stg_chip_owners
+    group by owner_group, period_start
+),
+owner_totals as (
+    select period_start, sum(h100e_median) as owners_median from stg_chip_owners group by period_start
+),
+vendor_totals as (
+    select period_start, sum(h100e_median) as shipped_median
+    from mart_shipments_quarterly
+    where lower(vendor) in (select distinct lower(vendor) from stg_chip_owners)
+    group by period_start
+)
+select g.owner_group, year(g.period_start) as year, quarter(g.period_start) as quarter,
+       year(g.period_start) + (quarter(g.period_start) - 1) / 4.0 as decimal_year,
+       g.period_start, g.period_end, g.vendors, g.h100e_p5, g.h100e_median, g.h100e_p95,
+       g.h100e_median / nullif(o.owners_median, 0) as share_of_total,
+       v.shipped_median, o.owners_median / nullif(v.shipped_median, 0) as owners_over_total
+from groups g
+join owner_totals o using (period_start)
+left join vendor_totals v using (period_start)
+order by g.period_start, g.owner_group;
+comment on view mart_chip_owner_groups is 'H100e bought per owner group (hyperscaler, china, other) and quarter, with shares and the shipped total.';

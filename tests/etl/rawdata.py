@@ -54,6 +54,22 @@ date,label,label_zh,kind,source_id,notes
 2022-11-30,ChatGPT released,ChatGPT 发布,release,src-a,
 2023-04-05,ChatGPT Plus sign-ups paused,ChatGPT Plus 暂停订阅,outage,src-b,
 """,
+    "clusters": """\
+cluster_id,name,owner,country,date,h100e,power_mw,status,confidence,source_id,notes
+site-a,Site A,Lab X,United States,2024-09-02,100000,150,operational,confirmed,src-a,
+site-a,Site A,Lab X,United States,2026-05-13,,1000,planned,estimate,src-b,power only
+""",
+    "chip_owners": """\
+vendor,owner,owner_group,period_start,period_end,h100e_p5,h100e_median,h100e_p95,units_median,confidence,source_id,notes
+NVIDIA,Microsoft,hyperscaler,2024-01-01,2024-03-31,50,60,70,60,estimate,src-a,
+NVIDIA,China,china,2024-01-01,2024-03-31,5,10,15,60,estimate,src-a,
+NVIDIA,Other,other,2024-01-01,2024-03-31,20,30,40,30,estimate,src-a,
+""",
+    "china_supply": """\
+metric,year,vendor,definition,unit,value_low,value_central,value_high,confidence,source_id,notes
+ascend_production,2025,Huawei,capacity (government),chips,,,200000,estimate,src-a,upper bound only
+ascend_production,2025,Huawei,packages produced (analyst),chips,,805000,,speculative,src-b,
+""",
 }
 
 

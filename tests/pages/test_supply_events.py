@@ -27,7 +27,7 @@ def test_supply_time_charts_mark_the_same_events_as_the_export(app, app_db, lang
     shown = {spec["layout"]["meta"]["chart_id"]: spec for spec in
              (json.loads(c.proto.spec) for c in at.get("plotly_chart"))}
     events = Store(app_db).events()
-    supply_kinds = events[events["kind"].isin(["launch", "policy"])]
+    supply_kinds = events[events["kind"].isin(["launch", "policy", "export_control"])]
     label_column = "label_zh" if lang == "zh" else "label"
     for chart_id in TIME_CHARTS:
         marks = events_trace(shown[chart_id]["data"], lang)
