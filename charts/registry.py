@@ -17,13 +17,8 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-<<<<<<< HEAD
-from charts import demand, forecast, prepare, supply
+from charts import china, demand, forecast, prepare, sites, supply
 from charts.common import empty_figure
-=======
-from charts import china, demand, forecast, sites, supply
-from charts.common import Line
->>>>>>> data-supply
 from i18n import t
 from models.scenario import POPULATIONS
 
