@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from charts import china as china_charts
 from ui import data, figures, frame, lang, state, views
 from ui.registry_figures import chart_options, registry_figure, registry_fit
 
@@ -59,15 +60,6 @@ with link_tab:
 
 # --- Where the compute is: the largest sites, who owns the chips, China's own supply, share as a trend.
 # Each figure is the chart registry's (charts/sites.py, charts/china.py), so the export matches the screen.
-from charts import china as china_charts  # noqa: E402  (kept with the block it serves)
-
-
-@views.cached_figure
-def registry_figure(chart_id: str, lang: str):
-    """A registry chart that needs no scenario, built as `python -m charts export` builds it."""
-    from charts.registry import ChartContext, build
-
-    return build(chart_id, ChartContext(store=data.store(), scenario=None, lang=lang))
 
 
 st.header(tr("supply.world.heading"))
