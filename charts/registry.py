@@ -528,13 +528,15 @@ def _china_chart(metric: str):
 
 CHARTS.update({spec.chart_id: spec for spec in [
     ChartSpec("supply-sites", "Largest AI sites over time (log H100e): operational, planned, running record",
-              lambda ctx: sites.largest_sites(ctx.store.clusters(), ctx.lang, events=ctx.events)),
+              lambda ctx: sites.largest_sites(ctx.store.clusters(), ctx.lang, events=ctx.events),
+              uses_scenario=False),
     ChartSpec("supply-owners", "H100e bought per quarter by owner group (hyperscalers, China, others), 5-95% bands",
-              lambda ctx: sites.owners(ctx.store.chip_owner_groups(), ctx.lang)),
+              lambda ctx: sites.owners(ctx.store.chip_owner_groups(), ctx.lang), uses_scenario=False),
     ChartSpec("supply-share-trend", "NVIDIA's share year by year under each market definition, seed figures marked",
-              lambda ctx: china.share_trend(ctx.store.market_share(), ctx.shipments_annual, ctx.lang)),
+              lambda ctx: china.share_trend(ctx.store.market_share(), ctx.shipments_annual, ctx.lang),
+              uses_scenario=False),
     *[ChartSpec(chart_id, f"China: {metric.replace('_', ' ')}, each estimate with its definition and range",
-                _china_chart(metric)) for chart_id, metric in china.CHINA_CHARTS.items()],
+                _china_chart(metric), uses_scenario=False) for chart_id, metric in china.CHINA_CHARTS.items()],
 ]})
 ALIASES: dict[str, str] = {"forecast-hero": "forecast"}  # earlier names that keep working
 
@@ -545,6 +547,7 @@ def resolve_id(chart_id: str) -> str:
     if chart_id not in CHARTS:
         raise ValueError(f"unknown chart {chart_id!r}; expected one of: {', '.join(CHARTS)}")
     return chart_id
+
 
 def build(chart_id: str, ctx: ChartContext) -> go.Figure:
     """The figure `chart_id` for this context and its options (its meta names the registered id);

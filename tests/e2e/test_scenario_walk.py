@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import re
 from functools import lru_cache
@@ -28,7 +29,6 @@ from i18n import t
 from models.__main__ import main as models_cli
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
 
-import os
 WALK_SEEDS = (1, 2, 3, 4)
 WALK_STEPS = int(os.environ.get("WALK_STEPS", 50))
 EXPORT_EVERY = 10

@@ -28,6 +28,9 @@ CASES = [
                 ("radio", "supply_group", "chip"), ("radio", "supply_metric", "price_performance")],
      {"supply-market-share": {"year": "2023"}, "supply-capacity": {"unit": "stacks/month"},
       "supply-shipments-chip": {}, "supply-hardware-price-performance": {}}),
+    ("supply", [], {"supply-sites": {}, "supply-owners": {}, "supply-share-trend": {}, "supply-china-units": {}}),
+    *[("supply", [("radio", "supply_china_metric", chart)], {chart: {}})
+      for chart in ("supply-china-production", "supply-china-factors", "supply-china-world-share")],
     ("claims", [], {"demand-compute": {}, "demand-parameters": {}, "supply-market-share": {}, "supply-capacity": {},
                     "claims-check": {}, "backtest": {}}),
     ("claims", [("slider", "claims_cutoff", 2016)], {"backtest": {"fit_through": "2016"}}),
