@@ -8,7 +8,7 @@ import streamlit as st
 from charts import demand as demand_charts
 from charts.theme import ACCENT
 from models.scenario import POPULATIONS
-from ui import data, engine, frame, lang, state, views
+from ui import data, engine, estimate_gap, frame, lang, state, views
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -78,3 +78,5 @@ rows, doubling_fig = doubling_chart(population, since, until, breaks, language)
 views.chart(doubling_fig, "demand-doubling", language)
 if not isinstance(rows, pd.DataFrame) or rows.empty:
     st.caption(tr("demand.no_claims"))
+
+estimate_gap.show_estimate_gap(language)
