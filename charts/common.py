@@ -374,8 +374,11 @@ def data_age_line(store_or_build_info, lang: str) -> str:
 
     The date is the newest source access date and the version the newest heading of data/CHANGELOG.md,
     both recorded by `python -m etl build`; a database built without them says so."""
-    info = store_or_build_info.build_info() if hasattr(store_or_build_info, "build_info") else store_or_build_info
-    if info is None or len(info) == 0 or not {"data_version", "data_as_of"} <= set(info.columns):
+    info = store_or_build_info
+    if not isinstance(info, pd.DataFrame):
+        getter = getattr(info, "build_info", None)
+        info = getter() if callable(getter) else None
+    if not isinstance(info, pd.DataFrame) or info.empty or not {"data_version", "data_as_of"} <= set(info.columns):
         return t("data_release.age_unknown", lang)
     version, as_of = info["data_version"].dropna(), pd.to_datetime(info["data_as_of"].dropna())
     if version.empty or as_of.empty:
