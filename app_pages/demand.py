@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.prepare import claims_about
-from ui import data, frame, lang, views
+from ui import data, estimate_gap, frame, lang, views
 from ui.registry_figures import chart_options, registry_figure, registry_fit
 
 QUANTITY_CHARTS = ("demand-compute", "demand-parameters")  # the tabs, in order
@@ -49,3 +49,5 @@ st.write(tr("demand.doubling_intro"))
 views.chart(registry_figure("demand-doubling", language, **options), "demand-doubling", language)
 if claims_about(data.read("trend_claims"), "training_compute").empty:
     st.caption(tr("demand.no_claims"))
+
+estimate_gap.show_estimate_gap(language)

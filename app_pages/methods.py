@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, frame, views
+from ui import data, frame, lang, release, views
 
 EQUATIONS = (  # (catalogue key of the explanation, LaTeX) — symbols as in DESIGN.md
     ("methods.eq_trend", r"\log_{10} C(t) = a + s\,t,\quad g = 10^{s}\ \text{per year},\quad "
@@ -44,3 +44,6 @@ st.dataframe(
                        tr("methods.col_year"), format="%d"), "grade": tr("methods.col_grade")},
 )
 st.caption(tr("methods.licence_note"))
+
+st.header(tr("data_release.heading"))
+release.data_version_section(tr, lang.current_language())

@@ -149,6 +149,7 @@ def parse_options(items: list[str]) -> dict[str, str]:
 
 def command_export(args: argparse.Namespace) -> int:
     from charts import export
+    from charts.common import data_age_line
     from charts.registry import CHARTS, ChartContext, OptionError, build, resolve_id
 
     try:
@@ -178,7 +179,8 @@ def command_export(args: argparse.Namespace) -> int:
     if args.format != "csv":
         figure = export.prepare_for_export(
             figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,
-            share_link=share_query(scenario), today=dt.date.today(), sources=store.sources())
+            share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
+            data_age=data_age_line(store, args.lang))
     _write_atomically(args.out, _render(figure, args.format, width, height, args.scale))
     print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{args.scale:g})")
     return 0

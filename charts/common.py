@@ -364,3 +364,20 @@ def set_titles(fig: go.Figure, title: str | None = None, subtitle: str | None = 
     if subtitle is not None:
         fig.update_layout(title=dict(subtitle=dict(text=subtitle)))
     return layout_header(fig)
+
+
+def data_age_line(store_or_build_info, lang: str) -> str:
+    """"Data as of 2026-11-29, version 2026.11.1" for a chart footer, from `Store.build_info()` (or a Store).
+
+    The date is the newest source access date and the version the newest heading of data/CHANGELOG.md,
+    both recorded by `python -m etl build`; a database built without them says so."""
+    info = store_or_build_info
+    if not isinstance(info, pd.DataFrame):
+        getter = getattr(info, "build_info", None)
+        info = getter() if callable(getter) else None
+    if not isinstance(info, pd.DataFrame) or info.empty or not {"data_version", "data_as_of"} <= set(info.columns):
+        return t("data_release.age_unknown", lang)
+    version, as_of = info["data_version"].dropna(), pd.to_datetime(info["data_as_of"].dropna())
+    if version.empty or as_of.empty:
+        return t("data_release.age_unknown", lang)
+    return t("data_release.age_line", lang, date=as_of.max().date().isoformat(), version=str(version.iloc[0]))

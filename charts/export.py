@@ -313,13 +313,17 @@ def footer_lines(
     sources: pd.DataFrame | None,
     share_link: str | None,
     today: dt.date,
+    data_age: str | None = None,
 ) -> list[str]:
-    """The footer text: sources with licences, then the share link and the date."""
+    """The footer text: sources with licences, then the share link, the date and the data's age
+    (`charts.common.data_age_line`: "Data as of YYYY-MM-DD, version V")."""
     max_units = max(30, int(width_px / (FOOTER_FONT_SIZE * FOOTER_CHAR_WIDTH)))
     lines = _source_lines([source_credit(sid, sources) for sid in figure_sources(fig)], lang, max_units)
     tail = [t("charts.export.made_with", lang), t("charts.export.date_line", lang, date=today.isoformat())]
     if share_link:
         tail.insert(1, t("charts.export.share_line", lang, link=share_link))
+    if data_age:
+        tail.append(data_age)
     return lines + wrap_line(" · ".join(tail), max_units)
 
 
@@ -333,11 +337,13 @@ def prepare_for_export(
     share_link: str | None = None,
     today: dt.date | None = None,
     sources: pd.DataFrame | None = None,
+    data_age: str | None = None,
 ) -> go.Figure:
     """A copy of `fig` sized for an article, with title, subtitle and the source footer drawn in.
 
     `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
-    the figure's source ids into credits. The figure itself is left unchanged.
+    the figure's source ids into credits; `data_age` the line `charts.common.data_age_line` makes.
+    The figure itself is left unchanged.
     """
     width, height = resolve_size(size)
     out = for_export(fig)
@@ -347,7 +353,7 @@ def prepare_for_export(
     layout_header(out, width)  # title and subtitle wrapped to the export width, legend under them
     left = left_margin_px(out)
     lines = footer_lines(out, lang=lang, width_px=width - 2 * FOOTER_PAD_PX, sources=sources,
-                         share_link=share_link, today=today or dt.date.today())
+                         share_link=share_link, today=today or dt.date.today(), data_age=data_age)
     footer_px = len(lines) * FOOTER_LINE_PX + 10
     out.update_layout(width=width, height=height, margin=dict(l=left, b=AXIS_SPACE_PX + footer_px))
     out.add_annotation(  # annotations cannot be placed in container units: shifted from the plot's left edge

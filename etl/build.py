@@ -18,8 +18,10 @@ from pathlib import Path
 
 import duckdb
 
+from etl.data_tests import DataContext, run_data_tests
 from etl.db import remove_quietly, swap_into_place, temp_path_beside
 from etl.paths import RAW_DIR
+from etl.release import Changelog, changelog_path_for, data_as_of, read_changelog
 from etl.schema import SPEC_BY_NAME, SPECS, ParsedTable, Problem, TableSpec, check_source_ids, parse_table
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -140,14 +142,24 @@ def carry_over_imports(con: duckdb.DuckDBPyConnection, previous: Path) -> dict[s
     return carried
 
 
-def record_build(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable]) -> None:
+def record_build(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable], changelog: Changelog) -> None:
+    """build_info: one row per raw file, each carrying the data version and the data's "as of" date."""
     built_at = datetime.now(UTC).replace(tzinfo=None)
-    con.execute("create table build_info (built_at TIMESTAMP, file VARCHAR, sha256 VARCHAR, rows INTEGER)")
+    sources = next((t.rows for t in tables if t.spec.name == "sources"), [])
+    version, as_of = changelog.version, data_as_of(sources)
+    con.execute("create table build_info (built_at TIMESTAMP, file VARCHAR, sha256 VARCHAR, rows INTEGER, "
+                "data_version VARCHAR, data_as_of DATE)")
     con.executemany(
-        "insert into build_info values (?, ?, ?, ?)",
-        [(built_at, t.spec.file_name, t.sha256, len(t.rows)) for t in tables],
+        "insert into build_info values (?, ?, ?, ?, ?, ?)",
+        [(built_at, t.spec.file_name, t.sha256, len(t.rows), version, as_of) for t in tables],
     )
-    con.execute("comment on table build_info is 'The last build: time (UTC), raw file, its SHA-256 and row count.'")
+    con.execute("comment on table build_info is 'The last build: time (UTC), raw file, its SHA-256 and row count, "
+                "the data version (data/CHANGELOG.md) and the data''s as-of date (newest source access date).'")
+    con.execute("create table data_changelog (version VARCHAR, released DATE, lang VARCHAR, markdown VARCHAR)")
+    rows = [(e.version, e.released, lang, text) for e in changelog.entries for lang, text in e.text.items()]
+    if rows:
+        con.executemany("insert into data_changelog values (?, ?, ?, ?)", rows)
+    con.execute("comment on table data_changelog is 'What each data version changed (data/CHANGELOG.md), per language.'")
 
 
 def run_sql_files(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -166,11 +178,17 @@ def count_rows(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, in
 # ---------------------------------------------------------------- the build
 
 
-def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print) -> BuildSummary:
-    """Validate raw_dir and build db_path atomically. Raises RawDataError (nothing changed) on bad input."""
+def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print,
+          changelog_path: Path | None = None) -> BuildSummary:
+    """Validate raw_dir and build db_path atomically. Raises RawDataError (nothing changed) on bad input
+    or when a declared data test (etl/data_tests.py) fails. The changelog defaults to the CHANGELOG.md
+    beside raw_dir (data/CHANGELOG.md for data/raw); without one the data version is empty."""
     started = time.perf_counter()
     log(f"Reading {raw_dir}")
     tables = validate(raw_dir, log)
+    changelog = read_changelog(changelog_path or changelog_path_for(raw_dir))
+    if changelog.problems:
+        raise RawDataError(changelog.problems)
     summary = BuildSummary(db_path, warnings=[w for t in tables for w in t.warnings])
     temp = temp_path_beside(db_path)
     try:
@@ -180,8 +198,11 @@ def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print) -> B
                 load_raw_table(con, parsed)
             create_import_tables(con)
             summary.carried_over = carry_over_imports(con, db_path)
-            record_build(con, tables)
+            record_build(con, tables, changelog)
             marts = run_sql_files(con)
+            failed = run_data_tests(DataContext({t.spec.name: t for t in tables}, con))
+            if failed:
+                raise RawDataError(failed)
             summary.table_rows = count_rows(con, [t.spec.name for t in tables] + list(IMPORTED_TABLES))
             summary.view_rows = count_rows(con, marts)
         finally:

@@ -89,6 +89,11 @@ class Store:
         """mart_frontier_models: the running record-holders of training compute."""
         return self._frame("select * from mart_frontier_models order by publication_date, name")
 
+    def frontier_estimate_gap(self) -> pd.DataFrame:
+        """mart_frontier_estimate_gap: the largest published compute estimate (largest_name, largest_date,
+        largest_flop) on every row, and the frontier models released since without an estimate (name, …)."""
+        return self._frame("select * from mart_frontier_estimate_gap order by publication_date, name")
+
     def accelerators(self) -> pd.DataFrame:
         return self._frame("select * from accelerators order by release_date, accelerator_id")
 
@@ -142,7 +147,15 @@ class Store:
         return self._frame("select * from sources order by source_id")
 
     def build_info(self) -> pd.DataFrame:
+        """One row per raw file of the last build, each with the data_version and data_as_of date."""
         return self._frame("select * from build_info order by file")
+
+    def data_changelog(self) -> pd.DataFrame:
+        """What each data version changed (version, released, lang, markdown), newest version first; empty
+        for a database built before the changelog was recorded."""
+        if "data_changelog" not in self.table_names():
+            return pd.DataFrame(columns=["version", "released", "lang", "markdown"])
+        return self._frame("select * from data_changelog order by released desc nulls last, version desc, lang")
 
     # ------------------------------------------------------------ catalogue
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import export as chart_export
+from charts.common import data_age_line
 from ui import data, state
 
 SIZE_PRESETS = ("article", "wide", "square", "custom")
@@ -73,7 +74,7 @@ def _export_fragment(fig, chart_id: str, lang: str, share_link: str) -> None:
     if lang == "zh" and not chart_export.cjk_font_available():
         st.warning(tr("ui.export.no_cjk_font"))
     options = dict(title=title, subtitle=subtitle, size=size, lang=lang, share_link=share_link,
-                   sources=data.read("sources"))
+                   sources=data.read("sources"), data_age=data_age_line(data.read("build_info"), lang))
     columns = st.columns(3)
     for index, (fmt, scale, mime) in enumerate(DOWNLOADS):
         label = tr("ui.export.png_scaled", scale=scale) if fmt == "png" else tr(f"ui.export.{fmt}")

@@ -48,6 +48,10 @@ year,foundry,node,unit,capacity_low,capacity_central,capacity_high,confidence,so
 claim_id,quantity,population,label,label_zh,growth_per_year,doubling_months,period_start,period_end,seed_claim,source_id,notes
 openai-2018,training_compute,largest runs,OpenAI 2018: 3.43-month doubling,OpenAI 2018：3.43 个月翻倍,11.3,3.43,2012,2018,S1,src-a,
 epoch-4x,training_compute,notable models,Epoch: 4x per year,Epoch：每年 4 倍,4,,2010,2024,,src-b,
+openai-2018-3-43-months,training_compute,largest runs,engine claim,引擎论断,11.3023,3.43,2012,2018,,src-a,named in models/scenario.py CLAIMS
+sevilla-2022-deep-learning,training_compute,milestones,engine claim,引擎论断,4.3028,5.7,2010,2022,,src-a,named in models/scenario.py CLAIMS
+epoch-2024-frontier-4x,training_compute,frontier,engine claim,引擎论断,4,6,2018,2024,,src-b,named in models/scenario.py CLAIMS
+epoch-notable-4-6x-since-2010,training_compute,notable,engine claim,引擎论断,4.6,5.45,2010,2024,,src-b,named in models/scenario.py CLAIMS
 """,
     "events": """\
 date,label,label_zh,kind,source_id,notes
