@@ -72,7 +72,7 @@ def test_fitted_values_come_from_the_data(inputs):
 
 def test_parameter_mode_warns_when_far_above_the_fit(inputs):
     resolved = resolve(Scenario(demand_mode="parameters"), inputs)
-    assert resolved.demand_growth == pytest.approx(10 ** (24 / 18))
+    assert resolved.demand_growth == pytest.approx(4.64 ** 2)  # 6ND with D = r·N: N growth squared
     assert [n.key for n in resolved.notes] == ["scenario.warning.parameter_growth"]
     assert resolve(Scenario(demand_mode="parameters", param_growth=2.0), inputs).notes == ()
 
