@@ -16,8 +16,8 @@ with copies as (
 ),
 merged as (
     select * exclude (model_key, origin_rank) replace (
-               first_value(nullif(organisation, []) ignore nulls) over every_copy as organisation,
-               first_value(nullif(domain, []) ignore nulls) over every_copy as domain,
+               coalesce(first_value(nullif(organisation, []) ignore nulls) over every_copy, organisation) as organisation,
+               coalesce(first_value(nullif(domain, []) ignore nulls) over every_copy, domain) as domain,
                first_value(parameters ignore nulls) over every_copy as parameters,
                first_value(training_compute_flop ignore nulls) over every_copy as training_compute_flop,
                first_value(training_tokens ignore nulls) over every_copy as training_tokens,
