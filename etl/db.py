@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 
-
 # The manifest of `python -m etl import`: one row per imported file (content), kept across rebuilds.
 IMPORTS_DDL = """create table if not exists imports (
     sha256 varchar, file_name varchar, size_bytes bigint, accessed date, import_format varchar,

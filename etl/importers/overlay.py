@@ -22,11 +22,22 @@ import duckdb
 import pandas as pd
 
 from etl.importers.api import parse_bytes
-from etl.importers.base import Note, RejectedRow
+from etl.importers.base import ImportRefused, Note, RejectedRow
 from etl.importers.store import DDL, Effect, ImportRecord, write_rows
 from etl.read import CATALOG, Store
+from i18n import t
 
 SHARED = "shared_db"  # the shared file's name inside the overlay's connection, detached after the copy
+# A session's file is parsed and merged in the server process that serves everyone: at most this many
+# lines (Epoch's largest export has a few thousand rows). Larger files go in with `python -m etl import`.
+MAX_SESSION_LINES = 20_000
+
+
+class UploadTooLong(ImportRefused):
+    """A session upload with more lines than a session may lay over the shared data."""
+
+    def message(self, lang: str = "en") -> str:
+        return t("uploads.too_many_lines", lang, **self.params)
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,11 +61,15 @@ class Upload:
                             rows_stored=len(self.rows), imported_at=self.uploaded_at)
 
 
-def parse_upload(file_name: str, data: bytes) -> Upload:
-    """Parse an upload (same guards and parsers as `python -m etl import`). Raises ImportRefused."""
+def parse_upload(file_name: str, data: bytes, max_lines: int = MAX_SESSION_LINES) -> Upload:
+    """Parse an upload (same guards and parsers as `python -m etl import`). Raises ImportRefused, or
+    UploadTooLong (before any parsing) for a file of more than `max_lines` lines."""
     from pathlib import PurePath
 
     name = PurePath(file_name).name or "upload.csv"
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines > max_lines:
+        raise UploadTooLong("too_many_lines", file=name, lines=lines, limit=max_lines)
     fmt, parsed, notes, rows_read = parse_bytes(name, data)
     return Upload(file_name=name, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), format_id=fmt.id,
                   table=fmt.table, rows=parsed.frame, rows_read=rows_read, rejected=tuple(parsed.rejected),

@@ -13,27 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from etl.build import build
 from etl.importers import import_bytes
-from tests.etl.rawdata import VALID_TABLES, write_raw
-from tests.importers.conftest import rows
+from tests.importers.conftest import epoch_csv, rows
 
 ROOT = Path(__file__).resolve().parents[2]
-GROK_CURATED = "Grok 4,xAI,2025-07-09,Language,,,,true,true,false,speculative,src-a,no public estimate\n"
-
-
-@pytest.fixture
-def built(tmp_path) -> Path:
-    raw = write_raw(tmp_path / "raw", models=VALID_TABLES["models"] + GROK_CURATED)
-    db = tmp_path / "compute.duckdb"
-    build(raw, db, log=lambda _message: None)
-    return db
-
-
-def epoch_csv(*lines: str) -> bytes:
-    return ("Model,Publication date,Training compute (FLOP),Parameters\n" + "".join(f"{line}\n" for line in lines)).encode()
 
 
 def test_counts_are_what_readers_see_change(built):

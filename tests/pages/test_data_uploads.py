@@ -101,3 +101,4 @@ def test_files_imported_into_the_shared_database_are_listed_with_hash_size_and_d
     assert listing[["file_name", "sha256", "size_bytes"]].values.tolist() == [
         ["notable_ai_models.csv", hashlib.sha256(content).hexdigest(), len(content)]]
     assert str(listing["accessed"].iloc[0])[:4] >= "2026"
+
