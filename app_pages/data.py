@@ -1,33 +1,18 @@
-"""Data: every table with filters, sources and CSV downloads; the build information; the import uploader;
-a read-only SQL box."""
+"""Data: every table with filters, sources and CSV downloads; the build information; files of your own
+for this session only, and the files imported into the shared database; a read-only SQL box."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from etl import sandbox
-from etl.importers.base import ImportRefused
 from ui import data, frame, lang, tables
 
 tr = frame.page_start()
 language = lang.current_language()
-UPLOAD_ERROR = "_data_upload_error"
 IMPORT_COLUMNS = ("sha256", "file_name", "size_bytes", "accessed", "import_format", "target", "rows_stored",
                   "imported_at")
 
-
-def use_uploaded_file() -> None:
-    """Button callback (runs before the page, so the whole run already sees the file): parse the upload
-    into this session's overlay, or keep the refusal to show."""
-    upload = st.session_state.get("data_import")
-    st.session_state.pop(UPLOAD_ERROR, None)
-    if upload is None:
-        return
-    try:
-        data.add_upload(upload.name, upload.getvalue())
-    except ImportRefused as error:
-        st.session_state[UPLOAD_ERROR] = error.message(language)
 st.title(tr("data.title"))
 st.write(tr("data.intro"))
 
@@ -57,10 +42,10 @@ with import_tab:
     with st.expander(tr("uploads.merge_title"), icon=":material/merge:"):
         st.markdown(tr("uploads.merge_rule"))
     upload = st.file_uploader(tr("data.import_file"), type=["csv"], key="data_import")
-    st.button(tr("uploads.use_button"), key="data_import_go", on_click=use_uploaded_file, disabled=upload is None,
-              icon=":material/upload_file:")
-    if st.session_state.get(UPLOAD_ERROR):
-        st.error(data.escape_markdown(st.session_state[UPLOAD_ERROR], 400), icon=":material/error:")
+    st.button(tr("uploads.use_button"), key="data_import_go", on_click=data.use_uploaded_file, args=("data_import",),
+              disabled=upload is None, icon=":material/upload_file:")
+    if data.upload_refusal() is not None:
+        st.error(data.escape_markdown(data.upload_refusal().message(language), 400), icon=":material/error:")
     uploads, effects = data.session_uploads(), data.upload_effects()
     st.subheader(tr("uploads.yours"))
     if not uploads:
@@ -73,9 +58,7 @@ with import_tab:
         for note in mine.notes:
             st.info(data.escape_markdown(note.message(language), 300))
         if mine.rejected:
-            st.dataframe(pd.DataFrame({tr("importers.row"): [r.row for r in mine.rejected],
-                                       tr("importers.reason_header"): [r.reason(language) for r in mine.rejected]}),
-                         hide_index=True)
+            st.dataframe(mine.rejected_frame(language), hide_index=True)
         st.button(tr("uploads.remove", file=name), key=f"data_upload_remove_{mine.sha256[:16]}",
                   on_click=data.remove_upload, args=(mine.sha256,), icon=":material/delete:")
     st.subheader(tr("uploads.shared_title"))

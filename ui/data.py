@@ -64,6 +64,7 @@ def db_version(path: Path | None = None) -> int | str:
 # ---------------------------------------------------------------- this session's uploads
 
 UPLOADS_KEY = "_data_session_uploads"  # st.session_state: tuple of etl.importers.overlay.Upload, oldest first
+REFUSAL_KEY = "_data_upload_refusal"  # st.session_state: the ImportRefused of the last attempt, if refused
 MAX_SESSION_UPLOADS = 5
 
 
@@ -91,6 +92,26 @@ def add_upload(file_name: str, content: bytes):
     kept = [u for u in session_uploads() if u.sha256 != upload.sha256][-(MAX_SESSION_UPLOADS - 1):]
     st.session_state[UPLOADS_KEY] = (*kept, upload)
     return upload
+
+
+def use_uploaded_file(widget_key: str) -> None:
+    """Button callback (it runs before the page, so the whole rerun already counts the file): lay the
+    file in the uploader widget `widget_key` over the shared data for this session, or keep the refusal."""
+    from etl.importers.base import ImportRefused
+
+    st.session_state.pop(REFUSAL_KEY, None)
+    uploaded = st.session_state.get(widget_key)
+    if uploaded is None:
+        return
+    try:
+        add_upload(uploaded.name, uploaded.getvalue())
+    except ImportRefused as refusal:
+        st.session_state[REFUSAL_KEY] = refusal
+
+
+def upload_refusal():
+    """Why the last file this session tried to use was refused (an ImportRefused), or None."""
+    return st.session_state.get(REFUSAL_KEY)
 
 
 def remove_upload(sha256: str) -> None:

@@ -55,6 +55,11 @@ class Upload:
     notes: tuple[Note, ...] = ()
     uploaded_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
 
+    def rejected_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Rejected rows as a two-column table (row number, reason) in the reader's language."""
+        return pd.DataFrame({t("importers.row", lang): [r.row for r in self.rejected],
+                             t("importers.reason_header", lang): [r.reason(lang) for r in self.rejected]})
+
     def record(self) -> ImportRecord:
         return ImportRecord(sha256=self.sha256, file_name=self.file_name, size_bytes=self.size_bytes,
                             accessed=self.uploaded_at.date(), import_format=self.format_id, target=self.table,
