@@ -151,3 +151,29 @@ def test_cli_exit_2_on_refusal(db, tmp_path, capsys):
     assert "'Publication date'" in err and "unchanged" in err and "Traceback" not in err
     assert sha256(db) == before
     assert main(["import", str(tmp_path / "missing.csv"), "--db", str(db)]) == 2
+
+
+def test_cli_records_the_access_date_given(db, tmp_path, capsys):
+    path = tmp_path / "openai.csv"
+    path.write_bytes(OPENAI)
+    assert main(["import", str(path), "--db", str(db), "--accessed", "2026-04-02"]) == 0
+    assert rows(db, "select accessed, size_bytes from imports") == [(date(2026, 4, 2), len(OPENAI))]
+    with pytest.raises(SystemExit) as bad_date:
+        main(["import", str(path), "--db", str(db), "--accessed", "2 April"])
+    assert bad_date.value.code == 2 and "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_cli_exit_2_with_one_line_when_it_cannot_write_beside_the_database(db, tmp_path, capsys, monkeypatch):
+    import etl.db
+
+    def refuse(_path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(etl.db, "write_lock", refuse)  # as in a read-only folder (tests may run as root)
+    path = tmp_path / "openai.csv"
+    path.write_bytes(OPENAI)
+    before = sha256(db)
+    assert main(["import", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Permission denied" in err[0] and "unchanged" in err[0]
+    assert sha256(db) == before
