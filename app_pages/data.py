@@ -53,7 +53,8 @@ with import_tab:
     for mine, effect in zip(uploads, effects, strict=True):
         name = data.escape_markdown(mine.file_name, 80)
         st.success(tr("uploads.session_summary", file=name, format=tr(f"importers.format.{mine.format_id}"),
-                      added=effect.added, replaced=effect.replaced, kept=effect.kept, rejected=len(mine.rejected),
+                      added=effect.added, replaced=effect.replaced, kept=effect.kept, filled=effect.filled,
+                      rejected=len(mine.rejected),
                       sha=mine.sha256[:12]), icon=":material/person:")
         for note in mine.notes:
             st.info(data.escape_markdown(note.message(language), 300))

@@ -42,6 +42,7 @@ class ImportReport:
     rejected: list[RejectedRow]
     notes: list[Note] = field(default_factory=list)
     rows_kept: int = 0  # models already shown from a copy that still wins
+    rows_filled: int = 0  # of those, models whose empty values this file filled
     rows_stored: int = 0  # rows written (read minus rejected)
     sha256: str = ""
     size_bytes: int = 0
@@ -59,7 +60,7 @@ class ImportReport:
     def summary(self, lang: str = "en") -> str:
         return t("uploads.cli_summary", lang, file=self.file_name, format=self.format_label(lang),
                  stored=self.rows_stored, table=f"{self.table}_imported", added=self.rows_added,
-                 replaced=self.rows_replaced, kept=self.rows_kept, rejected=len(self.rejected),
+                 replaced=self.rows_replaced, kept=self.rows_kept, filled=self.rows_filled, rejected=len(self.rejected),
                  sha=self.sha256[:12])
 
 
@@ -123,7 +124,7 @@ def report_of(record: ImportRecord, effect: Effect, rows_read: int, rejected, no
     return ImportReport(
         file_name=record.file_name, format_id=record.import_format, table=record.target, rows_read=rows_read,
         rows_added=effect.added, rows_replaced=effect.replaced, rejected=rejected, notes=notes,
-        rows_kept=effect.kept, rows_stored=record.rows_stored, sha256=record.sha256, size_bytes=record.size_bytes,
+        rows_kept=effect.kept, rows_filled=effect.filled, rows_stored=record.rows_stored, sha256=record.sha256, size_bytes=record.size_bytes,
     )
 
 

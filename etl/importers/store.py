@@ -72,6 +72,10 @@ def to_arrow(frame, table: str) -> pa.Table:
 KEY_SQL = {"models_imported": r"regexp_replace(lower(name), '[^\p{L}\p{N}]+', '', 'g'), publication_date",
            "shipments_imported": "lower(vendor), lower(chip), period_start, period_end"}
 MERGED_VIEW = {"models_imported": "mart_models", "shipments_imported": "int_shipments_deduped"}
+# The values a merged row shows (a copy that wins may have some of them filled from another copy).
+VALUES_SQL = {"models_imported": "hash(organisation, domain, parameters, training_compute_flop, training_tokens, "
+                                 "notable, frontier, openai_2018, confidence)",
+              "shipments_imported": "hash(units_p5, units_median, units_p95, h100e_p5, h100e_median, h100e_p95)"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ class Effect:
 
     added: int  # rows that are models (shipment periods) nobody showed before
     replaced: int  # rows whose model was shown from another copy before and now from this file
-    kept: int  # rows whose model is still shown from another copy (that copy wins; empty values may be filled)
+    kept: int  # rows whose model is still shown from another copy (that copy wins)
+    filled: int = 0  # of the kept: models whose shown row now takes an empty value from this file
 
 
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -103,17 +108,18 @@ def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def shown_copies(con: duckdb.DuckDBPyConnection, table: str) -> dict[tuple, tuple]:
-    """Each model (shipment period) readers see → (import_file, imported_at) of the copy shown, (None, None)
-    for a curated row. Read from the merged mart; a database without marts (a bare test database) falls
-    back to the imported rows alone, latest import first, as the marts would rank them."""
+    """Each model (shipment period) readers see → (import_file, imported_at, hash of the values shown) of
+    the copy shown; import_file and imported_at are None for a curated row. Read from the merged mart; a
+    database without marts (a bare test database) falls back to the imported rows alone, latest import
+    first, as the marts would rank them."""
     key = KEY_SQL[table]
     if _has_view(con, MERGED_VIEW[table]):
         relation = MERGED_VIEW[table]
     else:
         relation = (f"(select * from {table} qualify row_number() over "
                     f"(partition by {key} order by imported_at desc nulls last, source_row) = 1)")
-    rows = con.execute(f"select {key}, import_file, imported_at from {relation}").fetchall()
-    return {row[:-2]: row[-2:] for row in rows}
+    rows = con.execute(f"select {key}, import_file, imported_at, {VALUES_SQL[table]} from {relation}").fetchall()
+    return {row[:-3]: row[-3:] for row in rows}
 
 
 def forget_same_content(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> None:
@@ -154,9 +160,11 @@ def write_rows(con: duckdb.DuckDBPyConnection, target: str, frame, record: Impor
                      record.target, record.rows_stored, record.imported_at])
     after = shown_copies(con, table)
     mine = (record.file_name, record.imported_at)
-    added = sum(1 for k, shown in after.items() if shown == mine and k not in before)
-    replaced = sum(1 for k, shown in after.items() if shown == mine and k in before)
-    return Effect(added=added, replaced=replaced, kept=distinct_keys - added - replaced)
+    added = sum(1 for k, shown in after.items() if shown[:2] == mine and k not in before)
+    replaced = sum(1 for k, shown in after.items() if shown[:2] == mine and k in before)
+    filled = sum(1 for k, shown in after.items()
+                 if shown[:2] != mine and k in before and before[k][:2] == shown[:2] and before[k][2] != shown[2])
+    return Effect(added=added, replaced=replaced, kept=distinct_keys - added - replaced, filled=filled)
 
 
 def set_preference(con: duckdb.DuckDBPyConnection, preference: str) -> None:

@@ -23,6 +23,7 @@ def test_counts_are_what_readers_see_change(built):
     first = import_bytes(built, "epoch.csv", epoch_csv("GPT 4,2023-03-15,2.5e25,1.8e12", "New-2024,2024-01-01,1e24,"))
     # GPT 4 = curated GPT-4 (same normalised name and date): the curated copy still wins → kept; New-2024 is new
     assert (first.rows_stored, first.rows_added, first.rows_replaced, first.rows_kept) == (2, 1, 0, 1)
+    assert first.rows_filled == 1  # ... and its empty parameter count now comes from this file
     second = import_bytes(built, "owid-like.csv", epoch_csv("New 2024,2024-01-01,2e24,"))
     # the only copy shown of New-2024 came from epoch.csv; the later import now gives the row
     assert (second.rows_added, second.rows_replaced, second.rows_kept) == (0, 1, 0)
@@ -30,7 +31,8 @@ def test_counts_are_what_readers_see_change(built):
 
 
 def test_a_curated_row_without_a_value_never_hides_an_imported_one(built):
-    import_bytes(built, "epoch.csv", epoch_csv("Grok 4,2025-07-09,5e26,", "GPT 4,2023-03-15,2.5e25,1.8e12"))
+    report = import_bytes(built, "epoch.csv", epoch_csv("Grok 4,2025-07-09,5e26,", "GPT 4,2023-03-15,2.5e25,1.8e12"))
+    assert (report.rows_added, report.rows_replaced, report.rows_kept, report.rows_filled) == (0, 0, 2, 2)
     got = rows(built, """select name, origin, training_compute_flop, parameters, confidence, filled_columns
                          from mart_models where name in ('Grok 4', 'GPT-4') order by name""")
     assert got == [
@@ -39,6 +41,10 @@ def test_a_curated_row_without_a_value_never_hides_an_imported_one(built):
     ]
     frontier = rows(built, "select name from mart_frontier_models order by publication_date desc limit 1")
     assert frontier == [("Grok 4",)]  # the newest record is not dropped
+    later = import_bytes(built, "revised.csv", epoch_csv("Grok 4,2025-07-09,6e26,"))
+    # the latest import ranks first among imported copies: its estimate now fills the curated row
+    assert (later.rows_kept, later.rows_filled) == (1, 1)
+    assert rows(built, "select training_compute_flop from mart_models where name = 'Grok 4'") == [(6e26,)]
 
 
 def test_a_later_import_without_a_value_keeps_the_earlier_imports_value(built):
