@@ -12,6 +12,7 @@ keys, caches and numbers do not change. Removing the upload gives the session th
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -56,8 +57,12 @@ def file_version(path: Path | None = None) -> int:
 def db_version(path: Path | None = None) -> int | str:
     """Part of every cache key: the file's modification time in ns, so a rebuild invalidates them; in a
     session with uploads, "mtime:key-of-the-uploads", so that session's caches are its own."""
+    return _version_with(path, session_uploads())
+
+
+def _version_with(path: Path | None, uploads: tuple) -> int | str:
     version = file_version(path)
-    key = overlay_key(session_uploads())
+    key = overlay_key(uploads)
     return f"{version}:{key}" if key else version
 
 
@@ -78,19 +83,27 @@ def session_uploads() -> tuple:
 
 
 def overlay_key(uploads) -> str:
+    if not uploads:
+        return ""
     from etl.importers.overlay import overlay_key as key_of
 
-    return key_of(uploads) if uploads else ""
+    return key_of(uploads)
 
 
 def add_upload(file_name: str, content: bytes):
     """Parse an uploaded file and lay it over the shared database for this session only; returns the
     `Upload`. The same content again replaces its earlier copy. Raises ImportRefused (nothing kept)."""
-    from etl.importers.overlay import parse_upload
+    from etl.importers.overlay import UploadNotMerged, parse_upload
 
     upload = parse_upload(file_name, content)
     kept = [u for u in session_uploads() if u.sha256 != upload.sha256][-(MAX_SESSION_UPLOADS - 1):]
-    st.session_state[UPLOADS_KEY] = (*kept, upload)
+    uploads, path = (*kept, upload), db_path()
+    try:  # merge once now (the result is cached for this session's next reads), so no page can fail on it later
+        _store(str(path), _version_with(path, uploads), uploads)
+    except Exception as error:  # the user sees the kind of error; the server log keeps the detail
+        logging.getLogger(__name__).exception("could not lay %s over %s", upload.file_name, path)
+        raise UploadNotMerged("merge_failed", file=upload.file_name, detail=type(error).__name__) from None
+    st.session_state[UPLOADS_KEY] = uploads
     return upload
 
 

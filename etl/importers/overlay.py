@@ -40,6 +40,13 @@ class UploadTooLong(ImportRefused):
         return t("uploads.too_many_lines", lang, **self.params)
 
 
+class UploadNotMerged(ImportRefused):
+    """The rows were read but could not be laid over the shared data (the detail says why)."""
+
+    def message(self, lang: str = "en") -> str:
+        return t("uploads.merge_failed", lang, **self.params)
+
+
 @dataclass(frozen=True, eq=False)
 class Upload:
     """One file a user uploaded in this session, parsed (never written to the shared database)."""

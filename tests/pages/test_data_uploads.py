@@ -102,3 +102,20 @@ def test_files_imported_into_the_shared_database_are_listed_with_hash_size_and_d
         ["notable_ai_models.csv", hashlib.sha256(content).hexdigest(), len(content)]]
     assert str(listing["accessed"].iloc[0])[:4] >= "2026"
 
+
+
+def test_an_upload_the_overlay_cannot_merge_is_refused_and_every_page_keeps_working(app, monkeypatch):
+    import etl.importers.overlay as overlay
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("/srv/secret/path: disk on fire")
+
+    monkeypatch.setattr(overlay, "open_overlay", broken)
+    at = app()
+    before = numbers(at)
+    unseen = bigger_models_csv() + b"Only-In-This-Test,2024-06-01,1e24,\n"  # not merged (and cached) by another test
+    upload(at, "notable_ai_models.csv", unseen)
+    (error,) = at.error
+    assert "RuntimeError" in error.value and "secret" not in error.value  # no server detail on screen
+    assert not at.success and not at.sidebar.info
+    assert numbers(at) == before
