@@ -1,17 +1,18 @@
-"""Data: every table with filters, sources and CSV downloads; the build information; the import uploader;
-a read-only SQL box."""
+"""Data: every table with filters, sources and CSV downloads; the build information; files of your own
+for this session only, and the files imported into the shared database; a read-only SQL box."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from etl import sandbox
-from etl.importers.api import import_bytes
-from etl.importers.base import ImportRefused
 from ui import data, frame, lang, tables
 
 tr = frame.page_start()
 language = lang.current_language()
+IMPORT_COLUMNS = ("sha256", "file_name", "size_bytes", "accessed", "import_format", "target", "rows_stored",
+                  "imported_at")
+
 st.title(tr("data.title"))
 st.write(tr("data.intro"))
 
@@ -37,19 +38,39 @@ with build_tab:
     st.dataframe(data.store_tables(), hide_index=True, width="stretch")
 
 with import_tab:
-    st.write(tr("data.import_intro"))
+    st.write(tr("uploads.intro"))
+    with st.expander(tr("uploads.merge_title"), icon=":material/merge:"):
+        st.markdown(tr("uploads.merge_rule"))
     upload = st.file_uploader(tr("data.import_file"), type=["csv"], key="data_import")
-    if upload is not None and st.button(tr("data.import_button"), key="data_import_go"):
-        try:
-            report = import_bytes(data.db_path(), upload.name, upload.getvalue())
-        except ImportRefused as error:
-            st.error(error.message(language), icon=":material/error:")
-        else:
-            st.success(report.summary(language))
-            for note in report.notes:
-                st.info(note.message(language))
-            if report.rejected:
-                st.dataframe(report.rejected_frame(language), hide_index=True)
+    st.button(tr("uploads.use_button"), key="data_import_go", on_click=data.use_uploaded_file, args=("data_import",),
+              disabled=upload is None, icon=":material/upload_file:")
+    if data.upload_refusal() is not None:
+        st.error(data.escape_markdown(data.upload_refusal().message(language), 400), icon=":material/error:")
+    uploads, effects = data.session_uploads(), data.upload_effects()
+    st.subheader(tr("uploads.yours"))
+    if not uploads:
+        st.caption(tr("uploads.none"))
+    for mine, effect in zip(uploads, effects, strict=True):
+        name = data.escape_markdown(mine.file_name, 80)
+        st.success(tr("uploads.session_summary", file=name, format=tr(f"importers.format.{mine.format_id}"),
+                      added=effect.added, replaced=effect.replaced, kept=effect.kept, filled=effect.filled,
+                      rejected=len(mine.rejected),
+                      sha=mine.sha256[:12]), icon=":material/person:")
+        for note in mine.notes:
+            st.info(data.escape_markdown(note.message(language), 300))
+        if mine.rejected:
+            st.dataframe(mine.rejected_frame(language), hide_index=True)
+        st.button(tr("uploads.remove", file=name), key=f"data_upload_remove_{mine.sha256[:16]}",
+                  on_click=data.remove_upload, args=(mine.sha256,), icon=":material/delete:")
+    st.subheader(tr("uploads.shared_title"))
+    st.caption(tr("uploads.shared_intro"))
+    imports = data.shared_imports()
+    if imports.empty:
+        st.caption(tr("uploads.shared_none"))
+    else:
+        st.dataframe(imports, hide_index=True, width="stretch",
+                     column_config={column: tr(f"uploads.col.{column}") for column in imports.columns
+                                    if column in IMPORT_COLUMNS})
 
 with sql_tab:
     st.write(tr("data.sql_intro", rows=sandbox.DEFAULT_MAX_ROWS, seconds=sandbox.DEFAULT_TIMEOUT_S))

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl.data_tests import DataContext, run_data_tests
-from etl.db import remove_quietly, swap_into_place, temp_path_beside
+from etl.db import IMPORTS_COMMENT, IMPORTS_DDL, remove_quietly, swap_into_place, temp_path_beside, write_lock
 from etl.paths import RAW_DIR
 from etl.release import Changelog, changelog_path_for, data_as_of, read_changelog
 from etl.schema import SPEC_BY_NAME, SPECS, ParsedTable, Problem, TableSpec, check_source_ids, parse_table
@@ -106,6 +106,8 @@ def create_import_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"comment on table {table} is 'Rows of {base} loaded by python -m etl import, kept across rebuilds.'")
     con.execute("create table settings (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.execute("comment on table settings is 'User choices kept across rebuilds (prefer = curated | upstream: which wins duplicates).'")
+    con.execute(IMPORTS_DDL)
+    con.execute(f"comment on table imports is {sql_string(IMPORTS_COMMENT)}")
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
@@ -127,7 +129,7 @@ def carry_over_imports(con: duckdb.DuckDBPyConnection, previous: Path) -> dict[s
                                     "move it away to build from scratch")]) from err
     carried = {}
     try:
-        for table in (*IMPORTED_TABLES, "settings"):
+        for table in (*IMPORTED_TABLES, "settings", "imports"):
             old = set(table_columns(con, "previous", table))
             common = [c for c in table_columns(con, con.execute("select current_database()").fetchone()[0], table)
                       if c in old]
@@ -182,7 +184,16 @@ def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print,
           changelog_path: Path | None = None) -> BuildSummary:
     """Validate raw_dir and build db_path atomically. Raises RawDataError (nothing changed) on bad input
     or when a declared data test (etl/data_tests.py) fails. The changelog defaults to the CHANGELOG.md
-    beside raw_dir (data/CHANGELOG.md for data/raw); without one the data version is empty."""
+    beside raw_dir (data/CHANGELOG.md for data/raw); without one the data version is empty.
+
+    Holds the database's writer lock throughout, so an import cannot land between the carry-over of
+    the imported rows and the swap (and be lost)."""
+    with write_lock(db_path):
+        return _build_unlocked(raw_dir, db_path, log, changelog_path)
+
+
+def _build_unlocked(raw_dir: Path, db_path: Path, log: Callable[[str], None],
+                    changelog_path: Path | None = None) -> BuildSummary:
     started = time.perf_counter()
     log(f"Reading {raw_dir}")
     tables = validate(raw_dir, log)

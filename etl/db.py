@@ -2,11 +2,14 @@
 
 Every write to `data/compute.duckdb` goes through a temporary file beside the target that is
 renamed into place with `os.replace()` only on success, so readers never see a half-written
-database and a failed write leaves the previous file byte-for-byte unchanged.
+database and a failed write leaves the previous file byte-for-byte unchanged. Writers (imports,
+builds) take an exclusive lock on `<db>.lock` beside the file first (`write_lock`), so two writers run
+one after the other and neither copies the file before the other's swap and loses its change.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -16,9 +19,42 @@ from pathlib import Path
 
 import duckdb
 
+# The manifest of `python -m etl import`: one row per imported file (content), kept across rebuilds.
+IMPORTS_DDL = """create table if not exists imports (
+    sha256 varchar, file_name varchar, size_bytes bigint, accessed date, import_format varchar,
+    target varchar, rows_stored integer, imported_at timestamp)"""
+IMPORTS_COMMENT = ("Files loaded by python -m etl import: SHA-256, size, access date, format, rows; "
+                   "kept across rebuilds.")
+
 
 class DatabaseMissing(FileNotFoundError):
     """The database file does not exist (run `python -m etl build` first)."""
+
+
+def lock_path(db_path: str | os.PathLike) -> Path:
+    """The lock file beside the database (`compute.duckdb` → `compute.duckdb.lock`); never deleted."""
+    target = Path(db_path)
+    return target.with_name(target.name + ".lock")
+
+
+@contextmanager
+def write_lock(db_path: str | os.PathLike) -> Iterator[None]:
+    """Hold the database's exclusive writer lock (fcntl.flock) for the block; waits while another
+    process or thread holds it. Not re-entrant: do not nest for the same database.
+
+    Raises OSError when the lock file can neither be created nor opened (e.g. a read-only folder
+    without one); then no write could succeed either."""
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        descriptor = os.open(path, os.O_RDONLY)  # an existing lock file in a folder we may not write to
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
 
 
 def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
@@ -67,11 +103,23 @@ def atomic_update(db_path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnect
     and the exception re-raised: the original file is untouched. Readers holding the old file
     open keep reading the old version; `etl.read.Store` reconnects on its next call.
 
+    The whole copy-edit-swap holds `write_lock`, so concurrent updates are serialised: each one
+    copies the file as the previous one left it.
+
     Raises `DatabaseMissing` when there is no database to update.
     """
     target = Path(db_path)
     if not target.is_file():
         raise DatabaseMissing(f"database not found: {target} (build it with `python -m etl build --db {target}`)")
+    with write_lock(target):
+        if not target.is_file():  # removed while we waited for the lock
+            raise DatabaseMissing(f"database not found: {target} (build it with `python -m etl build --db {target}`)")
+        with _copy_edit_swap(target) as con:
+            yield con
+
+
+@contextmanager
+def _copy_edit_swap(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     temp = temp_path_beside(target)
     con = None
     try:

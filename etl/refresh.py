@@ -75,5 +75,5 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             continue
         print_report(reports[-1])
-    print(t("importers.refresh.done", "en", files=len(reports), rows=sum(r.rows_added for r in reports)))
+    print(t("importers.refresh.done", "en", files=len(reports), rows=sum(r.rows_stored for r in reports)))
     return 0 if reports else 2

@@ -55,8 +55,8 @@ def fit_lines(fit, label: str, colour: str, sources: tuple[str, ...], unit: str,
     ]
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _inputs(version: int):
+@st.cache_resource(max_entries=8, show_spinner=False)  # the shared file's, plus sessions with their own uploads
+def _inputs(version: int | str):
     from models.inputs import inputs_from_store
 
     return inputs_from_store(data.store())

@@ -17,6 +17,7 @@ def draw_frame() -> str:
     language = lang.language_switch(tr("ui.language"))
     tr = state.tr_for(language)
     data.ensure_database(tr)
+    data.show_overlay_notice(tr)
     state.scenario()
     state.show_param_warnings(language)
     return language

@@ -1,15 +1,18 @@
 """Import one upstream file into the database: guard the bytes, detect, parse, write atomically.
 
-`import_bytes` is what the Data page's uploader calls; `import_path` is what the CLI calls. Both
+`import_path` is what the CLI calls (`import_bytes` for bytes in hand, e.g. `etl refresh`). Both
 refuse bad input with `ImportRefused` (the message names the file and what was expected) and then
-leave the database byte-for-byte as it was.
+leave the database byte-for-byte as it was. Writes hold the database's writer lock (etl/db.py), so
+two imports at once both land. The Data page never writes: it parses an upload with `parse_bytes`
+and lays the rows over the shared database for that session only (etl/importers/overlay.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +20,7 @@ import pandas as pd
 from etl.importers.base import ImportRefused, Note, Parsed, RejectedRow
 from etl.importers.detect import table_for
 from etl.importers.parse import read_csv_text
-from etl.importers.store import set_preference, write_rows
+from etl.importers.store import Effect, ImportRecord, set_preference, write_rows
 from i18n import t
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -34,10 +37,15 @@ class ImportReport:
     format_id: str
     table: str  # "models" or "shipments"
     rows_read: int
-    rows_added: int
-    rows_replaced: int
+    rows_added: int  # models (shipment periods) that readers had not seen before
+    rows_replaced: int  # models readers saw from another copy before and now see from this file
     rejected: list[RejectedRow]
     notes: list[Note] = field(default_factory=list)
+    rows_kept: int = 0  # models already shown from a copy that still wins
+    rows_filled: int = 0  # of those, models whose empty values this file filled
+    rows_stored: int = 0  # rows written (read minus rejected)
+    sha256: str = ""
+    size_bytes: int = 0
 
     def format_label(self, lang: str = "en") -> str:
         return t(f"importers.format.{self.format_id}", lang)
@@ -50,9 +58,10 @@ class ImportReport:
         )
 
     def summary(self, lang: str = "en") -> str:
-        return t("importers.summary", lang, file=self.file_name, format=self.format_label(lang),
-                 added=self.rows_added, table=f"{self.table}_imported", rejected=len(self.rejected),
-                 replaced=self.rows_replaced)
+        return t("uploads.cli_summary", lang, file=self.file_name, format=self.format_label(lang),
+                 stored=self.rows_stored, table=f"{self.table}_imported", added=self.rows_added,
+                 replaced=self.rows_replaced, kept=self.rows_kept, filled=self.rows_filled, rejected=len(self.rejected),
+                 sha=self.sha256[:12])
 
 
 def decode(file_name: str, data: bytes) -> tuple[str, list[Note]]:
@@ -102,38 +111,56 @@ def parse_bytes(file_name: str, data: bytes):
     return fmt, parsed, notes + parsed.notes, len(table.frame)
 
 
-def import_bytes(db_path: str | os.PathLike, file_name: str, data: bytes) -> ImportReport:
-    """Detect, parse and load one upstream export into the database, all or nothing.
+def import_record(file_name: str, data: bytes, fmt_id: str, target: str, rows_stored: int,
+                  accessed: date | None = None) -> ImportRecord:
+    """The manifest row of one file: its SHA-256 and size, the access date (today unless given), when."""
+    imported_at = datetime.now(UTC).replace(tzinfo=None)
+    return ImportRecord(sha256=hashlib.sha256(data).hexdigest(), file_name=file_name, size_bytes=len(data),
+                        accessed=accessed or imported_at.date(), import_format=fmt_id, target=target,
+                        rows_stored=rows_stored, imported_at=imported_at)
 
-    Rows of an earlier import of the same `file_name` are replaced. Raises ImportRefused (nothing
-    written) for a file that is too large, binary, not text, of no known format, missing a
-    required column, without a usable row, or when the database does not exist.
+
+def report_of(record: ImportRecord, effect: Effect, rows_read: int, rejected, notes) -> ImportReport:
+    return ImportReport(
+        file_name=record.file_name, format_id=record.import_format, table=record.target, rows_read=rows_read,
+        rows_added=effect.added, rows_replaced=effect.replaced, rejected=rejected, notes=notes,
+        rows_kept=effect.kept, rows_filled=effect.filled, rows_stored=record.rows_stored, sha256=record.sha256, size_bytes=record.size_bytes,
+    )
+
+
+def import_bytes(db_path: str | os.PathLike, file_name: str, data: bytes, accessed: date | None = None) -> ImportReport:
+    """Detect, parse and load one upstream export into the shared database, all or nothing.
+
+    Rows of an earlier import of the same content (SHA-256) are replaced; files with other content
+    never touch each other's rows, whatever their names. `accessed` is the date the file was
+    downloaded (today by default), recorded with its SHA-256 and size in the `imports` manifest.
+    Raises ImportRefused (nothing written) for a file that is too large, binary, not text, of no known
+    format, missing a required column, without a usable row, or when the database does not exist.
     """
     from etl.db import DatabaseMissing, atomic_update  # the ETL engineer's module; imported late on purpose
 
     file_name = Path(file_name).name
     fmt, parsed, notes, rows_read = parse_bytes(file_name, data)
-    imported_at = datetime.now(UTC).replace(tzinfo=None)
+    record = import_record(file_name, data, fmt.id, fmt.table, len(parsed.frame), accessed)
     try:
         with atomic_update(db_path) as con:
-            replaced = write_rows(con, fmt.table, parsed.frame, file_name, fmt.id, imported_at)
+            effect = write_rows(con, fmt.table, parsed.frame, record)
     except DatabaseMissing:
         raise ImportRefused("no_database", file=file_name, db=str(db_path)) from None
-    return ImportReport(
-        file_name=file_name, format_id=fmt.id, table=fmt.table, rows_read=rows_read,
-        rows_added=len(parsed.frame), rows_replaced=replaced, rejected=parsed.rejected, notes=notes,
-    )
+    return report_of(record, effect, rows_read, parsed.rejected, notes)
 
 
-def import_path(db_path: str | os.PathLike, path: str | os.PathLike) -> ImportReport:
-    """`import_bytes` for a file on disk (its size is checked before it is read)."""
+def import_path(db_path: str | os.PathLike, path: str | os.PathLike, accessed: date | None = None) -> ImportReport:
+    """`import_bytes` for a file on disk (its size is checked before it is read); the access date
+    defaults to the day the file was last modified (when it was downloaded)."""
     path = Path(path)
     if not path.is_file():
         raise ImportRefused("not_found", file=str(path))
     if path.stat().st_size > MAX_BYTES:
         raise ImportRefused("too_large", file=path.name, size_mb=f"{path.stat().st_size / 1e6:.1f}",
                             limit_mb=MAX_BYTES // 2**20)
-    return import_bytes(db_path, path.name, path.read_bytes())
+    accessed = accessed or datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+    return import_bytes(db_path, path.name, path.read_bytes(), accessed)
 
 
 def set_source_preference(db_path: str | os.PathLike, preference: str) -> None:

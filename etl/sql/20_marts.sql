@@ -1,25 +1,60 @@
 -- Marts: the shapes the engine and the pages read. Views, so that rows added later by
 -- `python -m etl import` (models_imported, shipments_imported) and the settings table count at once.
 
--- One row per model: duplicates (same normalised name + publication date) keep the preferred origin,
--- then the latest import. `year` is the decimal year of publication.
+-- One row per model: copies with the same normalised name and publication date are merged. The copy
+-- of the preferred origin (curated unless settings prefer = upstream), then the latest import, gives
+-- the row; every value it lacks (empty) is taken from the next copy in that order that has it, so a
+-- copy without a value never hides another copy's value. `filled_columns` names the values so taken
+-- (training compute brings its copy's confidence with it); `copy_source_ids` lists every copy's
+-- source. `year` is the decimal year of publication.
 create or replace view mart_models as
-with ranked as (
+with copies as (
     select m.*,
-           row_number() over (
-               partition by regexp_replace(lower(m.name), '[^\p{L}\p{N}]+', '', 'g'), m.publication_date
-               order by case when (m.origin = 'imported') = p.prefer_upstream then 0 else 1 end,
-                        m.imported_at desc nulls last, m.source_row
-           ) as rank_in_group
+           regexp_replace(lower(m.name), '[^\p{L}\p{N}]+', '', 'g') as model_key,
+           case when (m.origin = 'imported') = p.prefer_upstream then 0 else 1 end as origin_rank
     from stg_models m cross join stg_preferences p
+),
+merged as (
+    select * exclude (model_key, origin_rank) replace (
+               coalesce(first_value(nullif(organisation, []) ignore nulls) over every_copy, organisation) as organisation,
+               coalesce(first_value(nullif(domain, []) ignore nulls) over every_copy, domain) as domain,
+               first_value(parameters ignore nulls) over every_copy as parameters,
+               first_value(training_compute_flop ignore nulls) over every_copy as training_compute_flop,
+               first_value(training_tokens ignore nulls) over every_copy as training_tokens,
+               first_value(notable ignore nulls) over every_copy as notable,
+               first_value(frontier ignore nulls) over every_copy as frontier,
+               first_value(openai_2018 ignore nulls) over every_copy as openai_2018,
+               case when training_compute_flop is null
+                    then coalesce(first_value(case when training_compute_flop is not null then confidence end
+                                              ignore nulls) over every_copy, confidence)
+                    else confidence end as confidence
+           ),
+           list_filter([
+               case when nullif(organisation, []) is null and first_value(nullif(organisation, []) ignore nulls) over every_copy is not null then 'organisation' end,
+               case when nullif(domain, []) is null and first_value(nullif(domain, []) ignore nulls) over every_copy is not null then 'domain' end,
+               case when parameters is null and first_value(parameters ignore nulls) over every_copy is not null then 'parameters' end,
+               case when training_compute_flop is null and first_value(training_compute_flop ignore nulls) over every_copy is not null then 'training_compute_flop' end,
+               case when training_tokens is null and first_value(training_tokens ignore nulls) over every_copy is not null then 'training_tokens' end,
+               case when notable is null and first_value(notable ignore nulls) over every_copy is not null then 'notable' end,
+               case when frontier is null and first_value(frontier ignore nulls) over every_copy is not null then 'frontier' end,
+               case when openai_2018 is null and first_value(openai_2018 ignore nulls) over every_copy is not null then 'openai_2018' end
+           ], lambda c: c is not null) as filled_columns,
+           list_sort(list_distinct(list(source_id) over every_copy)) as copy_source_ids,
+           row_number() over every_copy as rank_in_group
+    from copies
+    window every_copy as (
+        partition by model_key, publication_date
+        order by origin_rank, imported_at desc nulls last, source_row
+        rows between unbounded preceding and unbounded following
+    )
 )
 select * exclude (rank_in_group),
        year(publication_date)
          + (dayofyear(publication_date) - 1) / dayofyear(make_date(year(publication_date), 12, 31))::double
          as year
-from ranked
+from merged
 where rank_in_group = 1;
-comment on view mart_models is 'Curated and imported models, de-duplicated, with origin and decimal year.';
+comment on view mart_models is 'Curated and imported models, copies merged (a missing value is taken from another copy), with origin and decimal year.';
 
 -- Running record-holders: each model whose training compute beats every earlier model's.
 create or replace view mart_frontier_models as
@@ -39,18 +74,41 @@ where previous_record_flop is null or training_compute_flop > previous_record_fl
 order by publication_date;
 comment on view mart_frontier_models is 'Running record-holders of training compute (FLOP), in date order.';
 
--- Shipment rows after de-duplication of curated against imported (same vendor, chip, period).
+-- Shipment rows after merging curated and imported copies (same vendor, chip, period): the preferred
+-- copy gives the row; when it lacks units or H100e, the next copy that has them gives those (each as a
+-- median with its 5-95% band, never mixed across copies).
 create or replace view int_shipments_deduped as
-with ranked as (
+with copies as (
     select s.*,
-           row_number() over (
-               partition by lower(s.vendor), lower(s.chip), s.period_start, s.period_end
-               order by case when (s.origin = 'imported') = p.prefer_upstream then 0 else 1 end,
-                        s.imported_at desc nulls last, s.source_row
-           ) as rank_in_group
+           case when (s.origin = 'imported') = p.prefer_upstream then 0 else 1 end as origin_rank,
+           case when s.units_median is not null
+                then {'p5': s.units_p5, 'median': s.units_median, 'p95': s.units_p95} end as units_band,
+           case when s.h100e_median is not null
+                then {'p5': s.h100e_p5, 'median': s.h100e_median, 'p95': s.h100e_p95} end as h100e_band
     from stg_shipments s cross join stg_preferences p
+),
+merged as (
+    select * exclude (origin_rank, units_band, h100e_band),
+           first_value(units_band ignore nulls) over every_copy as units_filled,
+           first_value(h100e_band ignore nulls) over every_copy as h100e_filled,
+           row_number() over every_copy as rank_in_group
+    from copies
+    window every_copy as (
+        partition by lower(vendor), lower(chip), period_start, period_end
+        order by origin_rank, imported_at desc nulls last, source_row
+        rows between unbounded preceding and unbounded following
+    )
 )
-select * exclude (rank_in_group) from ranked where rank_in_group = 1;
+select * exclude (rank_in_group, units_filled, h100e_filled) replace (
+           coalesce(units_median, units_filled.median) as units_median,
+           case when units_median is null then units_filled.p5 else units_p5 end as units_p5,
+           case when units_median is null then units_filled.p95 else units_p95 end as units_p95,
+           coalesce(h100e_median, h100e_filled.median) as h100e_median,
+           case when h100e_median is null then h100e_filled.p5 else h100e_p5 end as h100e_p5,
+           case when h100e_median is null then h100e_filled.p95 else h100e_p95 end as h100e_p95
+       )
+from merged
+where rank_in_group = 1;
 comment on view int_shipments_deduped is 'Shipment rows, curated and imported, de-duplicated.';
 
 -- One row per vendor and period: the vendor total (chip = all) when given, else the sum of its chips.

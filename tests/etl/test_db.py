@@ -27,7 +27,7 @@ def test_successful_update_is_swapped_in(small_db):
     with atomic_update(small_db) as con:
         con.execute("insert into t values (2)")
     assert values(small_db) == [1, 2]
-    assert [p.name for p in small_db.parent.iterdir()] == [small_db.name]
+    assert sorted(p.name for p in small_db.parent.iterdir()) == [small_db.name, small_db.name + ".lock"]
 
 
 def test_failed_update_leaves_the_file_byte_for_byte_and_reraises(small_db):
@@ -37,7 +37,7 @@ def test_failed_update_leaves_the_file_byte_for_byte_and_reraises(small_db):
         raise RuntimeError("half-way")
     assert sha256_of(small_db) == before
     assert values(small_db) == [1]
-    assert [p.name for p in small_db.parent.iterdir()] == [small_db.name]
+    assert sorted(p.name for p in small_db.parent.iterdir()) == [small_db.name, small_db.name + ".lock"]
 
 
 def test_update_of_a_missing_database_is_refused(tmp_path):
@@ -52,3 +52,34 @@ def test_readonly_connection_cannot_write_and_missing_file_is_not_created(small_
     with pytest.raises(DatabaseMissing):
         connect_readonly(tmp_path / "absent.duckdb")
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_writers_wait_for_each_other(small_db):
+    """A second writer blocks on the lock until the first one has swapped its file in, then copies that."""
+    import threading
+
+    first_inside, release_first = threading.Event(), threading.Event()
+
+    def first_writer():
+        with atomic_update(small_db) as con:
+            con.execute("insert into t values (2)")
+            first_inside.set()
+            release_first.wait(timeout=30)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    assert first_inside.wait(timeout=30)
+    second_done = threading.Event()
+
+    def second_writer():
+        with atomic_update(small_db) as con:
+            con.execute("insert into t values (3)")
+        second_done.set()
+
+    other = threading.Thread(target=second_writer)
+    other.start()
+    assert not second_done.wait(timeout=0.5)  # still waiting for the first writer's lock
+    release_first.set()
+    thread.join(timeout=30)
+    other.join(timeout=30)
+    assert values(small_db) == [1, 2, 3]  # neither change lost

@@ -9,6 +9,9 @@ import pytest
 
 from etl.importers.store import DDL
 
+# tests/etl/rawdata.py's curated models plus one without a compute estimate (as Grok 4 was curated)
+GROK_CURATED = "Grok 4,xAI,2025-07-09,Language,,,,true,true,false,speculative,src-a,no public estimate\n"
+
 
 @pytest.fixture
 def db(tmp_path):
@@ -31,3 +34,20 @@ def rows(db_path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A database built by `etl build` from tests/etl/rawdata.py (curated rows, marts) plus GROK_CURATED."""
+    from etl.build import build
+    from tests.etl.rawdata import VALID_TABLES, write_raw
+
+    raw = write_raw(tmp_path / "raw", models=VALID_TABLES["models"] + GROK_CURATED)
+    db = tmp_path / "compute.duckdb"
+    build(raw, db, log=lambda _message: None)
+    return db
+
+
+def epoch_csv(*lines: str) -> bytes:
+    """An export in Epoch AI's current models layout (name, date, compute, parameters)."""
+    return ("Model,Publication date,Training compute (FLOP),Parameters\n" + "".join(f"{line}\n" for line in lines)).encode()

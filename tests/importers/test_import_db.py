@@ -1,5 +1,7 @@
 """Importing into the database: provenance, re-imports, atomicity, upload guards, the CLI."""
 
+from datetime import date
+
 import pytest
 
 from etl.__main__ import main
@@ -21,22 +23,43 @@ def test_rows_land_with_provenance(db):
     assert [g[2:] for g in got] == [(True, "openai.csv", "openai_2018", 2), (True, "openai.csv", "openai_2018", 3)]
 
 
-def test_same_file_twice_replaces_its_rows(db):
+def test_same_content_twice_replaces_its_own_rows(db):
     import_bytes(db, "openai.csv", OPENAI)
     again = import_bytes(db, "openai.csv", OPENAI)
-    assert (again.rows_added, again.rows_replaced) == (2, 2)
+    # the two models were shown from the first import and are now shown from the second: replaced, not added
+    assert (again.rows_stored, again.rows_added, again.rows_replaced, again.rows_kept) == (2, 0, 2, 0)
     assert rows(db, "select count(*) from models_imported") == [(2,)]
-    import_bytes(db, "openai copy.csv", OPENAI)  # another file name adds its own rows (the marts de-duplicate)
+    import_bytes(db, "renamed.csv", OPENAI)  # the same content under another name is still the same import
+    assert rows(db, "select count(*), min(import_file) from models_imported") == [(2, "renamed.csv")]
+    assert rows(db, "select count(*) from imports") == [(1,)]
+
+
+def test_same_name_other_content_keeps_both_files(db):
+    first = import_bytes(db, "export.csv", OPENAI)
+    other = OPENAI.replace(b"AlphaZero", b"AlphaGo Zero")
+    second = import_bytes(db, "export.csv", other)
+    assert (first.rows_added, second.rows_added, second.rows_replaced) == (2, 1, 1)  # AlexNet replaced, one new
     assert rows(db, "select count(*) from models_imported") == [(4,)]
+    assert rows(db, "select count(*), count(distinct sha256) from imports") == [(2, 2)]
 
 
-def test_shipments_of_the_same_period_are_replaced_across_files(db):
+def test_manifest_records_hash_size_and_access_date(db, tmp_path):
+    path = tmp_path / "openai.csv"
+    path.write_bytes(OPENAI)
+    report = import_bytes(db, path.name, OPENAI, accessed=date(2026, 4, 2))
+    assert report.sha256 == sha256(path) and report.size_bytes == len(OPENAI)
+    assert rows(db, "select sha256, file_name, size_bytes, accessed, import_format, target, rows_stored from imports") == [
+        (sha256(path), "openai.csv", len(OPENAI), date(2026, 4, 2), "openai_2018", "models", 2)]
+
+
+def test_shipments_of_the_same_period_from_two_files_both_stay_and_the_latest_is_shown(db):
     text = (b"Name,Chip manufacturer,Start date,End date,Compute estimate in H100e (median),Number of Units,Chip type\n"
             b"Q1,Amazon,1/1/2024,3/31/2024,100,400,Trainium1\n")
     import_bytes(db, "a.csv", text)
     report = import_bytes(db, "b.csv", text.replace(b",100,", b",120,"))
-    assert report.rows_replaced == 1
-    assert rows(db, "select import_file, h100e_median from shipments_imported") == [("b.csv", 120.0)]
+    assert (report.rows_added, report.rows_replaced) == (0, 1)
+    assert rows(db, "select import_file, h100e_median from shipments_imported order by import_file") == [
+        ("a.csv", 100.0), ("b.csv", 120.0)]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +136,8 @@ def test_cli_reports_format_rows_and_rejects(db, tmp_path, capsys):
     path.write_bytes(OPENAI)
     assert main(["import", str(path), "--db", str(db), "--prefer", "upstream"]) == 0
     out = capsys.readouterr().out
-    assert "OpenAI 2018" in out and "2 rows added to models_imported, 1 rejected" in out
+    assert "OpenAI 2018" in out and "2 rows stored in models_imported: 2 added, 0 replaced" in out
+    assert "1 rejected" in out
     assert "row 4: column 'overall_peta_flop_days': 'inf' is not a finite number" in out
     assert rows(db, "select value from settings where key = 'prefer'") == [("upstream",)]
 
@@ -127,3 +151,29 @@ def test_cli_exit_2_on_refusal(db, tmp_path, capsys):
     assert "'Publication date'" in err and "unchanged" in err and "Traceback" not in err
     assert sha256(db) == before
     assert main(["import", str(tmp_path / "missing.csv"), "--db", str(db)]) == 2
+
+
+def test_cli_records_the_access_date_given(db, tmp_path, capsys):
+    path = tmp_path / "openai.csv"
+    path.write_bytes(OPENAI)
+    assert main(["import", str(path), "--db", str(db), "--accessed", "2026-04-02"]) == 0
+    assert rows(db, "select accessed, size_bytes from imports") == [(date(2026, 4, 2), len(OPENAI))]
+    with pytest.raises(SystemExit) as bad_date:
+        main(["import", str(path), "--db", str(db), "--accessed", "2 April"])
+    assert bad_date.value.code == 2 and "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_cli_exit_2_with_one_line_when_it_cannot_write_beside_the_database(db, tmp_path, capsys, monkeypatch):
+    import etl.db
+
+    def refuse(_path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(etl.db, "write_lock", refuse)  # as in a read-only folder (tests may run as root)
+    path = tmp_path / "openai.csv"
+    path.write_bytes(OPENAI)
+    before = sha256(db)
+    assert main(["import", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Permission denied" in err[0] and "unchanged" in err[0]
+    assert sha256(db) == before
