@@ -10,7 +10,9 @@ import pytest
 from etl.importers.store import DDL
 
 # tests/etl/rawdata.py's curated models plus one without a compute estimate (as Grok 4 was curated)
-GROK_CURATED = "Grok 4,xAI,2025-07-09,Language,,,,true,true,false,speculative,src-a,no public estimate\n"
+GROK_CURATED = "Grok 4,xAI,2025-07-09,Language,,,,true,true,false,speculative,src-grok,no public estimate\n"
+# Its source was read after its release (a build refuses rows dated after their source's access date).
+GROK_SOURCE = "src-grok,Source Grok,Org A,2025,https://example.org/grok,CC BY 4.0,2025-08-01,P,\n"
 
 
 @pytest.fixture
@@ -42,7 +44,8 @@ def built(tmp_path):
     from etl.build import build
     from tests.etl.rawdata import VALID_TABLES, write_raw
 
-    raw = write_raw(tmp_path / "raw", models=VALID_TABLES["models"] + GROK_CURATED)
+    raw = write_raw(tmp_path / "raw", models=VALID_TABLES["models"] + GROK_CURATED,
+                    sources=VALID_TABLES["sources"] + GROK_SOURCE)
     db = tmp_path / "compute.duckdb"
     build(raw, db, log=lambda _message: None)
     return db
