@@ -119,6 +119,14 @@ class Store:
     def events(self) -> pd.DataFrame:
         return self._frame("select * from events order by date, label")
 
+    def usage(self) -> pd.DataFrame:
+        """Dated usage figures: users, messages, tokens, API prices, message caps (with window_hours)."""
+        return self._frame("select * from stg_usage order by metric, subject, date")
+
+    def model_serving(self) -> pd.DataFrame:
+        """Serving facts of models: total and active parameters, KV bytes per token, context, precision."""
+        return self._frame("select * from stg_model_serving order by model")
+
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")
 

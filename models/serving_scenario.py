@@ -75,20 +75,20 @@ _SPECS: list[ServingFieldSpec] = [
     _f("context_tokens", "tokens", 4096.0, 1.0, 2e6, 1.0, "deployment", "r-openai-gpt4-2023",
        Spread(LN, 0.5), "estimate", log=True),
     _i("batch", "sequences", 256, 1, 65_536, "deployment", "r-pope-2022-inference", uncertainty="guess"),
-    _f("mfu", "fraction", 0.35, 0.01, 1.0, 0.01, "deployment", "r-pope-2022-inference", Spread(LN, 0.3), "guess"),
+    _f("mfu", "fraction", 0.35, 0.01, 1.0, 0.01, "deployment", "r-epoch-2025-inference-economics", Spread(LN, 0.3), "guess"),
     _f("fleet_share", "fraction", 1.0, 0.001, 1.0, 0.001, "deployment", "trendforce-2023-chatgpt-gpus",
        uncertainty="guess"),
-    _f("users", "users", 1e6, 1.0, 1e10, 1.0, "workload", "u-chatgpt-plus-subscribers-estimate", Spread(LN, 0.7),
+    _f("users", "users", 1e6, 1.0, 1e10, 1.0, "workload", "u-reuters-2023-chatgpt-100m", Spread(LN, 0.7),
        "guess", main=True, log=True),
     _f("messages_per_user_per_day", "messages/user/day", 10.0, 0.01, 1000.0, 0.1, "workload",
        "u-axios-2025-chatgpt-prompts", Spread(LN, 0.5), "estimate", main=True),
-    _f("prompt_tokens", "tokens/message", 1000.0, 0.0, 1e6, 1.0, "workload", "r-pope-2022-inference",
+    _f("prompt_tokens", "tokens/message", 1000.0, 0.0, 1e6, 1.0, "workload", "r-epoch-2025-inference-economics",
        Spread(LN, 0.5), "guess", log=True),
-    _f("tokens_per_message", "tokens/message", 500.0, 1.0, 1e5, 1.0, "workload", "r-pope-2022-inference",
+    _f("tokens_per_message", "tokens/message", 500.0, 1.0, 1e5, 1.0, "workload", "r-epoch-2025-inference-economics",
        Spread(LN, 0.4), "guess", main=True, log=True),
-    _f("reasoning_tokens", "tokens/message", 0.0, 0.0, 1e5, 1.0, "workload", "r-pope-2022-inference",
+    _f("reasoning_tokens", "tokens/message", 0.0, 0.0, 1e5, 1.0, "workload", "r-openai-o1-2024",
        uncertainty="guess", log=True),
-    _f("peak_to_average", "x", 2.0, 1.0, 10.0, 0.1, "workload", "r-pope-2022-inference", Spread(LN, 0.25), "guess"),
+    _f("peak_to_average", "x", 2.0, 1.0, 10.0, 0.1, "workload", "r-epoch-2025-inference-economics", Spread(LN, 0.25), "guess"),
     _i("year", "year", 2023, 2017, 2035, "growth", "trendforce-2023-chatgpt-gpus", uncertainty="published"),
     _i("horizon", "year", 2040, 2024, 2060, "growth", "epoch-chip-sales", uncertainty="published"),
     _f("users_growth", "x/year", 2.0, 0.5, 10.0, 0.01, "growth", "u-openai-2025-devday-800m", Spread(LN, 0.3)),
@@ -103,9 +103,9 @@ _SPECS: list[ServingFieldSpec] = [
        "estimate", nullable=True),
     _f("memory_growth", "x/year", None, 1.0, 3.0, 0.01, "growth", "epoch-ml-hardware", Spread(LN, 0.04),
        "estimate", nullable=True),
-    _f("spread_scale", "x", 1.0, 0.0, 3.0, 0.1, "uncertainty", "r-pope-2022-inference", uncertainty="published"),
-    _i("samples", "samples", 10_000, 100, 50_000, "uncertainty", "r-pope-2022-inference", uncertainty="published"),
-    _i("seed", "", 0, 0, 2**31 - 1, "uncertainty", "r-pope-2022-inference", uncertainty="published"),
+    _f("spread_scale", "x", 1.0, 0.0, 3.0, 0.1, "uncertainty", "r-epoch-2025-inference-economics", uncertainty="published"),
+    _i("samples", "samples", 10_000, 100, 50_000, "uncertainty", "r-epoch-2025-inference-economics", uncertainty="published"),
+    _i("seed", "", 0, 0, 2**31 - 1, "uncertainty", "r-epoch-2025-inference-economics", uncertainty="published"),
 ]
 SERVING_FIELDS: dict[str, ServingFieldSpec] = {spec.name: spec for spec in _SPECS}
 SERVING_MAIN: tuple[str, ...] = ("users", "messages_per_user_per_day", "tokens_per_message", "params_total", "chips")
@@ -273,6 +273,7 @@ class ServingPreset:
     description: str  # English summary for the CLI; the page uses serving.preset.<name>.label|description
     overrides: dict[str, Any]
     source_id: str
+    model: str = ""  # the row of the model_serving table the preset's model figures come from
 
     @property
     def label_key(self) -> str:
@@ -290,7 +291,7 @@ SERVING_PRESETS: dict[str, ServingPreset] = {
             "GPT-4 in ChatGPT Plus, spring 2023: a rumoured ~1.8T-parameter mixture of experts (~280B active) "
             "in 16-bit weights on 128-A100 replicas, a fleet of 30,000 A100s as TrendForce reported, about a "
             "million GPT-4 users (a guess). Every input is a report, a rumour or a guess.",
-            {}, "trendforce-2023-chatgpt-gpus"),
+            {}, "trendforce-2023-chatgpt-gpus", "GPT-4"),
         ServingPreset(
             "llama-70b-h100",
             "An open dense 70B model (Llama 3 70B: 80 layers, 8 KV heads of 128) in BF16 on 8-H100 replicas, "
@@ -298,7 +299,7 @@ SERVING_PRESETS: dict[str, ServingPreset] = {
             {"chip": "nvidia-h100-sxm5", "chips": 1000, "chips_per_replica": 8, "params_total": 7.06e10,
              "params_active": 7.06e10, "bytes_per_param": 2.0, "kv_bytes_per_token": 327_680.0,
              "context_tokens": 4096.0, "batch": 64, "mfu": 0.4, "users": 1e5, "year": 2025, "users_growth": 1.5},
-            "m-meta-llama3-2024"),
+            "m-meta-llama3-2024", "Llama 3 70B"),
         ServingPreset(
             "reasoning-2025",
             "A 2025 reasoning assistant: a mixture of experts of ~600B total, ~37B active (DeepSeek-V3/R1 "
@@ -308,7 +309,7 @@ SERVING_PRESETS: dict[str, ServingPreset] = {
              "context_tokens": 8192.0, "batch": 128, "mfu": 0.3, "users": 5e7, "messages_per_user_per_day": 5.0,
              "prompt_tokens": 2000.0, "tokens_per_message": 800.0, "reasoning_tokens": 4000.0, "year": 2025,
              "users_growth": 1.8},
-            "m-deepseek-v3-2024"),
+            "m-deepseek-v3-2024", "DeepSeek-V3"),
     ]
 }
 DEFAULT_SERVING_PRESET = "chatgpt-2023"

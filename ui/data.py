@@ -18,7 +18,7 @@ from etl.paths import DEFAULT_DB, RAW_DIR
 DB_ENV = "COMPUTE_CEILING_DB"
 # Tables the Data page lists, in reading order; `Store.table(name)` whitelists the same names.
 TABLES = ("models", "accelerators", "shipments", "market_share", "foundry_capacity", "trend_claims",
-          "events", "sources")
+          "events", "usage", "model_serving", "sources")
 
 
 def db_path() -> Path:
@@ -67,7 +67,7 @@ def _store(path: str, version: int):
 # Store queries that `CachedStore` answers from `read`'s cache when called without arguments.
 CACHED_QUERIES = frozenset({"models", "frontier_models", "accelerators", "shipments", "shipments_annual",
                             "installed_stock", "market_share", "foundry_capacity", "trend_claims", "events",
-                            "sources", "build_info"})
+                            "sources", "build_info", "usage", "model_serving"})
 
 
 class CachedStore:

@@ -54,6 +54,15 @@ date,label,label_zh,kind,source_id,notes
 2022-11-30,ChatGPT released,ChatGPT 发布,release,src-a,
 2023-04-05,ChatGPT Plus sign-ups paused,ChatGPT Plus 暂停订阅,outage,src-b,
 """,
+    "usage": """\
+date,metric,subject,value,unit,definition,window_hours,confidence,source_id,notes
+2023-11-06,weekly_active_users,ChatGPT,1e8,users,weekly users,,confirmed,src-a,
+2023-03-23,message_cap,ChatGPT Plus: GPT-4,25,messages per window,per subscriber,3,estimate,src-b,
+""",
+    "model_serving": """\
+model,params_total,params_active,layers,kv_heads,head_dim,kv_bytes_per_token,context_tokens,bytes_per_param,precision,confidence,source_id,notes
+Dense-70B,7e10,7e10,80,8,128,327680,8192,2,BF16,confirmed,src-a,
+""",
 }
 
 
