@@ -347,6 +347,12 @@ def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, 
             "cap_per_3h": np.atleast_2d(capacity / users / WINDOWS_PER_DAY), "memory_bound": step["memory_bound"]}
 
 
+def bands_of(values: np.ndarray) -> np.ndarray:
+    """Percentiles over the samples of an (S, T) array, as (len(BAND_PERCENTILES), T); computed on the
+    transposed copy, whose samples lie side by side in memory (several times faster than along axis 0)."""
+    return np.percentile(np.ascontiguousarray(values.T), BAND_PERCENTILES, axis=1)
+
+
 def first_crossing(t: np.ndarray, demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     over = demand > capacity
     return np.where(over.any(axis=1), t[over.argmax(axis=1)], np.nan)
@@ -419,7 +425,7 @@ def outlook(scenario: ServingScenario, chip: Chip, trends: HardwareTrends, stock
     drawn = capacity_and_demand(draw_values(values, samples, seed, scenario.spread_scale), chip, t[annual],
                                 growth[annual], scenario.year)
     times = first_crossing(t[annual], drawn["demand"], drawn["capacity"])
-    bands = {name: np.percentile(drawn[name], BAND_PERCENTILES, axis=0) for name in ("demand", "capacity", "cap_per_3h")}
+    bands = {name: bands_of(drawn[name]) for name in ("demand", "capacity", "cap_per_3h")}
     memory_bound = np.broadcast_to(base["memory_bound"], t.shape).ravel()
     return ServingOutlook(t, base["demand"][0], base["capacity"][0], base["cap_per_3h"][0], memory_bound,
                           None if math.isnan(crossing) else float(crossing), times, bands, t[annual],

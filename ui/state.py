@@ -25,8 +25,12 @@ def tr_for(lang: str):
     return translator(lang)
 
 
+SERVING_PREFIX = "serve_"  # the Serving page's own parameters (ui/serving_state.py), not training fields
+
+
 def _scenario_params() -> dict[str, str]:
-    return {key: value for key, value in st.query_params.to_dict().items() if key not in APP_PARAMS}
+    return {key: value for key, value in st.query_params.to_dict().items()
+            if key not in APP_PARAMS and not key.startswith(SERVING_PREFIX)}
 
 
 def drop_invalid_params(warnings: list[ParamWarning]) -> None:
