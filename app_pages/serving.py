@@ -26,7 +26,7 @@ views.chart(serving_view.figure("serving-ceiling", serving, scenario, language),
 
 with st.expander(tr("serving.inputs_heading"), expanded=False):
     st.write(tr("serving.inputs_intro"))
-    st.dataframe(serving_view.uncertainty_rows(serving, tr), hide_index=True, width="stretch")
+    st.dataframe(serving_view.uncertainty_rows(serving, language), hide_index=True, width="stretch")
     row = serving_view.model_row(serving)
     if not row.empty:
         st.caption(tr("serving.model_row"))
@@ -34,13 +34,7 @@ with st.expander(tr("serving.inputs_heading"), expanded=False):
 
 st.subheader(tr("serving.wall_heading"))
 st.write(tr("serving.wall_intro"))
-wall, ratio = st.tabs([tr("serving.tab_wall"), tr("serving.tab_fpb")])
-with wall:
-    views.chart(serving_view.figure("serving-memory-wall", serving, scenario, language), "serving-memory-wall",
-                language)
-with ratio:
-    views.chart(serving_view.figure("serving-flop-per-byte", serving, scenario, language), "serving-flop-per-byte",
-                language)
+serving_view.wall_tabs(serving, scenario, tr, language)
 
 st.subheader(tr("serving.share_heading"))
 st.caption(tr("ui.export.share_link"))

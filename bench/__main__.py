@@ -52,6 +52,8 @@ MEASURES: dict[str, tuple[str, Measure]] = {
     "apptest_pages": ("AppTest rerun of each page (median of 7)", measures.apptest_pages),
     "apptest_slider": ("Forecast page rerun after a slider change, AppTest (median of 25)",
                        measures.apptest_slider),
+    "apptest_serving_slider": ("Serving page rerun after a slider change, AppTest (median of 25)",
+                               measures.apptest_serving_slider),
     "browser": ("cold start, slider-to-redraw in Chromium (30 moves), server peak memory",
                 browser.browser_session),
     "png_export": ("PNG export through Kaleido, first and warm", measures.png_export),

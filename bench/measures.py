@@ -190,6 +190,36 @@ def apptest_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
                    extra={"max_ms": round(max(new), 1), "revisit_median_ms": round(median(revisit), 1)})]
 
 
+SERVING_SLIDER = "serve_users"  # the Serving page's main lever: every move recomputes the outlook's Monte Carlo
+
+
+def apptest_serving_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
+    """The Serving page rerun after a slider change: each value new, so the roofline, the 10,000-sample outlook
+    and the caps and ceiling charts recompute (the memory-wall charts depend on the table only: cached)."""
+    with apptest(ws.db) as at:
+        at.switch_page("app_pages/serving.py").run()
+        _raise_on_exception(at, "page serving")
+        from models.serving_scenario import SERVING_FIELDS
+        from ui.serving_state import slider_options
+
+        value = float(at.select_slider(key=SERVING_SLIDER).value)
+        options = slider_options(SERVING_FIELDS[SERVING_SLIDER.removeprefix("serve_")], value)
+        start = options.index(value)
+        values = [options[(start + 1 + i) % len(options)] for i in range(moves)]
+        new, revisit = [], []
+        for value in values:
+            at.select_slider(key=SERVING_SLIDER).set_value(value)
+            new.append(_timed_run(at))
+        _raise_on_exception(at, "serving after slider moves")
+        for value in values[:10]:
+            at.select_slider(key=SERVING_SLIDER).set_value(value)
+            revisit.append(_timed_run(at))
+    return [Figure("apptest_serving_slider", f"Serving page rerun after a {SERVING_SLIDER} change (AppTest, new values)",
+                   median(new), "ms", RERUN_BUDGET_MS, samples=moves,
+                   note=f"revisited values (cache hits): median {median(revisit):.0f} ms",
+                   extra={"max_ms": round(max(new), 1), "revisit_median_ms": round(median(revisit), 1)})]
+
+
 # --- chart export -----------------------------------------------------------------------------------
 
 

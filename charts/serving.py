@@ -144,7 +144,8 @@ def memory_wall_figure(wall, lang: str = "en", *, sources: Sequence[str] = ()) -
             meta={"sources": sources_of(chips), "unit": f"x {start:.0f} fit"},
         ))
         add_line(fig, Line(label=label, x=list(years), y=list(fit.predict(years) / base), colour=colour, width=2.5,
-                           sources=tuple(sources_of(chips)), unit=f"x {start:.0f} fit"), lang=lang, label_end=False)
+                           sources=tuple(sources_of(chips)), unit=f"x {start:.0f} fit", direct_label=False),
+                 lang=lang)  # named once, in the legend, by its chips' markers
     log_axis(fig, t("charts.serving.axis_index", lang, year=f"{start:.0f}"), values)
     year_axis(fig, t("charts.axis.release_year", lang))
     fig.update_layout(showlegend=True, legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))

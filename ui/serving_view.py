@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from models.serving_scenario import SERVING_FIELDS, SERVING_PRESETS
-from ui import data, engine, state
+from ui import data, engine, state, views
 
 SERVING_CHARTS = ("serving-caps", "serving-ceiling", "serving-memory-wall", "serving-flop-per-byte")
 
@@ -51,10 +51,16 @@ def figure(chart_id: str, serving, scenario, lang: str):
     return _figure(data.db_version(), repr(serving), repr(scenario), lang, chart_id, serving, scenario)
 
 
-def uncertainty_rows(serving, tr) -> pd.DataFrame:
+def uncertainty_rows(serving, lang: str) -> pd.DataFrame:
     """Every setting with its value, unit, how well it is known, its Monte Carlo 80% range and its source."""
+    return _uncertainty_rows(data.db_version(), repr(serving), lang, serving)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _uncertainty_rows(version: int, key: str, lang: str, _serving) -> pd.DataFrame:
     from charts.export import source_credit
 
+    serving, tr = _serving, state.tr_for(lang)
     sources = data.read("sources")
     rows = []
     for name, spec in SERVING_FIELDS.items():
@@ -74,6 +80,21 @@ def uncertainty_rows(serving, tr) -> pd.DataFrame:
                      tr("serving.table.range"): spread,
                      tr("serving.table.source"): source_credit(spec.source_id, sources)})
     return pd.DataFrame(rows)
+
+
+WALL_TAB_KEY = "serving_wall_tab"  # the memory-wall tabs: only the open one's chart is built and drawn
+
+
+def wall_tabs(serving, scenario, tr, lang: str) -> None:
+    """FLOP/s against bandwidth, and FLOP per byte, in tabs; a click on a tab reruns and draws its chart."""
+    labels = {"serving-memory-wall": tr("serving.tab_wall"), "serving-flop-per-byte": tr("serving.tab_fpb")}
+    if st.session_state.get(WALL_TAB_KEY) not in labels.values():
+        st.session_state[WALL_TAB_KEY] = labels["serving-memory-wall"]
+    tabs = st.tabs(list(labels.values()), key=WALL_TAB_KEY, on_change="rerun")
+    for tab, chart_id in zip(tabs, labels, strict=True):
+        if tab.open:
+            with tab:
+                views.chart(figure(chart_id, serving, scenario, lang), chart_id, lang)
 
 
 def model_row(serving) -> pd.DataFrame:

@@ -100,3 +100,45 @@ def test_chinese_page_has_every_string(app):
 def test_a_chip_too_small_for_the_weights_says_so(app, chip):
     at = app(page="serving", serve_chip=chip, serve_chips_per_replica="1")
     assert any("do not fit" in w.value for w in at.warning)
+
+
+def test_the_page_draws_what_the_registry_exports(app, app_db):
+    import base64
+
+    import numpy as np
+
+    from charts.registry import ChartContext, build
+    from etl.read import Store
+    from models.scenario import Scenario
+    from models.serving_scenario import ServingScenario
+
+    def plotted(values) -> list:
+        if isinstance(values, dict) and "bdata" in values:
+            return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+        return list(values)
+
+    at = app(page="serving")
+    at.select_slider(key="serve_tokens_per_message").set_value(2000.0).run()
+    shown = {spec["layout"]["meta"]["chart_id"]: spec
+             for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))}
+    assert set(shown) == {"serving-caps", "serving-ceiling", "serving-memory-wall"}  # the open tab's chart only
+    ctx = ChartContext(Store(app_db), Scenario(), "en", serving=ServingScenario(tokens_per_message=2000.0))
+    for chart_id in ("serving-caps", "serving-ceiling"):
+        expected = build(chart_id, ctx)
+        got = shown[chart_id]
+        assert got["layout"]["title"]["text"] == expected.layout.title.text
+        assert [trace.get("name") for trace in got["data"]] == [trace.name for trace in expected.data]
+        for trace, want in zip(got["data"], expected.data, strict=True):
+            if want.type == "scatter":
+                assert plotted(trace["y"]) == pytest.approx(list(want.y), rel=1e-9)
+        assert got["layout"]["meta"]["sources"] == expected.layout.meta["sources"]
+
+
+def test_a_click_on_the_flop_per_byte_tab_draws_its_chart(app):
+    from ui.serving_view import WALL_TAB_KEY
+
+    at = app(page="serving")
+    at.session_state[WALL_TAB_KEY] = "FLOP per byte"  # what a click on the tab sets
+    at.run()
+    ids = [json.loads(c.proto.spec)["layout"]["meta"]["chart_id"] for c in at.get("plotly_chart")]
+    assert "serving-flop-per-byte" in ids and "serving-memory-wall" not in ids
