@@ -49,6 +49,7 @@ MEASURES: dict[str, tuple[str, Measure]] = {
     "import_epoch": ("python -m etl import of the Epoch notable-models export", measures.import_epoch),
     "forecast": ("one deterministic forecast (median of 200)", measures.forecast),
     "monte_carlo": ("10,000 Monte Carlo samples (median of 10)", measures.monte_carlo),
+    "serving_outlook": ("serving outlook, 10,000 Monte Carlo samples (median of 10)", measures.serving_outlook),
     "apptest_pages": ("AppTest rerun of each page (median of 7)", measures.apptest_pages),
     "apptest_slider": ("Forecast page rerun after a slider change, AppTest (median of 25)",
                        measures.apptest_slider),

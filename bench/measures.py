@@ -114,6 +114,24 @@ def monte_carlo(ws: Workspace, repeat: int = 10, samples: int = 10_000) -> list[
                    150.0, samples=repeat)]
 
 
+def serving_outlook(ws: Workspace, repeat: int = 10) -> list[Figure]:
+    """The serving outlook of the chatgpt-2023 preset: roofline, 10,000 Monte Carlo samples, bands."""
+    from etl.read import Store
+    from models.forecast import forecast as run_forecast
+    from models.scenario import Scenario
+    from models.serving import chip_of, hardware_trends, outlook, stock_of
+    from models.serving_scenario import ServingScenario
+
+    store = Store(ws.db)
+    accelerators = store.accelerators()
+    serving = ServingScenario()
+    stock_t, stock = stock_of(run_forecast(Scenario(), engine_inputs(ws.db)))
+    chip, trends = chip_of(serving.chip, accelerators), hardware_trends(accelerators)
+    times = time_calls(lambda: outlook(serving, chip, trends, stock_t, stock), repeat)
+    return [Figure("serving_outlook_10k", f"Serving outlook, {serving.samples:,} samples x whole years",
+                   median(times), "ms", 150.0, samples=repeat)]
+
+
 # --- Streamlit, headless (AppTest) ------------------------------------------------------------------
 
 

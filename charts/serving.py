@@ -55,9 +55,12 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
         title = t("charts.serving.title_ceiling", lang, year=view.ceiling_year)
     else:
         title = t("charts.serving.title_none", lang, horizon=end)
+    at = int(np.searchsorted(view.t, view.ceiling_time - 1e-9)) if view.ceiling_time is not None else len(view.t) - 1
+    bound = t("charts.serving.bound_memory" if view.memory_bound[at] else "charts.serving.bound_compute", lang)
     subtitle = t("charts.serving.subtitle", lang, samples=view.samples,
                  p10=_year_text(view.p10, end, lang), p50=_year_text(view.p50, end, lang),
                  p90=_year_text(view.p90, end, lang))
+    subtitle += t("charts.serving.bound_note", lang, year=int(view.t[at]), bound=bound)
     return finish(fig, chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
                   title=title, subtitle=subtitle)
 

@@ -330,8 +330,9 @@ def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, 
     flops = chip.flops * p["flops_growth"] ** dt
     bandwidth = chip.bandwidth * p["bandwidth_growth"] ** dt
     memory = chip.memory * p["memory_growth"] ** dt
-    params_total = p["params_total"] * p["params_growth"] ** dt
-    params_active = p["params_active"] * p["params_growth"] ** dt
+    model_growth = p["params_growth"] ** dt
+    params_total = p["params_total"] * model_growth
+    params_active = p["params_active"] * model_growth
     step = decode(params_total, params_active, p["bytes_per_param"], p["kv_bytes_per_token"], p["context_tokens"],
                   p["batch"], p["chips_per_replica"], flops, bandwidth, memory, p["mfu"])
     prefill = prefill_seconds(p["prompt_tokens"], params_active, params_total, p["chips_per_replica"], flops, p["mfu"])
@@ -348,9 +349,14 @@ def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, 
 
 
 def bands_of(values: np.ndarray) -> np.ndarray:
-    """Percentiles over the samples of an (S, T) array, as (len(BAND_PERCENTILES), T); computed on the
-    transposed copy, whose samples lie side by side in memory (several times faster than along axis 0)."""
-    return np.percentile(np.ascontiguousarray(values.T), BAND_PERCENTILES, axis=1)
+    """Percentiles (numpy's linear method) over the samples of an (S, T) array, as (len(BAND_PERCENTILES), T).
+    One sort along each time column's contiguous samples: several times faster than np.percentile on axis 0."""
+    ordered = np.sort(values.T, axis=1)
+    position = np.asarray(BAND_PERCENTILES, dtype=float) / 100 * (ordered.shape[1] - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, ordered.shape[1] - 1)
+    weight = position - below
+    return (ordered[:, below] * (1 - weight) + ordered[:, above] * weight).T
 
 
 def first_crossing(t: np.ndarray, demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:

@@ -217,3 +217,8 @@ def test_every_field_and_preset_is_described():
         assert spec.source_id, name
     for name in SERVING_PRESETS:
         ServingScenario.from_preset(name)
+
+
+def test_bands_match_numpy_percentiles():
+    values = np.random.default_rng(3).lognormal(size=(1001, 7))
+    assert sv.bands_of(values) == pytest.approx(np.percentile(values, sv.BAND_PERCENTILES, axis=0))
