@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from i18n import t
-from models.scenario import ScenarioError
+from models.scenario import ParamWarning, ScenarioError
 from models.serving_scenario import (
     DEFAULT_SERVING_PRESET,
     GROUPS,
@@ -40,12 +40,35 @@ def scenario() -> ServingScenario:
     """The session's serving scenario: from the URL on the first visit, then as the user left it."""
     if SERVING_KEY not in st.session_state:
         parsed, warnings = ServingScenario.from_params(_url_params())
+        parsed = _known_chip(parsed, warnings)
         for warning in warnings:
             if warning.field in st.query_params:
                 del st.query_params[warning.field]
         st.session_state[SERVING_KEY] = parsed
         st.session_state[_WARNINGS_KEY] = warnings
     return st.session_state[SERVING_KEY]
+
+
+def chip_id(value: str) -> str | None:
+    """The accelerator id a chip setting names (by id or by name, any case); None when the table has none."""
+    table = data.read("accelerators")
+    wanted = str(value).strip().casefold()
+    for accelerator_id, name in zip(table["accelerator_id"].astype(str), table["name"].astype(str), strict=True):
+        if wanted in (accelerator_id.casefold(), name.casefold()):
+            return accelerator_id
+    return None
+
+
+def _known_chip(parsed: ServingScenario, warnings: list) -> ServingScenario:
+    """A chip the accelerators table does not hold is refused like any bad parameter (the preset's chip stays)."""
+    found = chip_id(parsed.chip)
+    if found == parsed.chip:
+        return parsed
+    if found is None:
+        spec = SERVING_FIELDS["chip"]
+        warnings.append(ParamWarning(spec.param, parsed.chip, "invalid", spec.allowed()))
+        return parsed.replace(chip=ServingScenario.from_preset(parsed.preset).chip)
+    return parsed.replace(chip=found)
 
 
 def show_warnings(lang: str) -> None:
@@ -119,9 +142,8 @@ def _chip_widget(spec, tr, container):
     table = data.read("accelerators")
     names = dict(zip(table["accelerator_id"].astype(str), table["name"].astype(str), strict=True))
     current = st.session_state.get(_key(spec.name))
-    if current not in names:  # a chip given by name in the URL: show its id
-        match = [i for i, n in names.items() if n.casefold() == str(current).casefold()]
-        st.session_state[_key(spec.name)] = match[0] if match else spec.default
+    if current not in names:  # a chip given by name: show its id
+        st.session_state[_key(spec.name)] = chip_id(current) or spec.default
     return container.selectbox(_label(spec, tr), list(names), key=_key(spec.name), help=_help(spec, tr),
                                format_func=lambda i: names.get(i, i))
 

@@ -142,3 +142,11 @@ def test_a_click_on_the_flop_per_byte_tab_draws_its_chart(app):
     at.run()
     ids = [json.loads(c.proto.spec)["layout"]["meta"]["chart_id"] for c in at.get("plotly_chart")]
     assert "serving-flop-per-byte" in ids and "serving-memory-wall" not in ids
+
+
+def test_a_chip_by_name_is_taken_and_an_unknown_chip_is_refused(app):
+    at = app(page="serving", serve_chip="NVIDIA H100 SXM5 80GB")
+    assert at.selectbox(key="serve_chip").value == "nvidia-h100-sxm5" and not at.warning
+    at = app(page="serving", serve_chip="no-such-chip")
+    assert any("serve_chip" in w.value for w in at.warning)
+    assert at.selectbox(key="serve_chip").value == "nvidia-a100-sxm4-80gb"
