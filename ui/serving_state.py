@@ -108,8 +108,8 @@ def short_number(value: float) -> str:
 
 
 def _label(spec: ServingFieldSpec, tr) -> str:
-    unit = tr(f"serving.unit.{spec.name}") if spec.unit else ""
-    return f"{tr(spec.label_key)} ({unit})" if unit else tr(spec.label_key)
+    unit, name = (tr(f"serving.unit.{spec.name}") if spec.unit else ""), tr(spec.label_key)
+    return f"{name} ({unit})" if unit and unit.casefold() not in name.casefold() else name
 
 
 def _help(spec: ServingFieldSpec, tr) -> str:

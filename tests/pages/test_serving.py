@@ -30,7 +30,7 @@ def metrics(at) -> dict:
 def expected(out: dict) -> dict:
     ceiling = out["serving_ceiling_year"]
     return {CAP: f"{out['messages_per_user_per_3h']:.3g} per 3 h",
-            BOUND: {"memory": "Memory bandwidth", "compute": "Compute"}[out["bound"]],
+            BOUND: {"memory": "Bandwidth", "compute": "Compute"}[out["bound"]],
             CEILING: str(ceiling) if ceiling is not None else f"after {out['inputs']['horizon']}"}
 
 
