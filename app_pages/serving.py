@@ -23,6 +23,7 @@ views.chart(serving_view.figure("serving-caps", serving, scenario, language), "s
 st.subheader(tr("serving.ceiling_heading"))
 st.write(tr("serving.ceiling_intro"))
 views.chart(serving_view.figure("serving-ceiling", serving, scenario, language), "serving-ceiling", language)
+st.caption(serving_view.fleet_share_note(serving, chip, scenario, tr))
 
 with st.expander(tr("serving.inputs_heading"), expanded=False):
     st.write(tr("serving.inputs_intro"))

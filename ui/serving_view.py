@@ -141,3 +141,11 @@ def short_users(value: float) -> str:
     from ui.serving_state import short_number
 
     return "–" if value != value or value == float("inf") else short_number(value)
+
+
+def fleet_share_note(serving, chip, scenario, tr) -> str:
+    """What share of the training forecast's installed stock the fleet is in its first year (it keeps it)."""
+    from models.serving import implied_inference_share, stock_of
+
+    share = implied_inference_share(serving, chip, *stock_of(engine.forecast(scenario)))
+    return tr("serving.share_note", year=serving.year, share=f"{share:.2%}" if share < 1 else f"{share:.1f}×")

@@ -65,3 +65,13 @@ def test_sources_of_every_field_and_preset_resolve():
     assert used <= known, used - known
     models = set(pd.read_csv(RAW_DIR / "model_serving.csv")["model"])
     assert {p.model for p in SERVING_PRESETS.values()} <= models
+
+
+def test_the_memory_wall_of_the_project_data():
+    """The accelerators table since 2017: FLOP/s about 1.40x a year, bandwidth about 1.30x (issue figures)."""
+    from models.serving import memory_wall
+
+    wall = memory_wall(pd.read_csv(RAW_DIR / "accelerators.csv"), bootstrap=0)
+    assert wall.flops.growth_per_year == pytest.approx(1.40, abs=0.03)
+    assert wall.bandwidth.growth_per_year == pytest.approx(1.30, abs=0.03)
+    assert wall.flop_per_byte.growth_per_year > 1  # arithmetic per byte keeps rising
