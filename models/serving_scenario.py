@@ -306,7 +306,7 @@ SERVING_PRESETS: dict[str, ServingPreset] = {
             "published sizes) in FP8 on 8-H200 replicas, thousands of hidden reasoning tokens per answer.",
             {"chip": "nvidia-h200-sxm", "chips": 20_000, "chips_per_replica": 8, "params_total": 6.71e11,
              "params_active": 3.7e10, "bytes_per_param": 1.0, "kv_bytes_per_token": 70_272.0,
-             "context_tokens": 8192.0, "batch": 128, "mfu": 0.3, "users": 5e7, "messages_per_user_per_day": 5.0,
+             "context_tokens": 8192.0, "batch": 128, "mfu": 0.3, "users": 2e7, "messages_per_user_per_day": 5.0,
              "prompt_tokens": 2000.0, "tokens_per_message": 800.0, "reasoning_tokens": 4000.0, "year": 2025,
              "users_growth": 1.8},
             "m-deepseek-v3-2024", "DeepSeek-V3"),
