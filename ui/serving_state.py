@@ -16,7 +16,6 @@ import streamlit as st
 from i18n import t
 from models.scenario import ParamWarning, ScenarioError
 from models.serving_scenario import (
-    DEFAULT_SERVING_PRESET,
     GROUPS,
     PARAM_PREFIX,
     SERVING_FIELDS,
@@ -214,5 +213,3 @@ def share_link(lang: str, value: ServingScenario) -> str:
     base = base or "http://127.0.0.1:8501/serving"
     return f"{base.split('?')[0]}?{urlencode({**state.share_query(lang), **value.to_params()})}"
 
-
-DEFAULT_PRESET = DEFAULT_SERVING_PRESET
