@@ -15,6 +15,7 @@ PAGES = (  # (file, url path, icon); titles come from the catalogue under nav.<u
     ("app_pages/demand.py", "demand", ":material/trending_up:"),
     ("app_pages/supply.py", "supply", ":material/memory:"),
     ("app_pages/forecast.py", "forecast", ":material/tune:"),
+    ("app_pages/serving.py", "serving", ":material/forum:"),
     ("app_pages/claims.py", "claims", ":material/fact_check:"),
     ("app_pages/data.py", "data", ":material/table:"),
     ("app_pages/methods.py", "methods", ":material/menu_book:"),

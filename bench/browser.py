@@ -16,10 +16,12 @@ from pathlib import Path
 from bench.core import Figure, Skip, median, percentile
 from bench.driver import CHART_PAINTED, LOAD_TIMEOUT_MS, app_pages, open_page, settle
 from bench.live import CHROMIUM, CHROMIUM_ARGS, peak_rss_mb, streamlit_server
-from bench.measures import SLIDER_FIELD, Workspace
+from bench.measures import SERVING_SLIDER, SLIDER_FIELD, Workspace
 
 HERO_CHART = ".st-key-chart_forecast-hero"
 SLIDER_INPUT = f'.st-key-{SLIDER_FIELD} input[type="range"]'
+SERVING_CHART = ".st-key-chart_serving-ceiling"  # the Serving page's outlook: its lines move with the users slider
+SERVING_INPUT = f'.st-key-{SERVING_SLIDER} input[type="range"]'
 MOVE_TIMEOUT_MS = 30_000
 
 # Installed once per page load; `arm()` before each key press, then read `latency()`.
@@ -53,13 +55,14 @@ def _playwright():
     return sync_playwright
 
 
-def slider_latencies(page, url: str, moves: int, warmup: int = 2) -> list[float]:
-    """ms from keydown to the hero chart's lines changing, for `moves` ArrowRight presses (after `warmup`)."""
-    open_page(page, f"{url}/forecast?lang=en")
-    slider = page.locator(SLIDER_INPUT)
+def slider_latencies(page, url: str, moves: int, warmup: int = 2, path: str = "forecast",
+                     slider_input: str = SLIDER_INPUT, chart: str = HERO_CHART) -> list[float]:
+    """ms from keydown to the chart's lines changing, for `moves` ArrowRight presses (after `warmup`)."""
+    open_page(page, f"{url}/{path}?lang=en")
+    slider = page.locator(slider_input)
     slider.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.locator(f"{HERO_CHART} .js-line").first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.evaluate(PROBE_JS, HERO_CHART)
+    page.locator(f"{chart} .js-line").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.evaluate(PROBE_JS, chart)
     latencies = []
     for index in range(warmup + moves):
         page.evaluate("window.__ccProbe.arm()")
@@ -77,7 +80,7 @@ def visit_pages(page, url: str) -> None:
         open_page(page, f"{url}/{url_path}?lang=en")
 
 
-def browser_session(ws: Workspace, moves: int = 30) -> list[Figure]:
+def browser_session(ws: Workspace, moves: int = 30, serving_moves: int = 15) -> list[Figure]:
     sync_playwright = _playwright()
     db = ws.db  # built before the clock starts
     with sync_playwright() as pw:
@@ -92,6 +95,8 @@ def browser_session(ws: Workspace, moves: int = 30) -> list[Figure]:
                 cold = time.perf_counter() - start
                 settle(page)
                 latencies = slider_latencies(page, url, moves)
+                serving = slider_latencies(page, url, serving_moves, path="serving", slider_input=SERVING_INPUT,
+                                           chart=SERVING_CHART)
                 visit_pages(page, url)
                 peak = peak_rss_mb(proc.pid)
         finally:
@@ -106,6 +111,10 @@ def browser_session(ws: Workspace, moves: int = 30) -> list[Figure]:
                extra=spread),
         Figure("slider_redraw_p95", f"{label}, p95", percentile(latencies, 95), "ms", 500.0,
                samples=len(latencies)),
+        Figure("serving_slider_redraw_median",
+               f"slider release to redrawn chart in Chromium, Serving page ({SERVING_SLIDER}, {serving_moves} moves), "
+               "median", median(serving), "ms", 300.0, samples=len(serving),
+               extra={"p95_ms": round(percentile(serving, 95), 1), "max_ms": round(max(serving), 1)}),
         Figure("server_peak_rss", "server peak memory (VmHWM) after cold start, slider moves and every page",
                peak, "MB"),
     ]

@@ -114,6 +114,24 @@ def monte_carlo(ws: Workspace, repeat: int = 10, samples: int = 10_000) -> list[
                    150.0, samples=repeat)]
 
 
+def serving_outlook(ws: Workspace, repeat: int = 10) -> list[Figure]:
+    """The serving outlook of the chatgpt-2023 preset: roofline, 10,000 Monte Carlo samples, bands."""
+    from etl.read import Store
+    from models.forecast import forecast as run_forecast
+    from models.scenario import Scenario
+    from models.serving import chip_of, hardware_trends, outlook, stock_of
+    from models.serving_scenario import ServingScenario
+
+    store = Store(ws.db)
+    accelerators = store.accelerators()
+    serving = ServingScenario()
+    stock_t, stock = stock_of(run_forecast(Scenario(), engine_inputs(ws.db)))
+    chip, trends = chip_of(serving.chip, accelerators), hardware_trends(accelerators)
+    times = time_calls(lambda: outlook(serving, chip, trends, stock_t, stock), repeat)
+    return [Figure("serving_outlook_10k", f"Serving outlook, {serving.samples:,} samples x whole years",
+                   median(times), "ms", 150.0, samples=repeat)]
+
+
 # --- Streamlit, headless (AppTest) ------------------------------------------------------------------
 
 
@@ -185,6 +203,36 @@ def apptest_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
             at.slider(key=SLIDER_FIELD).set_value(value)
             revisit.append(_timed_run(at))
     return [Figure("apptest_slider", f"Forecast page rerun after a {SLIDER_FIELD} change (AppTest, new values)",
+                   median(new), "ms", RERUN_BUDGET_MS, samples=moves,
+                   note=f"revisited values (cache hits): median {median(revisit):.0f} ms",
+                   extra={"max_ms": round(max(new), 1), "revisit_median_ms": round(median(revisit), 1)})]
+
+
+SERVING_SLIDER = "serve_users"  # the Serving page's main lever: every move recomputes the outlook's Monte Carlo
+
+
+def apptest_serving_slider(ws: Workspace, moves: int = 25) -> list[Figure]:
+    """The Serving page rerun after a slider change: each value new, so the roofline, the 10,000-sample outlook
+    and the caps and ceiling charts recompute (the memory-wall charts depend on the table only: cached)."""
+    with apptest(ws.db) as at:
+        at.switch_page("app_pages/serving.py").run()
+        _raise_on_exception(at, "page serving")
+        from models.serving_scenario import SERVING_FIELDS
+        from ui.serving_state import slider_options
+
+        value = float(at.select_slider(key=SERVING_SLIDER).value)
+        options = slider_options(SERVING_FIELDS[SERVING_SLIDER.removeprefix("serve_")], value)
+        start = options.index(value)
+        values = [options[(start + 1 + i) % len(options)] for i in range(moves)]
+        new, revisit = [], []
+        for value in values:
+            at.select_slider(key=SERVING_SLIDER).set_value(value)
+            new.append(_timed_run(at))
+        _raise_on_exception(at, "serving after slider moves")
+        for value in values[:10]:
+            at.select_slider(key=SERVING_SLIDER).set_value(value)
+            revisit.append(_timed_run(at))
+    return [Figure("apptest_serving_slider", f"Serving page rerun after a {SERVING_SLIDER} change (AppTest, new values)",
                    median(new), "ms", RERUN_BUDGET_MS, samples=moves,
                    note=f"revisited values (cache hits): median {median(revisit):.0f} ms",
                    extra={"max_ms": round(max(new), 1), "revisit_median_ms": round(median(revisit), 1)})]

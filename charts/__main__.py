@@ -2,6 +2,7 @@
 
     python -m charts list
     python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
+        (serving charts: --set serve_<setting>=VALUE, e.g. serve_users=2e6 or serve_preset=llama-70b-h100)
         [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json [--size article|wide|square]
         [--width W --height H] [--scale S] [--lang en|zh] [--db PATH] --out FILE
 
@@ -21,6 +22,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from etl.paths import DEFAULT_DB
 
@@ -147,6 +149,20 @@ def parse_options(items: list[str]) -> dict[str, str]:
     return options
 
 
+def load_serving(sets: list[str]):
+    """The Serving page's settings from `--set serve_<field>=VALUE` (chatgpt-2023 preset, or serve_preset=NAME)."""
+    from models.scenario import ScenarioError
+    from models.serving_scenario import PARAM_PREFIX, ServingScenario
+
+    items = [item.strip()[len(PARAM_PREFIX):] for item in sets]
+    preset = [item.partition("=")[2] for item in items if item.startswith("preset=")]
+    try:
+        serving = ServingScenario.from_preset(preset[-1] if preset else "chatgpt-2023")
+        return serving.with_sets([item for item in items if not item.startswith("preset=")])
+    except ScenarioError as exc:
+        raise BadInput(f"--set {PARAM_PREFIX}{exc.field}: {exc.message}") from None
+
+
 def command_export(args: argparse.Namespace) -> int:
     from charts import export
     from charts.common import data_age_line
@@ -166,20 +182,28 @@ def command_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise BadInput(f"--width/--height: {exc}") from None
     options = parse_options(args.options)
-    scenario = load_scenario(args.preset, args.scenario, args.sets)
+    serving = load_serving([item for item in args.sets if item.strip().startswith("serve_")])
+    scenario = load_scenario(args.preset, args.scenario, [item for item in args.sets
+                                                          if not item.strip().startswith("serve_")])
     if not args.db.is_file():
         raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
     from etl.read import Store
 
     store = Store(args.db)
     try:
-        figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options))
+        figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options,
+                                              serving=serving))
     except OptionError as exc:
         raise BadInput(f"--option: {exc}") from None
+    except ValueError as exc:  # a serving chip not in the accelerators table
+        raise BadInput(str(exc)) from None
     if args.format != "csv":
+        link = share_query(scenario)
+        if chart_id.startswith("serving-") and serving.to_params():
+            link = f"{link or '?'}{'&' if link else ''}{urlencode(serving.to_params())}"
         figure = export.prepare_for_export(
             figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,
-            share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
+            share_link=link, today=dt.date.today(), sources=store.sources(),
             data_age=data_age_line(store, args.lang))
     _write_atomically(args.out, _render(figure, args.format, width, height, args.scale))
     print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{args.scale:g})")

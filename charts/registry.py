@@ -17,7 +17,7 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import china, demand, forecast, prepare, sites, supply
+from charts import china, demand, forecast, prepare, serving, sites, supply
 from charts.common import empty_figure
 from i18n import t
 from models.scenario import POPULATIONS
@@ -34,6 +34,7 @@ class ChartContext:
     # The chart's options by name (population, since, year, ...): values, or strings as typed on the command
     # line; an option left out takes its default. `build` checks them against the chart's ChartOptions.
     options: dict = field(default_factory=dict)
+    serving: object = None  # models.serving_scenario.ServingScenario; None = its default preset
 
     def memoised(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
         if key not in self.sources_memo:
@@ -99,6 +100,43 @@ class ChartContext:
     @cached_property
     def shipments_annual(self) -> pd.DataFrame:
         return self.store.shipments_annual()
+
+    # --- serving (models/serving.py) ---------------------------------------------------------------
+    @cached_property
+    def serving_scenario(self):
+        from models.serving_scenario import ServingScenario
+
+        return self.serving if self.serving is not None else ServingScenario()
+
+    @cached_property
+    def serving_chip(self):
+        from models.serving import chip_of
+
+        return chip_of(self.serving_scenario.chip, self.accelerators)
+
+    @cached_property
+    def serving_answer(self):
+        from models.serving import serve
+
+        return serve(self.serving_scenario, self.serving_chip)
+
+    @cached_property
+    def stock_forecast(self):
+        """The training forecast whose installed stock the serving fleet follows: the context's own, or the
+        same scenario run to a later horizon when the serving outlook reaches further."""
+        sv = self.serving_scenario
+        if self.scenario.horizon >= sv.horizon:
+            return self.forecast
+        from models.forecast import forecast as run_forecast
+
+        return run_forecast(self.scenario.replace(horizon=sv.horizon), self.inputs, self.resolved)
+
+    @cached_property
+    def serving_outlook(self):
+        from models.serving import hardware_trends, outlook, stock_of
+
+        stock_t, stock = stock_of(self.stock_forecast)
+        return outlook(self.serving_scenario, self.serving_chip, hardware_trends(self.accelerators), stock_t, stock)
 
 
 class OptionError(ValueError):
@@ -468,6 +506,34 @@ def build_backtest(ctx: ChartContext, fit_through: int) -> go.Figure:
         ctx, ("demand",))])
 
 
+def serving_sources(ctx: ChartContext) -> list[str]:
+    """The serving assumptions' sources, the chip's row, and the chip sales behind the installed stock."""
+    from models.serving_scenario import serving_sources as assumption_sources
+
+    return _unique([*assumption_sources(ctx.serving_scenario), ctx.serving_chip.source_id, "epoch-ml-hardware",
+                    *shipment_sources(ctx)])
+
+
+def build_serving_ceiling(ctx: ChartContext) -> go.Figure:
+    return serving.ceiling_figure(ctx.serving_outlook, ctx.lang, sources=serving_sources(ctx), events=ctx.events,
+                                  horizon=ctx.serving_scenario.horizon)
+
+
+def build_serving_caps(ctx: ChartContext) -> go.Figure:
+    from models.serving_scenario import SERVING_PRESETS
+
+    sv = ctx.serving_scenario
+    label = t(SERVING_PRESETS[sv.preset].label_key, ctx.lang)
+    return serving.caps_figure(serving.observed_caps(ctx.store.usage()), ctx.serving_answer.messages_per_user_per_3h,
+                               ctx.serving_outlook.cap_range80(), label, ctx.lang, sources=serving_sources(ctx))
+
+
+def _memory_wall(ctx: ChartContext):
+    from models.serving import memory_wall
+
+    return memory_wall(ctx.accelerators)
+
+
 def _add_sources(fig: go.Figure, extra) -> go.Figure:
     meta = dict(fig.layout.meta or {})
     meta["sources"] = _unique([*(meta.get("sources") or []), *extra])
@@ -519,6 +585,14 @@ CHARTS: dict[str, ChartSpec] = {
                   build_claims_check),
         ChartSpec("backtest", "A compute trend fitted through a year, against the records that followed",
                   build_backtest, (FIT_THROUGH,), fitted=backtest_of),
+        ChartSpec("serving-ceiling", "Messages a day demanded against what the fleet sustains, Monte Carlo 10-90% bands",
+                  build_serving_ceiling),
+        ChartSpec("serving-caps", "Messages per user per 3 hours: the deployment's sustainable cap beside the caps set",
+                  build_serving_caps),
+        ChartSpec("serving-memory-wall", "Accelerator FLOP/s against memory bandwidth since 2017, each fitted",
+                  lambda ctx: serving.memory_wall_figure(_memory_wall(ctx), ctx.lang)),
+        ChartSpec("serving-flop-per-byte", "FLOP per byte of memory bandwidth of each accelerator, fitted",
+                  lambda ctx: serving.flop_per_byte_figure(_memory_wall(ctx), ctx.lang)),
     ]
 }
 # Where the compute is and China's supply (charts/sites.py, charts/china.py), registered as a block of their own.

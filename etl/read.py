@@ -142,6 +142,13 @@ class Store:
         """China's AI chip supply: one row per metric, year, vendor and source, with its own definition and a
         low / central / high range (any may be empty: an upper bound has only value_high)."""
         return self._frame("select * from stg_china_supply order by metric, year, vendor, source_id")
+    def usage(self) -> pd.DataFrame:
+        """Dated usage figures: users, messages, tokens, API prices, message caps (with window_hours)."""
+        return self._frame("select * from stg_usage order by metric, subject, date")
+
+    def model_serving(self) -> pd.DataFrame:
+        """Serving facts of models: total and active parameters, KV bytes per token, context, precision."""
+        return self._frame("select * from stg_model_serving order by model")
 
     def sources(self) -> pd.DataFrame:
         return self._frame("select * from sources order by source_id")

@@ -36,12 +36,16 @@ QUANTITIES = (
     "training_compute", "parameters", "hardware_flops", "price_performance", "energy_efficiency",
     "installed_stock", "tokens_per_parameter", "algorithmic_efficiency", "cowos_capacity",
 )
-EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release", "export_control")
+EVENT_KINDS = ("launch", "outage", "policy", "rumour", "release", "export_control", "rate_limit")
 SITE_STATUS = ("operational", "planned")
 OWNER_GROUPS = ("hyperscaler", "china", "other")
 CHINA_METRICS = (
     "units_shipped_in_china", "unit_share_in_china", "ascend_production", "ascend_die_bank", "hbm_stockpile",
     "smic_advanced_capacity", "h100e_per_unit", "china_share_of_world_compute",
+)
+USAGE_METRICS = (
+    "weekly_active_users", "monthly_active_users", "daily_messages", "tokens_per_month",
+    "api_price_input", "api_price_output", "message_cap",
 )
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -221,6 +225,23 @@ def not_before(first: str, second: str) -> RowCheck:
         a, b = row.get(first), row.get(second)
         if a is not None and b is not None and b < a:
             return [Problem(file, row_number, second, b, f"{second} on or after {first} ({a})")]
+        return []
+
+    return check
+
+
+def cap_has_window(row: dict, row_number: int, file: str) -> list[Problem]:
+    """A message cap counts messages per window: the window's length in hours must be given."""
+    if row.get("metric") == "message_cap" and row.get("window_hours") is None:
+        return [Problem(file, row_number, "window_hours", "", "the cap's window in hours (message_cap rows)")]
+    return []
+
+
+def not_more(small: str, large: str) -> RowCheck:
+    def check(row: dict, row_number: int, file: str) -> list[Problem]:
+        a, b = row.get(small), row.get(large)
+        if a is not None and b is not None and a > b:
+            return [Problem(file, row_number, small, a, f"{small} ≤ {large} ({b:g})")]
         return []
 
     return check
@@ -428,7 +449,41 @@ SPECS: tuple[TableSpec, ...] = (
             enum("kind", EVENT_KINDS),
             SOURCE_ID, NOTES,
         ),
-        "Dated events for chart annotations: launches, outages, policies, rumours, releases.",
+        "Dated events for chart annotations: launches, outages, policies, rumours, releases, rate limits.",
+    ),
+    TableSpec(
+        "usage", ("date", "metric", "subject"),
+        (
+            Column("date", "date", required=True),
+            enum("metric", USAGE_METRICS),
+            text("subject", required=True),
+            number("value", 0, None, required=True),
+            text("unit", required=True),
+            text("definition", required=True),
+            number("window_hours", 0, 24 * 366, "hours"),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "Dated usage of AI services: active users (weekly or monthly), messages a day, tokens a month, "
+        "API prices (input or output, USD per million tokens), message caps per window of hours.",
+        row_checks=(cap_has_window,),
+    ),
+    TableSpec(
+        "model_serving", ("model",),
+        (
+            text("model", required=True),
+            number("params_total", 1, None, "parameters", required=True),
+            number("params_active", 1, None, "parameters", required=True),
+            Column("layers", "integer", low=1, high=10_000),
+            Column("kv_heads", "integer", low=1, high=10_000),
+            Column("head_dim", "integer", low=1, high=100_000),
+            count("kv_bytes_per_token", "bytes/token"),
+            count("context_tokens", "tokens"),
+            number("bytes_per_param", 0.125, 8, "bytes"),
+            text("precision"),
+            CONFIDENCE_COL, SOURCE_ID, NOTES,
+        ),
+        "Serving facts of models: total and active parameters, layers, KV cache per token, context, precision.",
+        row_checks=(not_more("params_active", "params_total"),),
     ),
     TableSpec(
         "clusters", ("cluster_id", "date"),

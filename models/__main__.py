@@ -156,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
                             help="all, notable, frontier, top10 (topN), language, or a domain name")
             sp.add_argument("--breaks", type=int, default=0, choices=(0, 1, 2))
             sp.add_argument("--seed", type=int, default=0)
+    # the serving ceiling (models/serving_cli.py)
+    from models import serving_cli
+
+    serving_cli.add_parser(sub, str(DEFAULT_DB), lambda cmd: lambda args: cmd(args, lambda: _store(args.db)))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

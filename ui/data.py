@@ -39,7 +39,8 @@ except ImportError:  # until ui/text.py is merged: the same contract, locally
 DB_ENV = "COMPUTE_CEILING_DB"
 # Tables the Data page lists, in reading order; `Store.table(name)` whitelists the same names.
 TABLES = ("models", "accelerators", "shipments", "market_share", "foundry_capacity", "trend_claims",
-          "events", "sources", "clusters", "chip_owners", "china_supply")
+          "events", "sources", "clusters", "chip_owners", "china_supply", "usage",
+          "model_serving")
 
 
 def db_path() -> Path:
@@ -190,7 +191,7 @@ def _store(path: str, version: int | str, _uploads: tuple = ()):
 CACHED_QUERIES = frozenset({"models", "frontier_models", "accelerators", "shipments", "shipments_annual",
                             "installed_stock", "market_share", "foundry_capacity", "trend_claims", "events",
                             "sources", "build_info", "clusters", "chip_owners", "chip_owner_groups",
-                            "china_supply"})
+                            "china_supply", "usage", "model_serving"})
 
 
 class CachedStore:

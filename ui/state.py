@@ -33,9 +33,13 @@ def tr_for(lang: str):
     return translator(lang)
 
 
+SERVING_PREFIX = "serve_"  # the Serving page's own parameters (ui/serving_state.py), not training fields
+
+
 def _url_params() -> tuple[dict[str, str], list[ParamWarning]]:
-    """The address bar's scenario parameters, read as every CLI reads a link (models.scenario)."""
-    return params_from_pairs((key, value) for key in st.query_params.keys()
+    """The address bar's scenario parameters, read as every CLI reads a link (models.scenario); the Serving
+    page's own `serve_*` parameters are not training-scenario fields."""
+    return params_from_pairs((key, value) for key in st.query_params.keys() if not key.startswith(SERVING_PREFIX)
                              for value in st.query_params.get_all(key))
 
 

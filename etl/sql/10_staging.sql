@@ -25,6 +25,12 @@ comment on view stg_china_supply is 'China''s AI chip supply by metric and defin
 create or replace view stg_clusters as select * from clusters;
 comment on view stg_clusters is 'The largest AI sites over time (H100e, MW, operational or planned), as loaded from clusters.csv.';
 
+create or replace view stg_usage as select * from usage;
+comment on view stg_usage is 'Dated usage figures (users, messages, tokens, prices, caps), as loaded from usage.csv.';
+
+create or replace view stg_model_serving as select * from model_serving;
+comment on view stg_model_serving is 'Serving facts of models (parameters, KV cache, context), as loaded from model_serving.csv.';
+
 -- A claim may give only one of growth and doubling time; fill the other (doubling = 12·ln2 / ln growth).
 create or replace view stg_trend_claims as
 select * replace (

@@ -74,6 +74,15 @@ metric,year,vendor,definition,unit,value_low,value_central,value_high,confidence
 ascend_production,2025,Huawei,capacity (government),chips,,,200000,estimate,src-a,upper bound only
 ascend_production,2025,Huawei,packages produced (analyst),chips,,805000,,speculative,src-b,
 """,
+    "usage": """\
+date,metric,subject,value,unit,definition,window_hours,confidence,source_id,notes
+2023-11-06,weekly_active_users,ChatGPT,1e8,users,weekly users,,confirmed,src-a,
+2023-03-23,message_cap,ChatGPT Plus: GPT-4,25,messages per window,per subscriber,3,estimate,src-b,
+""",
+    "model_serving": """\
+model,params_total,params_active,layers,kv_heads,head_dim,kv_bytes_per_token,context_tokens,bytes_per_param,precision,confidence,source_id,notes
+Dense-70B,7e10,7e10,80,8,128,327680,8192,2,BF16,confirmed,src-a,
+""",
 }
 
 

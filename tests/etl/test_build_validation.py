@@ -210,3 +210,17 @@ def test_command_line_build_of_the_fixture_prints_progress_and_summary(raw, db_p
     assert f"Built {db_path} in" in done.stdout
     assert "mart_frontier_models" in done.stdout
     assert db_path.is_file()
+
+
+def test_usage_and_model_serving_rows_are_checked(tmp_path):
+    """A message cap without its window, and more active than total parameters, are refused by row and column."""
+    from etl.build import RawDataError, build
+
+    usage = VALID_TABLES["usage"] + "2024-05-13,message_cap,GPT-4o,80,messages per window,per subscriber,,confirmed,src-a,\n"
+    serving = VALID_TABLES["model_serving"] + "MoE,1e11,2e11,,,,,,,,estimate,src-a,\n"
+    raw = write_raw(tmp_path / "raw", usage=usage, model_serving=serving)
+    with pytest.raises(RawDataError) as caught:
+        build(raw, tmp_path / "db.duckdb", log=lambda _m: None)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "usage.csv: row 4, column window_hours" in text
+    assert "model_serving.csv: row 3, column params_active" in text

@@ -14,7 +14,7 @@ from tests.hardening.conftest import APP
 from tests.hardening.garbage import non_finite_in_json, url_params
 from tests.pages.helpers import as_read
 
-PAGES = ("overview", "demand", "supply", "forecast", "claims", "data", "methods")
+PAGES = ("overview", "demand", "supply", "forecast", "serving", "claims", "data", "methods")
 # Each example is a full AppTest run (0.3-2 s); `make test` keeps CI short, FUZZ_EXAMPLES=25 digs deeper.
 PER_PAGE = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "6")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

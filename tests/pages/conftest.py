@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from etl.paths import RAW_DIR
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGES = ("overview", "demand", "supply", "forecast", "claims", "data", "methods")
+PAGES = ("overview", "demand", "supply", "forecast", "serving", "claims", "data", "methods")
 
 
 @pytest.fixture(scope="session")
