@@ -35,7 +35,9 @@ CASES = [
                     "claims-check": {}, "backtest": {}}),
     ("claims", [("slider", "claims_cutoff", 2016)], {"backtest": {"fit_through": "2016"}}),
 ]
-FORECAST_CHARTS = {"forecast", "forecast-fan", "ceiling-probability", "tornado"}  # the lead's pages compare these
+FORECAST_CHARTS = {"forecast", "forecast-fan", "ceiling-probability", "tornado",  # tests/pages/test_one_scenario.py
+                   "serving-ceiling", "serving-caps", "serving-memory-wall",  # tests/pages/test_serving.py
+                   "serving-flop-per-byte"}
 
 
 def page_figures(at) -> dict[str, list[dict]]:
