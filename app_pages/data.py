@@ -8,7 +8,8 @@ import streamlit as st
 from etl import sandbox
 from etl.importers.api import import_bytes
 from etl.importers.base import ImportRefused
-from ui import data, frame, lang, tables
+from ui import data, frame, lang, runtime, tables
+from ui.text import escape_params
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -43,11 +44,11 @@ with import_tab:
         try:
             report = import_bytes(data.db_path(), upload.name, upload.getvalue())
         except ImportRefused as error:
-            st.error(error.message(language), icon=":material/error:")
+            st.error(error.message(language, escape_params), icon=":material/error:")
         else:
             st.success(report.summary(language))
             for note in report.notes:
-                st.info(note.message(language))
+                st.info(note.message(language, escape_params))
             if report.rejected:
                 st.dataframe(report.rejected_frame(language), hide_index=True)
 
@@ -56,9 +57,10 @@ with sql_tab:
     sql = st.text_area(tr("data.sql"), sandbox.EXAMPLE_QUERY, key="data_sql", height=140)
     if st.button(tr("data.sql_run"), key="data_sql_run", icon=":material/play_arrow:"):
         try:
-            result = sandbox.run_query(data.db_path(), sql)
+            with runtime.outside_run_slot():  # the query runs in its own process; other pages need the slot
+                result = sandbox.run_query(data.db_path(), sql)
         except sandbox.SandboxError as error:
-            st.error(error.message(language), icon=":material/block:")
+            st.error(error.message(language, escape_params), icon=":material/block:")
         else:
             st.caption(tr("data.sql_done", rows=len(result.rows), seconds=result.elapsed_s))
             if result.truncated:

@@ -10,6 +10,7 @@ here imports Streamlit, so the helpers are testable without a browser.
 
 from __future__ import annotations
 
+import numbers
 import re
 import string
 import unicodedata
@@ -56,3 +57,11 @@ def cap_messages(messages: Iterable[str], limit: int = 5, lang: str = "en") -> l
         return items
     hidden = len(items) - max(limit, 0)
     return items[: max(limit, 0)] + [t("text.and_more", lang, n=hidden)]
+
+
+def escape_params(params: dict, limit: int = 200) -> dict:
+    """`params` for a catalogue string, with every text value escaped (numbers keep their format specs)."""
+    return {
+        key: value if isinstance(value, numbers.Number) else escape_markdown(value, limit)
+        for key, value in params.items()
+    }

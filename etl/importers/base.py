@@ -36,8 +36,9 @@ class ImportRefused(ValueError):
         self.params = params
         super().__init__(self.message("en"))
 
-    def message(self, lang: str = "en") -> str:
-        params = dict(self.params)
+    def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
+        """The text in `lang`; `escape` (ui.text.escape_params on a page) makes the file's own words safe to show."""
+        params = escape(self.params) if escape else dict(self.params)
         if "format_id" in params:  # the format's name in the reader's language
             params["format"] = t(f"importers.format.{params['format_id']}", lang)
         return t(f"importers.error.{self.code}", lang, **params)
@@ -50,8 +51,8 @@ class Note:
     code: str
     params: dict = field(default_factory=dict)
 
-    def message(self, lang: str = "en") -> str:
-        return t(f"importers.note.{self.code}", lang, **self.params)
+    def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
+        return t(f"importers.note.{self.code}", lang, **(escape(self.params) if escape else self.params))
 
 
 @dataclass(frozen=True)
