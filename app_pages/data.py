@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import sandbox
+from etl.db import StorageError
 from etl.importers.api import import_bytes
 from etl.importers.base import ImportRefused
 from ui import data, frame, lang, runtime, tables
-from ui.text import escape_params
+from ui.text import escape_markdown, escape_params
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -45,6 +46,8 @@ with import_tab:
             report = import_bytes(data.db_path(), upload.name, upload.getvalue())
         except ImportRefused as error:
             st.error(error.message(language, escape_params), icon=":material/error:")
+        except StorageError as error:  # a full disk or a read-only database folder: nothing was imported
+            st.error(tr("storage.import_failed", detail=escape_markdown(str(error), 300)), icon=":material/error:")
         else:
             st.success(report.summary(language))
             for note in report.notes:

@@ -2,8 +2,10 @@
 
 Every raw table is parsed and checked first (etl/schema.py); any problem stops the build with exit
 code 2, one line per problem, and the database untouched. Otherwise the database is built in a
-temporary file beside the target, imported rows of the previous database are carried over, and
-the file is renamed into place.
+temporary file beside the target, imported rows of the previous database are carried over, the
+file is checkpointed and read back (every table, every row count: etl/db.py), and only then renamed
+into place. An I/O failure (full disk, read-only folder) is a StorageError: exit 2, one line, the
+previous database unchanged. Temporary files of killed builds are removed by the next one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from pathlib import Path
 
 import duckdb
 
-from etl.db import remove_quietly, swap_into_place, temp_path_beside
+from etl.db import (
+    StorageError,
+    finish_and_verify,
+    remove_orphans,
+    remove_quietly,
+    storage_errors,
+    swap_into_place,
+    temp_path_beside,
+)
 from etl.paths import RAW_DIR
 from etl.schema import SPEC_BY_NAME, SPECS, ParsedTable, Problem, TableSpec, check_source_ids, parse_table
 
@@ -172,25 +182,35 @@ def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print) -> B
     log(f"Reading {raw_dir}")
     tables = validate(raw_dir, log)
     summary = BuildSummary(db_path, warnings=[w for t in tables for w in t.warnings])
-    temp = temp_path_beside(db_path)
-    try:
-        con = duckdb.connect(str(temp))
+    with storage_errors("building", db_path):
+        for orphan in remove_orphans(db_path):
+            log(f"  removed {orphan.name}, left by a build or import that was stopped")
+        temp = temp_path_beside(db_path)
         try:
-            for parsed in tables:
-                load_raw_table(con, parsed)
-            create_import_tables(con)
-            summary.carried_over = carry_over_imports(con, db_path)
-            record_build(con, tables)
-            marts = run_sql_files(con)
-            summary.table_rows = count_rows(con, [t.spec.name for t in tables] + list(IMPORTED_TABLES))
-            summary.view_rows = count_rows(con, marts)
+            write_database(temp, db_path, tables, summary)
+            swap_into_place(temp, db_path)
         finally:
-            con.close()
-        swap_into_place(temp, db_path)
-    finally:
-        remove_quietly(temp)
+            remove_quietly(temp)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def write_database(temp: Path, db_path: Path, tables: list[ParsedTable], summary: BuildSummary) -> None:
+    """Build the whole database in `temp`, checkpoint it and read it back; fill the summary's counts."""
+    con = duckdb.connect(str(temp))
+    try:
+        for parsed in tables:
+            load_raw_table(con, parsed)
+        create_import_tables(con)
+        summary.carried_over = carry_over_imports(con, db_path)
+        record_build(con, tables)
+        marts = run_sql_files(con)
+        summary.table_rows = count_rows(con, [t.spec.name for t in tables] + list(IMPORTED_TABLES))
+        summary.view_rows = count_rows(con, marts)
+        required = {t.spec.name for t in tables} | set(IMPORTED_TABLES) | {"settings", "build_info"}
+        finish_and_verify(con, temp, required)
+    finally:
+        con.close()  # a no-op when finish_and_verify closed it
 
 
 def print_summary(summary: BuildSummary) -> None:
@@ -221,6 +241,9 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"etl build: {len(failure.problems)} problem(s); the database was not changed: {db_path}",
               file=sys.stderr)
+        return 2
+    except StorageError as failure:
+        print(f"etl build: {failure}", file=sys.stderr)
         return 2
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
