@@ -165,7 +165,7 @@ def _check_control_characters(name: str, text: str) -> None:
     line = text.count("\n", 0, first.start()) + 1
     column = first.start() - (text.rfind("\n", 0, first.start()) + 1) + 1
     raise UploadError("guards.control_char", file=name, line=line, column=column,
-                      code=f"U+{ord(first.group()):04X}", count=count)
+                      char=f"U+{ord(first.group()):04X}", count=count)
 
 
 def _check_column_count(name: str, text: str, max_columns: int) -> None:

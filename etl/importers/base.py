@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from etl.guards import DELIMITED_SUFFIXES, UploadError, check_upload
 from etl.importers.parse import normalise_header
 from i18n import t
 
@@ -31,17 +32,35 @@ FIRST_DATA_ROW = 2  # row numbers as a spreadsheet shows them: the header is row
 class ImportRefused(ValueError):
     """The whole file is refused; nothing was written. `message(lang)` is the user-facing text."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, catalogue_key: str | None = None, **params: object) -> None:
         self.code = code
+        self.catalogue_key = catalogue_key or f"importers.error.{code}"
         self.params = params
         super().__init__(self.message("en"))
+
+    @classmethod
+    def from_upload(cls, error: UploadError) -> ImportRefused:
+        """The upload guards' refusal (etl.guards), with the guards' own message."""
+        return cls("upload", catalogue_key=error.key, **error.params)
 
     def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
         """The text in `lang`; `escape` (ui.text.escape_params on a page) makes the file's own words safe to show."""
         params = escape(self.params) if escape else dict(self.params)
         if "format_id" in params:  # the format's name in the reader's language
             params["format"] = t(f"importers.format.{params['format_id']}", lang)
-        return t(f"importers.error.{self.code}", lang, **params)
+        return t(self.catalogue_key, lang, **params)
+
+
+def guarded_text(file_name: str, data: bytes, *, max_bytes: int, max_columns: int) -> tuple[str, list[Note]]:
+    """An import's text through the same guards as every other upload (etl.guards.check_upload): size,
+    binary content (a NUL byte anywhere), encoding (UTF-8, UTF-16 with a BOM, Windows-1252 with a note),
+    control characters and the column cap. Raises ImportRefused naming the file and the problem."""
+    try:
+        text = check_upload(file_name, data, max_bytes=max_bytes, allowed_suffixes=DELIMITED_SUFFIXES,
+                            max_columns=max_columns)
+    except UploadError as error:
+        raise ImportRefused.from_upload(error) from None
+    return str(text), [Note("cp1252")] if text.encoding == "cp1252" else []
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def test_one_control_character_in_a_cell_is_refused_with_its_position(control):
     error = guard_refuses(text.encode())
     assert error.key == "guards.control_char"
     assert (error.params["line"], error.params["column"]) == (3, 3)  # header = line 1; "Ev" then the character
-    assert error.params["code"] == f"U+{ord(control):04X}"
+    assert error.params["char"] == f"U+{ord(control):04X}"
 
 
 def test_tabs_and_windows_line_ends_are_fine():
@@ -55,7 +55,7 @@ def test_utf16_with_a_bom_is_decoded_not_refused_as_binary(encoding):
 
 def test_a_nul_character_inside_utf16_text_is_still_refused():
     error = guard_refuses((HEADER + "Bad\x00Name,2020-05-28,1e20\n").encode("utf-16"))
-    assert error.key == "guards.control_char" and error.params["code"] == "U+0000"
+    assert error.key == "guards.control_char" and error.params["char"] == "U+0000"
 
 
 # --- the cell parsers ------------------------------------------------------------------------
@@ -118,3 +118,22 @@ def test_a_rejected_row_names_row_column_and_value_in_an_import():
     assert list(parsed.frame["name"]) == ["Good"]
     assert "Publication date" in reasons[3] and "2024-01-01 garbage" in reasons[3]
     assert "Training compute (FLOP)" in reasons[4] and "1_000e20" in reasons[4]
+
+
+# --- one set of guards for the uploader and the CLI -------------------------------------------
+
+
+def test_imports_have_a_guarded_reader_that_refuses_what_uploads_refuse():
+    from etl.importers.base import ImportRefused, guarded_text
+
+    late_nul = (HEADER + "x" * 10_000 + "\n").encode() + b"Late\x00Model\n"
+    for data in (late_nul, (HEADER + "Ev\x1bil,2021-01-01,1e21\n").encode()):
+        with pytest.raises(ImportRefused) as info:
+            guarded_text("models.csv", data, max_bytes=20_000_000, max_columns=1_000)
+        assert info.value.code == "upload" and "models.csv" in info.value.message("en")
+        assert "⟦" not in info.value.message("zh")
+    text, notes = guarded_text("models.csv", (HEADER + "A,2020-01-01,1e20\n").encode("utf-16"),
+                               max_bytes=20_000_000, max_columns=1_000)
+    assert text.startswith("System,") and notes == []
+    _text, notes = guarded_text("models.csv", "System\nCafé\n".encode("cp1252"), max_bytes=1000, max_columns=10)
+    assert [note.code for note in notes] == ["cp1252"]
