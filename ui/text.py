@@ -6,6 +6,10 @@ punctuation character is backslash-escaped (CommonMark allows that for all of th
 heading, emphasis, HTML tag, LaTeX, emoji shortcode or Streamlit colour directive can form; newlines
 and other control characters collapse to one space; and the text is cut to a short excerpt. No module
 here imports Streamlit, so the helpers are testable without a browser.
+
+Backslashes do not stop GitHub-style autolinks: Streamlit's markdown turns `http://…`, `www.…` and
+`name@host` into links after escapes are resolved. An invisible WORD JOINER (U+2060) before every `:`
+and `@`, and before the dot of `www.`, breaks those patterns while the text reads the same.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterable
 from i18n import t
 
 ELLIPSIS = "…"
+WORD_JOINER = "\u2060"
 _PUNCTUATION = frozenset(string.punctuation)  # the 32 ASCII characters CommonMark lets one backslash-escape
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})  # controls, bidi/zero-width format marks, line/paragraph separators
 
@@ -44,7 +49,13 @@ def escape_markdown(text: object, limit: int = 200) -> str:
 
     The limit counts the characters of the excerpt before escaping, so an escape is never cut in half.
     """
-    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in excerpt(text, limit))
+    plain = excerpt(text, limit)
+    out = []
+    for index, ch in enumerate(plain):
+        if ch in ":@" or (ch == "." and plain[max(index - 3, 0) : index].lower() == "www"):
+            out.append(WORD_JOINER)
+        out.append("\\" + ch if ch in _PUNCTUATION else ch)
+    return "".join(out)
 
 
 def cap_messages(messages: Iterable[str], limit: int = 5, lang: str = "en") -> list[str]:

@@ -41,7 +41,17 @@ def test_escaping_keeps_every_visible_character(text):
     html = _render(escape_markdown(text, limit=500))
     inner = re.sub(r"^<p>|</p>\n$", "", html)
     unescaped = inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    unescaped = unescaped.replace("\u2060", "")  # the invisible joiners that break autolinks
     assert unescaped == " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", ["http://evil.example/x", "HTTPS://evil.example", "www.evil.example",
+                                  "WWW.evil.example", "me@evil.example", "mailto:me@evil.example", "xmpp:me@evil.example"])
+def test_autolink_patterns_are_broken(text):
+    """GFM autolink literals ignore backslashes; a word joiner before : @ and the dot of www. stops them."""
+    escaped = escape_markdown(text)
+    for pattern in (r"https?\\?:", r"www\\?\.", r"[\w.+-]\\?@", r"(?:mailto|xmpp)\\?:"):
+        assert not re.search(pattern, escaped, re.IGNORECASE), (pattern, escaped)
 
 
 def test_excerpt_collapses_newlines_and_controls():
@@ -52,6 +62,7 @@ def test_long_text_is_cut_to_the_limit_with_an_ellipsis():
     cut = excerpt("x" * 15_000_000, limit=200)
     assert len(cut) == 200 and cut.endswith("…")
     assert escape_markdown("ab" * 100, limit=10) == "ababababa…"
+    assert escape_markdown("3.14 www.x", limit=20) == "3\\.14 www\u2060\\.x"  # only the dot of www. gets a joiner
 
 
 def test_short_text_is_not_cut():
