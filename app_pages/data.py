@@ -49,7 +49,7 @@ with import_tab:
         except StorageError as error:  # a full disk or a read-only database folder: nothing was imported
             st.error(tr("storage.import_failed", detail=escape_markdown(str(error), 300)), icon=":material/error:")
         else:
-            st.success(report.summary(language))
+            st.success(escape_markdown(report.summary(language), 400))  # the summary names the uploaded file
             for note in report.notes:
                 st.info(note.message(language, escape_params))
             if report.rejected:
