@@ -100,7 +100,7 @@ def run_query(
     if not db_path.is_file():
         raise SandboxError("no_database", path=str(db_path))
     started = time.perf_counter()
-    if not _SLOTS.acquire(timeout=timeout_s):
+    if not _SLOTS.acquire(timeout=timeout_s + STARTUP_GRACE_S):  # a queued query waits about as long as one runs
         raise SandboxError("sql.limits.busy", limit=MAX_CONCURRENT_QUERIES)
     try:
         return _run_in_child(db_path, statement, max_rows, timeout_s, started)
