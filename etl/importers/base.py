@@ -40,8 +40,8 @@ class ImportRefused(ValueError):
 
     @classmethod
     def from_upload(cls, error: UploadError) -> ImportRefused:
-        """The upload guards' refusal (etl.guards), with the guards' own message."""
-        return cls("upload", catalogue_key=error.key, **error.params)
+        """The upload guards' refusal (etl.guards), with the guards' own message and the importer's code for it."""
+        return cls(_UPLOAD_CODES.get(error.key, "upload"), catalogue_key=error.key, **error.params)
 
     def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
         """The text in `lang`; `escape` (ui.text.escape_params on a page) makes the file's own words safe to show."""
@@ -49,6 +49,15 @@ class ImportRefused(ValueError):
         if "format_id" in params:  # the format's name in the reader's language
             params["format"] = t(f"importers.format.{params['format_id']}", lang)
         return t(self.catalogue_key, lang, **params)
+
+
+# The importer's refusal code for each guard refusal (the code callers and tests match on).
+_UPLOAD_CODES = {
+    "sql.upload.empty": "empty", "sql.upload.too_large": "too_large", "sql.upload.binary": "binary",
+    "sql.upload.binary_format": "binary", "sql.upload.control_chars": "binary", "sql.upload.not_text": "encoding",
+    "sql.upload.bad_utf8": "encoding", "sql.upload.too_many_columns": "too_many_columns",
+    "guards.control_char": "control_char",
+}
 
 
 def guarded_text(file_name: str, data: bytes, *, max_bytes: int, max_columns: int) -> tuple[str, list[Note]]:
