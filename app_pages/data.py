@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import sandbox
-from ui import data, frame, lang, tables
+from ui import data, frame, lang, runtime, tables
+from ui.text import escape_markdown, escape_params
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -45,19 +46,19 @@ with import_tab:
     st.button(tr("uploads.use_button"), key="data_import_go", on_click=data.use_uploaded_file, args=("data_import",),
               disabled=upload is None, icon=":material/upload_file:")
     if data.upload_refusal() is not None:
-        st.error(data.escape_markdown(data.upload_refusal().message(language), 400), icon=":material/error:")
+        st.error(escape_markdown(data.upload_refusal().message(language), 400), icon=":material/error:")
     uploads, effects = data.session_uploads(), data.upload_effects()
     st.subheader(tr("uploads.yours"))
     if not uploads:
         st.caption(tr("uploads.none"))
     for mine, effect in zip(uploads, effects, strict=True):
-        name = data.escape_markdown(mine.file_name, 80)
+        name = escape_markdown(mine.file_name, 80)
         st.success(tr("uploads.session_summary", file=name, format=tr(f"importers.format.{mine.format_id}"),
                       added=effect.added, replaced=effect.replaced, kept=effect.kept, filled=effect.filled,
                       rejected=len(mine.rejected),
                       sha=mine.sha256[:12]), icon=":material/person:")
         for note in mine.notes:
-            st.info(data.escape_markdown(note.message(language), 300))
+            st.info(escape_markdown(note.message(language), 300))
         if mine.rejected:
             st.dataframe(mine.rejected_frame(language), hide_index=True)
         st.button(tr("uploads.remove", file=name), key=f"data_upload_remove_{mine.sha256[:16]}",
@@ -77,9 +78,10 @@ with sql_tab:
     sql = st.text_area(tr("data.sql"), sandbox.EXAMPLE_QUERY, key="data_sql", height=140)
     if st.button(tr("data.sql_run"), key="data_sql_run", icon=":material/play_arrow:"):
         try:
-            result = sandbox.run_query(data.db_path(), sql)
+            with runtime.outside_run_slot():  # the query runs in its own process; other pages need the slot
+                result = sandbox.run_query(data.db_path(), sql)
         except sandbox.SandboxError as error:
-            st.error(error.message(language), icon=":material/block:")
+            st.error(error.message(language, escape_params), icon=":material/block:")
         else:
             st.caption(tr("data.sql_done", rows=len(result.rows), seconds=result.elapsed_s))
             if result.truncated:

@@ -1,7 +1,8 @@
 """`python -m etl {build,import,refresh,query}`: the only code that writes the database.
 
 Each subcommand lives in its own module exposing `add_arguments(parser)` and `run(args) -> int`.
-Exit codes: 0 success, 2 bad input (the message names what was wrong; nothing changed).
+Exit codes: 0 success, 2 bad input or an I/O failure such as a full disk or a read-only folder (one
+line names what was wrong; nothing changed).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from etl.db import StorageError, describe_io_error
 from etl.paths import DEFAULT_DB
 
 COMMANDS = {
@@ -33,7 +35,12 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(module_name)
             module.add_arguments(sp)
     args = parser.parse_args(argv)
-    return module.run(args)
+    try:
+        return module.run(args)
+    except (StorageError, OSError) as error:  # every subcommand: one line, never a traceback
+        message = str(error) if isinstance(error, StorageError) else describe_io_error(error)
+        print(f"etl {args.command}: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Every raw table is parsed and checked first (etl/schema.py); any problem stops the build with exit
 code 2, one line per problem, and the database untouched. Otherwise the database is built in a
-temporary file beside the target, imported rows of the previous database are carried over, and
-the file is renamed into place.
+temporary file beside the target, imported rows of the previous database are carried over, the
+file is checkpointed and read back (every table, every row count: etl/db.py), and only then renamed
+into place. An I/O failure (full disk, read-only folder) is a StorageError: exit 2, one line, the
+previous database unchanged. Temporary files of killed builds are removed by the next one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from pathlib import Path
 import duckdb
 
 from etl.data_tests import DataContext, run_data_tests
-from etl.db import IMPORTS_COMMENT, IMPORTS_DDL, remove_quietly, swap_into_place, temp_path_beside, write_lock
+from etl.db import (
+    IMPORTS_COMMENT,
+    IMPORTS_DDL,
+    StorageError,
+    finish_and_verify,
+    remove_orphans,
+    remove_quietly,
+    storage_errors,
+    swap_into_place,
+    temp_path_beside,
+    write_lock,
+)
 from etl.paths import RAW_DIR
 from etl.release import Changelog, changelog_path_for, data_as_of, read_changelog
 from etl.schema import SPEC_BY_NAME, SPECS, ParsedTable, Problem, TableSpec, check_source_ids, parse_table
@@ -188,7 +201,7 @@ def build(raw_dir: Path, db_path: Path, log: Callable[[str], None] = print,
 
     Holds the database's writer lock throughout, so an import cannot land between the carry-over of
     the imported rows and the swap (and be lost)."""
-    with write_lock(db_path):
+    with storage_errors("locking", db_path), write_lock(db_path):
         return _build_unlocked(raw_dir, db_path, log, changelog_path)
 
 
@@ -201,28 +214,40 @@ def _build_unlocked(raw_dir: Path, db_path: Path, log: Callable[[str], None],
     if changelog.problems:
         raise RawDataError(changelog.problems)
     summary = BuildSummary(db_path, warnings=[w for t in tables for w in t.warnings])
-    temp = temp_path_beside(db_path)
-    try:
-        con = duckdb.connect(str(temp))
+    with storage_errors("building", db_path):
+        for orphan in remove_orphans(db_path):
+            log(f"  removed {orphan.name}, left by a build or import that was stopped")
+        temp = temp_path_beside(db_path)
         try:
-            for parsed in tables:
-                load_raw_table(con, parsed)
-            create_import_tables(con)
-            summary.carried_over = carry_over_imports(con, db_path)
-            record_build(con, tables, changelog)
-            marts = run_sql_files(con)
-            failed = run_data_tests(DataContext({t.spec.name: t for t in tables}, con))
-            if failed:
-                raise RawDataError(failed)
-            summary.table_rows = count_rows(con, [t.spec.name for t in tables] + list(IMPORTED_TABLES))
-            summary.view_rows = count_rows(con, marts)
+            write_database(temp, db_path, tables, summary, changelog)
+            swap_into_place(temp, db_path)
         finally:
-            con.close()
-        swap_into_place(temp, db_path)
-    finally:
-        remove_quietly(temp)
+            remove_quietly(temp)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def write_database(temp: Path, db_path: Path, tables: list[ParsedTable], summary: BuildSummary,
+                   changelog) -> None:
+    """Build the whole database in `temp`, run the declared data tests (RawDataError naming each failing
+    row), checkpoint it and read it back; fill the summary's counts."""
+    con = duckdb.connect(str(temp))
+    try:
+        for parsed in tables:
+            load_raw_table(con, parsed)
+        create_import_tables(con)
+        summary.carried_over = carry_over_imports(con, db_path)
+        record_build(con, tables, changelog)
+        marts = run_sql_files(con)
+        failed = run_data_tests(DataContext({t.spec.name: t for t in tables}, con))
+        if failed:
+            raise RawDataError(failed)
+        summary.table_rows = count_rows(con, [t.spec.name for t in tables] + list(IMPORTED_TABLES))
+        summary.view_rows = count_rows(con, marts)
+        required = {t.spec.name for t in tables} | set(IMPORTED_TABLES) | {"settings", "build_info"}
+        finish_and_verify(con, temp, required)
+    finally:
+        con.close()  # a no-op when finish_and_verify closed it
 
 
 def print_summary(summary: BuildSummary) -> None:
@@ -253,6 +278,9 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"etl build: {len(failure.problems)} problem(s); the database was not changed: {db_path}",
               file=sys.stderr)
+        return 2
+    except StorageError as failure:
+        print(f"etl build: {failure}", file=sys.stderr)
         return 2
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -3,6 +3,9 @@
 `check_upload` runs before any parser sees the bytes: size cap, suffix check, binary content,
 encoding, and (for delimited text) a column cap read from the header line alone, so a hostile
 file is refused with a message naming the file and the problem and nothing else happens.
+Text is UTF-8 (with or without BOM), UTF-16 with a BOM (what Excel's "Unicode text" writes), or
+Windows-1252 as a reported fallback; a NUL byte anywhere, or any control character other than tab
+and line breaks, refuses the file (naming the line and column of the first one).
 
 `escape_csv_cell` / `escape_csv_frame` defend CSV downloads against formula injection: a
 spreadsheet runs a cell that starts with = + - @ (or tab / CR, which some strip first) as a
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PureWindowsPath
 
 import numpy as np
@@ -26,7 +29,7 @@ DEFAULT_MAX_COLUMNS = 1_000
 DELIMITED_SUFFIXES = (".csv", ".tsv", ".txt")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # with full-width forms
 _DELIMITERS = (",", ";", "\t")
-_DISALLOWED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps \t \n \r and form feed
+_DISALLOWED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but \t \n \r, DEL, C1
 _MAX_NAME_CHARS = 120
 
 # Leading bytes of formats people upload by mistake; named so the message can say what it is.
@@ -46,12 +49,13 @@ class UploadError(ValueError):
     """An upload was refused. `key`/`params` let a page show it in the user's language."""
 
     def __init__(self, key: str, **params: object) -> None:
-        self.key = f"sql.upload.{key}"
+        self.key = key if "." in key else f"sql.upload.{key}"
         self.params = params
         super().__init__(self.message("en"))
 
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+    def message(self, lang: str, escape: Callable[[dict], dict] | None = None) -> str:
+        """The text in `lang`; `escape` (ui.text.escape_params on a page) makes the file name safe to show."""
+        return t(self.key, lang, **(escape(self.params) if escape else self.params))
 
 
 class UploadText(str):
@@ -123,14 +127,19 @@ def _check_not_binary(name: str, data: bytes) -> None:
         if data.startswith(magic):
             raise UploadError("binary_format", file=name, kind=kind)
     if data.startswith(_UTF16_BOMS):
-        raise UploadError("utf16", file=name)
+        return  # UTF-16 holds NUL bytes by design; a NUL character is caught after decoding
     nul = data.find(b"\x00")
     if nul >= 0:
         raise UploadError("binary", file=name, offset=nul)
 
 
 def _decode(name: str, data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM); Windows-1252 as a reported fallback; anything else refused."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM; Windows-1252 as a reported fallback; anything else refused."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UploadError("not_text", file=name, offset=exc.start) from exc
     if data.startswith(_UTF8_BOM):
         try:
             return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
@@ -146,11 +155,17 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
 
 
 def _check_control_characters(name: str, text: str) -> None:
-    # Binary data that slipped past the NUL check decodes to many control characters;
-    # tolerate a stray one in a thousand (old exports sometimes carry one).
+    """Refuse any control character: binary data (many of them) or one hidden in a cell, which would be stored."""
+    first = _DISALLOWED_CONTROL.search(text)
+    if first is None:
+        return
     count = len(_DISALLOWED_CONTROL.findall(text))
-    if count > len(text) // 1000:
+    if count > 16 and count > len(text) // 1000:  # binary data that slipped past the NUL check
         raise UploadError("control_chars", file=name, count=count)
+    line = text.count("\n", 0, first.start()) + 1
+    column = first.start() - (text.rfind("\n", 0, first.start()) + 1) + 1
+    raise UploadError("guards.control_char", file=name, line=line, column=column,
+                      char=f"U+{ord(first.group()):04X}", count=count)
 
 
 def _check_column_count(name: str, text: str, max_columns: int) -> None:

@@ -1,30 +1,38 @@
 """The SQL sandbox shared by the Data page's SQL box and `python -m etl query`.
 
-Every query gets a fresh in-memory DuckDB that ATTACHes the database file READ_ONLY, then turns
-off everything a hostile query could use to reach outside it: external access, the local file
-system (so not even the database file can be read as a blob), extension loading, and finally
-locks the configuration so the query cannot switch any of it back on. Attaching (instead of
-`duckdb.connect(path, read_only=True, config=...)`) matters: DuckDB refuses a second connection
-to a file already opened in the same process with a different configuration, and the app's
-`etl.read.Store` holds one.
+Every query runs in a child process (etl/sandbox_worker.py) that the operating system bounds: an
+address-space limit (MEMORY_LIMIT_BYTES; DuckDB's own memory_limit does not bound list and string
+functions such as `range(100000000)` or `repeat('x', 500000000)`), a CPU-time limit, no file writes,
+and a kill at the wall-clock deadline. The calling process only waits on a pipe, so its memory and
+its other threads (other users' pages) are untouched. In the child a fresh in-memory DuckDB ATTACHes
+the database file READ_ONLY, then turns off external access, the local file system and extension
+loading, and locks the configuration.
 
 Only one statement is accepted, and only a read: SELECT (including WITH, VALUES, FROM-first,
-DESCRIBE, SHOW, SUMMARIZE, which DuckDB all parses as SELECT) or EXPLAIN [ANALYZE] of one.
-A row cap (fetch max_rows + 1, flag truncated) and a timer that interrupts the query bound the
-work one request can do.
+DESCRIBE, SHOW, SUMMARIZE, which DuckDB all parses as SELECT), PIVOT / UNPIVOT, or EXPLAIN [ANALYZE]
+of one. Functions and views that reveal the server (paths, settings, versions, attached databases,
+extensions, logs) are refused by name before anything runs. The result is capped by rows (fetch
+max_rows, flag truncated) and by bytes (MAX_RESULT_BYTES: fewer rows, or a refusal when one row is
+already larger).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from i18n import t
 
@@ -33,29 +41,28 @@ DEFAULT_TIMEOUT_S = 5.0
 MAX_SQL_CHARS = 20_000  # a long paste is a mistake or an attack; real queries are far shorter
 MAX_ROWS_LIMIT = 1_000_000
 MAX_TIMEOUT_S = 600.0
-MAX_CONCURRENT_QUERIES = 2  # per process: bounds memory (256 MB each) and CPU when many users query at once
+MAX_RESULT_BYTES = 16_000_000  # a result's Arrow size; far above 10,000 ordinary rows, far below a browser's limit
+MEMORY_LIMIT_BYTES = 800_000_000  # the query process's whole address space: ~0.36 GB for Python, DuckDB and pyarrow, the rest for the query
+STARTUP_GRACE_S = 2.0  # the child's start-up (Python, DuckDB, pyarrow imports) on a busy machine
+MAX_CONCURRENT_QUERIES = 2  # per process: bounds memory (one query process each) and CPU when many users query
 # The query the Data page's SQL box starts with: the twenty largest training runs on record.
 EXAMPLE_QUERY = ("select name, publication_date, training_compute_flop\nfrom mart_models\n"
                  "order by training_compute_flop desc nulls last\nlimit 20")
 CATALOG_ALIAS = "compute"  # the attached database's name; hides the file path from error messages
-
-# Applied before the database is attached; the rest is switched off after attaching (see _open).
-_BASE_CONFIG = {
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "allow_unsigned_extensions": False,
-    "allow_community_extensions": False,
-    "memory_limit": "256MB",
-    "threads": 1,
-    "temp_directory": "",  # no spilling to disk: a query that needs more memory fails instead
-}
-_LOCKDOWN = (
-    "SET enable_external_access = false",
-    "SET disabled_filesystems = 'LocalFileSystem'",
-    "SET lock_configuration = true",
-)
+WORKER = Path(__file__).resolve().with_name("sandbox_worker.py")
+# Catalogue functions that describe the data are fine; every other duckdb_*/pragma_* one describes the server.
+_ALLOWED_CATALOGUE = frozenset({
+    "duckdb_columns", "duckdb_constraints", "duckdb_dependencies", "duckdb_functions", "duckdb_indexes",
+    "duckdb_keywords", "duckdb_schemas", "duckdb_sequences", "duckdb_tables", "duckdb_types", "duckdb_views",
+    "pragma_table_info", "pragma_show", "pragma_collations",
+})
+_SERVER_NAMES = frozenset({
+    "version", "current_setting", "databases", "query", "query_table", "which_secret", "getvariable",
+    "enable_logging", "disable_logging", "enable_profiling", "disable_profiling", "write_log",
+})
 _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_QUERIES)
 _EXPLAIN_PREFIX = re.compile(r"^\s*explain\s+(?:analy[sz]e\s+)?", re.IGNORECASE)
+_READ_KINDS = {"SELECT", "PIVOT", "UNPIVOT"}  # PIVOT is a MULTI statement (it creates its enum types first)
 
 
 class SandboxError(Exception):
@@ -66,15 +73,16 @@ class SandboxError(Exception):
         self.params = params
         super().__init__(self.message("en"))
 
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+    def message(self, lang: str, escape: Callable[[dict], dict] | None = None) -> str:
+        """The text in `lang`; `escape` (ui.text.escape_params on a page) makes echoed SQL safe to show."""
+        return t(self.key, lang, **(escape(self.params) if escape else self.params))
 
 
 @dataclass(frozen=True)
 class QueryResult:
     columns: tuple[str, ...]
     rows: pd.DataFrame
-    truncated: bool  # True when the query had more than max_rows rows; only the first max_rows are kept
+    truncated: bool  # True when the rows were cut by max_rows or MAX_RESULT_BYTES; only the leading ones are kept
     elapsed_s: float
 
 
@@ -88,40 +96,76 @@ def run_query(
     """Run one read-only statement against the database; raise SandboxError when refused or stopped."""
     _check_limits(max_rows, timeout_s)
     statement = single_read_statement(sql)
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise SandboxError("no_database", path=str(db_path))
     started = time.perf_counter()
-    if not _SLOTS.acquire(timeout=timeout_s):
+    if not _SLOTS.acquire(timeout=timeout_s + STARTUP_GRACE_S):  # a queued query waits about as long as one runs
         raise SandboxError("sql.limits.busy", limit=MAX_CONCURRENT_QUERIES)
     try:
-        return _run_statement(Path(db_path), statement, max_rows, timeout_s, started)
+        return _run_in_child(db_path, statement, max_rows, timeout_s, started)
     finally:
         _SLOTS.release()
 
 
-def _run_statement(
-    db_path: Path, statement: str, max_rows: int, timeout_s: float, started: float
-) -> QueryResult:
-    con = _open(db_path)
-    timer = threading.Timer(timeout_s, con.interrupt)
-    timer.daemon = True
+def _run_in_child(db_path: Path, statement: str, max_rows: int, timeout_s: float, started: float) -> QueryResult:
+    request = {
+        "db": str(db_path.resolve()), "sql": statement, "max_rows": max_rows, "max_bytes": MAX_RESULT_BYTES, "timeout_s": timeout_s,
+        "memory_bytes": MEMORY_LIMIT_BYTES, "cpu_seconds": math.ceil(timeout_s) + 1,
+    }
     try:
-        timer.start()
-        rows = _fetch_capped(con, statement, max_rows + 1)
-    except duckdb.InterruptException as exc:
+        done = subprocess.run(
+            [sys.executable, "-I", str(WORKER)], input=json.dumps(request).encode(), capture_output=True,
+            timeout=timeout_s + STARTUP_GRACE_S, env=_CHILD_ENV, cwd="/",
+        )
+    except subprocess.TimeoutExpired as exc:  # subprocess.run has killed the child (SIGKILL)
         raise SandboxError("timeout", seconds=_format_seconds(timeout_s)) from exc
-    except duckdb.PermissionException as exc:
-        raise SandboxError("file_access") from exc
-    except duckdb.OutOfMemoryException as exc:
-        raise SandboxError("out_of_memory") from exc
-    except duckdb.Error as exc:
-        raise SandboxError("failed", detail=_first_lines(str(exc))) from exc
-    finally:
-        timer.cancel()
-        timer.join()  # never close the connection while the timer thread may be interrupting it
-        con.close()
-    truncated = len(rows) > max_rows
-    if truncated:
-        rows = rows.iloc[:max_rows]
-    return QueryResult(tuple(map(str, rows.columns)), rows, truncated, time.perf_counter() - started)
+    except OSError as exc:
+        raise SandboxError("sandbox.start_failed", detail=_first_lines(str(exc))) from exc
+    header, _, payload = done.stdout.partition(b"\n")
+    if done.returncode != 0 or not header:
+        raise _child_failure(done.returncode, timeout_s)
+    answer = json.loads(header)
+    if not answer["ok"]:
+        params = {"path": str(db_path), **answer["params"]} if answer["key"] == "open_failed" else answer["params"]
+        raise SandboxError(answer["key"], **params)
+    rows = pa.ipc.open_stream(payload).read_all().to_pandas()
+    return QueryResult(tuple(map(str, rows.columns)), rows, answer["truncated"], time.perf_counter() - started)
+
+
+_CHILD_ENV = {  # one malloc arena and one thread each: reserved address space counts against the limit
+    "MALLOC_ARENA_MAX": "1", "ARROW_DEFAULT_MEMORY_POOL": "system", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "LANG": "C.UTF-8",
+}
+
+
+def _child_failure(returncode: int, timeout_s: float) -> SandboxError:
+    """The query process ended without an answer: the CPU limit, the memory limit (an allocation that
+    could not be handled) or a crash."""
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return SandboxError("timeout", seconds=_format_seconds(timeout_s))
+    return SandboxError("out_of_memory")
+
+
+def _hidden_names(sql: str) -> list[str]:
+    """The names in `sql` that would describe the server rather than the data (outside strings and comments)."""
+    found = []
+    for name in _names(sql):
+        hidden = name in _SERVER_NAMES or (name.startswith(("duckdb_", "pragma_")) and name not in _ALLOWED_CATALOGUE)
+        if hidden and name not in found:
+            found.append(name)
+    return found
+
+
+def _names(sql: str):
+    """Each identifier and keyword of `sql` as DuckDB's tokenizer sees it, lower-case and unquoted."""
+    marks = duckdb.tokenize(sql)
+    for index, (start, kind) in enumerate(marks):
+        if kind.name not in ("identifier", "keyword"):
+            continue
+        text = sql[start : marks[index + 1][0] if index + 1 < len(marks) else len(sql)]
+        quoted = re.match(r'"((?:[^"]|"")*)"', text)
+        word = quoted.group(1).replace('""', '"') if quoted else re.match(r"\w*", text).group(0)
+        yield word.lower()
 
 
 def single_read_statement(sql: str) -> str:
@@ -136,11 +180,20 @@ def single_read_statement(sql: str) -> str:
     if len(statements) > 1:
         raise SandboxError("multiple", count=len(statements))
     statement = statements[0]
+    if not _is_read(statement):
+        raise SandboxError("not_read", kind=_statement_kind(statement))
+    hidden = _hidden_names(statement.query)
+    if hidden:
+        raise SandboxError("sandbox.server_info", names=", ".join(hidden))
+    return statement.query
+
+
+def _is_read(statement) -> bool:
     if statement.type == duckdb.StatementType.SELECT:
-        return statement.query
-    if statement.type == duckdb.StatementType.EXPLAIN and _explains_a_select(statement.query):
-        return statement.query
-    raise SandboxError("not_read", kind=_statement_kind(statement))
+        return True
+    if statement.type == duckdb.StatementType.MULTI:  # PIVOT / UNPIVOT: enum types for the columns, then a SELECT
+        return _statement_kind(statement) in _READ_KINDS
+    return statement.type == duckdb.StatementType.EXPLAIN and _explains_a_select(statement.query)
 
 
 def _parse(sql: str) -> list:
@@ -179,30 +232,6 @@ def _check_limits(max_rows: object, timeout_s: object) -> None:
         or not 0 < timeout_s <= MAX_TIMEOUT_S
     ):
         raise SandboxError("bad_timeout", value=timeout_s, limit=_format_seconds(MAX_TIMEOUT_S))
-
-
-def _open(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A locked-down connection whose default catalog is the database file, attached read-only."""
-    if not db_path.is_file():
-        raise SandboxError("no_database", path=str(db_path))
-    con = duckdb.connect(":memory:", config=_BASE_CONFIG)
-    try:
-        con.execute(f"ATTACH ? AS {CATALOG_ALIAS} (READ_ONLY)", [str(db_path)])
-        con.execute(f"USE {CATALOG_ALIAS}")
-        for setting in _LOCKDOWN:
-            con.execute(setting)
-    except duckdb.Error as exc:
-        con.close()
-        raise SandboxError("open_failed", path=str(db_path), detail=_first_lines(str(exc))) from exc
-    return con
-
-
-def _fetch_capped(con: duckdb.DuckDBPyConnection, statement: str, limit: int) -> pd.DataFrame:
-    # LIMIT on the relation (not on the text) keeps the user's ORDER BY and lets DuckDB stop early.
-    relation = con.sql(statement)
-    if relation is None:
-        return pd.DataFrame()
-    return relation.limit(limit).df()
 
 
 def _first_lines(text: str, max_chars: int = 400) -> str:

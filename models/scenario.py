@@ -199,9 +199,21 @@ FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
 MAIN_FIELDS: tuple[str, ...] = tuple(name for name, spec in FIELDS.items() if spec.main)
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A short repr of a user's value for an error message: never the whole of a huge or nested value."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        exact = value.bit_length() < 14_000  # below Python's 4,300-digit limit for str(int)
+        digits = len(str(abs(value))) if exact else int(value.bit_length() * 0.30103) + 1
+        return f"an integer of {'' if exact else 'about '}{digits} digits"
+    if isinstance(value, (list, dict)):
+        return f"a JSON {'array' if isinstance(value, list) else 'object'}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _check(spec: FieldSpec, value: Any) -> Any:
     """The value coerced to the field's type, or ScenarioError naming field, value and allowed range."""
-    bad = f"got {value!r}; expected {spec.allowed()}"
+    bad = f"got {shown(value)}; expected {spec.allowed()}"
     if value is None:
         if spec.nullable:
             return None
@@ -216,7 +228,8 @@ def _check(spec: FieldSpec, value: Any) -> Any:
         raise ScenarioError(spec.name, bad)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(spec.name, bad)
-    if not math.isfinite(value) or not spec.min <= value <= spec.max:
+    # int and float compare exactly in Python, so a 400-digit integer fails the range without overflowing
+    if (isinstance(value, float) and not math.isfinite(value)) or not spec.min <= value <= spec.max:
         raise ScenarioError(spec.name, bad)
     if spec.kind == "int":
         if float(value) != int(value):
@@ -290,11 +303,8 @@ class Scenario:
     @classmethod
     def from_preset(cls, name: str = "data-trend", **overrides: Any) -> Scenario:
         if not isinstance(name, str) or name not in PRESETS:  # JSON may hand over a list or an object
-            raise ScenarioError("preset", f"got {name!r}; expected one of {', '.join(PRESETS)}")
-        unknown = set(overrides) - set(FIELDS)
-        if unknown:
-            field = sorted(unknown)[0]
-            raise ScenarioError(field, f"unknown field; expected one of {', '.join(FIELDS)}")
+            raise ScenarioError("preset", f"got {shown(name)}; expected one of {', '.join(PRESETS)}")
+        _refuse_unknown(overrides)
         return cls(**{**PRESETS[name].overrides, **overrides, "preset": name})
 
     def replace(self, **changes: Any) -> Scenario:
@@ -310,14 +320,19 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
-        """Strict: malformed JSON, an unknown field or a bad value raises ScenarioError."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError("json", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        """Strict: malformed JSON, an unknown or repeated field or a bad value raises ScenarioError.
+
+        Hostile files end the same way, never in another exception: nesting deeper than the parser
+        allows, integers too long to convert, NaN/Infinity, text above MAX_JSON_CHARS, wrong types."""
+        if not isinstance(text, str):
+            raise ScenarioError("json", f"expected JSON text, got {type(text).__name__}")
+        if len(text) > MAX_JSON_CHARS:
+            raise ScenarioError("json", f"the text holds {len(text):,} characters; a scenario needs under "
+                                        f"{MAX_JSON_CHARS:,}")
+        data = _load_json(text)
         if not isinstance(data, dict):
-            raise ScenarioError("json", f"expected an object of field: value, got {type(data).__name__}")
-        data = dict(data)
+            raise ScenarioError("json", f"expected an object of field: value, got {_json_kind(data)}")
+        _refuse_unknown({key: None for key in data if key != "preset"})
         preset = data.pop("preset", "data-trend")
         return cls.from_preset(preset, **data)
 
@@ -398,6 +413,45 @@ def share_link(scenario: Scenario, lang: str, base_url: str, page: str = "foreca
     base = base_url if base_url.endswith("/") else base_url + "/"
     path = "" if page in ("", "overview") else page
     return f"{base}{path}?{urlencode({**scenario.to_params(), 'lang': lang})}"
+
+
+MAX_JSON_CHARS = 100_000  # a full scenario is about 1,500 characters
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)  # NaN/Infinity reach the field check, which names the field
+    except json.JSONDecodeError as exc:
+        raise ScenarioError("json", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ScenarioError("json", "nested too deeply; a scenario is one flat object of field: value") from None
+    except ScenarioError:
+        raise
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts (4,300 digits)
+        raise ScenarioError("json", f"a value cannot be read ({str(exc).split(';')[0][:120]})") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ScenarioError(_short(key), "the field appears more than once; keep one value")
+        seen[key] = value
+    return seen
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(type(value), "a number")
+
+
+def _refuse_unknown(fields: Mapping[str, Any]) -> None:
+    unknown = [name for name in fields if name not in FIELDS]
+    if unknown:
+        raise ScenarioError(_short(sorted(unknown)[0]), f"unknown field; expected one of {', '.join(FIELDS)}")
 
 
 @dataclass(frozen=True)

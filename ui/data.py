@@ -20,21 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.paths import DEFAULT_DB, RAW_DIR
-
-try:
-    from ui.text import escape_markdown
-except ImportError:  # until ui/text.py is merged: the same contract, locally
-    import re as _re
-    import string as _string
-    import unicodedata as _unicodedata
-
-    def escape_markdown(text: object, limit: int = 200) -> str:
-        """`text` on one line, cut to `limit` characters, every ASCII punctuation character backslash-escaped."""
-        plain = "".join(" " if _unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in str(text))
-        plain = _re.sub(r"\s+", " ", plain).strip()
-        if len(plain) > limit:
-            plain = plain[: max(limit - 1, 0)].rstrip() + "…"
-        return "".join("\\" + ch if ch in _string.punctuation else ch for ch in plain)
+from ui.text import escape_markdown
 
 DB_ENV = "COMPUTE_CEILING_DB"
 # Tables the Data page lists, in reading order; `Store.table(name)` whitelists the same names.

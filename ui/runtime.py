@@ -35,11 +35,34 @@ _SLOTS = threading.BoundedSemaphore(run_slots())
 _frozen = threading.Event()
 
 
+_holder = threading.local()  # .slot: True while this thread (one session's script run) holds a page-run slot
+
+
 @contextmanager
 def run_slot():
     """Hold one of the process's page-run slots while the page runs."""
     with _SLOTS:
+        _holder.slot = True
+        try:
+            yield
+        finally:
+            _holder.slot = False
+
+
+@contextmanager
+def outside_run_slot():
+    """Give this run's slot back while it only waits on work done elsewhere (an SQL-box query process),
+    so that other users' pages run meanwhile; take a slot again before drawing the answer."""
+    if not getattr(_holder, "slot", False):
         yield
+        return
+    _holder.slot = False
+    _SLOTS.release()
+    try:
+        yield
+    finally:
+        _SLOTS.acquire()
+        _holder.slot = True
 
 
 def freeze_startup_objects() -> bool:

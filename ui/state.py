@@ -17,7 +17,7 @@ import streamlit as st
 from i18n import t, translator
 from models.scenario import FIELDS, ParamWarning, Scenario, params_from_pairs
 from models.scenario import share_link as scenario_link
-from ui.text import cap_messages, escape_markdown
+from ui.text import escape_markdown
 
 SCENARIO_KEY = "ui_scenario"
 _WARNINGS_KEY = "ui_param_warnings"
@@ -60,7 +60,8 @@ def set_scenario(value: Scenario) -> None:
 def show_param_warnings(lang: str) -> None:
     """The URL's refused parameters, once, on the run that parsed them: every echoed key and value is
     escaped and cut short, and a flood of them draws MAX_WARNINGS boxes and one more naming the rest."""
-    warnings, more = cap_messages(st.session_state.pop(_WARNINGS_KEY, []), MAX_WARNINGS)
+    every = st.session_state.pop(_WARNINGS_KEY, [])
+    warnings, more = every[:MAX_WARNINGS], every[MAX_WARNINGS:]
     for warning in warnings:
         st.warning(t(f"ui.param_warning.{warning.code}", lang, field=escape_markdown(warning.field, 60),
                      value=escape_markdown(warning.value, 80),

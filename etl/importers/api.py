@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.importers.base import ImportRefused, Note, Parsed, RejectedRow
+from etl.importers.base import ImportRefused, Note, Parsed, RejectedRow, guarded_text
 from etl.importers.detect import table_for
 from etl.importers.parse import read_csv_text
 from etl.importers.store import Effect, ImportRecord, set_preference, write_rows
@@ -65,25 +65,10 @@ class ImportReport:
 
 
 def decode(file_name: str, data: bytes) -> tuple[str, list[Note]]:
-    """Text of an upload: UTF-8 (with or without BOM), else Windows-1252 with a note; binary refused."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused("too_large", file=file_name, size_mb=f"{len(data) / 1e6:.1f}", limit_mb=MAX_BYTES // 2**20)
-    if not data.strip():
-        raise ImportRefused("empty", file=file_name)
-    for signature, kind in _BINARY_SIGNATURES.items():
-        if data.startswith(signature):
-            raise ImportRefused("binary", file=file_name, kind=kind)
-    if b"\x00" in data[:8192]:
-        raise ImportRefused("binary", file=file_name, kind="?")
-    for encoding in ("utf-8-sig", "utf-8"):
-        try:
-            return data.decode(encoding), []
-        except UnicodeDecodeError:
-            continue
-    try:
-        return data.decode("cp1252"), [Note("cp1252")]
-    except UnicodeDecodeError as error:
-        raise ImportRefused("encoding", file=file_name, position=error.start) from None
+    """Text of an upload or a CLI import, through the same guards as every other upload (etl.guards):
+    size, NUL bytes anywhere, encoding (UTF-8, UTF-16 with a BOM, Windows-1252 with a note), control
+    characters and the column cap. Raises ImportRefused naming the file and the problem."""
+    return guarded_text(file_name, data, max_bytes=MAX_BYTES, max_columns=MAX_COLUMNS)
 
 
 def read_frame(file_name: str, text: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from etl.guards import DELIMITED_SUFFIXES, UploadError, check_upload
 from etl.importers.parse import normalise_header
 from i18n import t
 
@@ -31,16 +32,44 @@ FIRST_DATA_ROW = 2  # row numbers as a spreadsheet shows them: the header is row
 class ImportRefused(ValueError):
     """The whole file is refused; nothing was written. `message(lang)` is the user-facing text."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, catalogue_key: str | None = None, **params: object) -> None:
         self.code = code
+        self.catalogue_key = catalogue_key or f"importers.error.{code}"
         self.params = params
         super().__init__(self.message("en"))
 
-    def message(self, lang: str = "en") -> str:
-        params = dict(self.params)
+    @classmethod
+    def from_upload(cls, error: UploadError) -> ImportRefused:
+        """The upload guards' refusal (etl.guards), with the guards' own message and the importer's code for it."""
+        return cls(_UPLOAD_CODES.get(error.key, "upload"), catalogue_key=error.key, **error.params)
+
+    def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
+        """The text in `lang`; `escape` (ui.text.escape_params on a page) makes the file's own words safe to show."""
+        params = escape(self.params) if escape else dict(self.params)
         if "format_id" in params:  # the format's name in the reader's language
             params["format"] = t(f"importers.format.{params['format_id']}", lang)
-        return t(f"importers.error.{self.code}", lang, **params)
+        return t(self.catalogue_key, lang, **params)
+
+
+# The importer's refusal code for each guard refusal (the code callers and tests match on).
+_UPLOAD_CODES = {
+    "sql.upload.empty": "empty", "sql.upload.too_large": "too_large", "sql.upload.binary": "binary",
+    "sql.upload.binary_format": "binary", "sql.upload.control_chars": "binary", "sql.upload.not_text": "encoding",
+    "sql.upload.bad_utf8": "encoding", "sql.upload.too_many_columns": "too_many_columns",
+    "guards.control_char": "control_char",
+}
+
+
+def guarded_text(file_name: str, data: bytes, *, max_bytes: int, max_columns: int) -> tuple[str, list[Note]]:
+    """An import's text through the same guards as every other upload (etl.guards.check_upload): size,
+    binary content (a NUL byte anywhere), encoding (UTF-8, UTF-16 with a BOM, Windows-1252 with a note),
+    control characters and the column cap. Raises ImportRefused naming the file and the problem."""
+    try:
+        text = check_upload(file_name, data, max_bytes=max_bytes, allowed_suffixes=DELIMITED_SUFFIXES,
+                            max_columns=max_columns)
+    except UploadError as error:
+        raise ImportRefused.from_upload(error) from None
+    return str(text), [Note("cp1252")] if text.encoding == "cp1252" else []
 
 
 @dataclass(frozen=True)
@@ -50,8 +79,8 @@ class Note:
     code: str
     params: dict = field(default_factory=dict)
 
-    def message(self, lang: str = "en") -> str:
-        return t(f"importers.note.{self.code}", lang, **self.params)
+    def message(self, lang: str = "en", escape: Callable[[dict], dict] | None = None) -> str:
+        return t(f"importers.note.{self.code}", lang, **(escape(self.params) if escape else self.params))
 
 
 @dataclass(frozen=True)

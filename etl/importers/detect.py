@@ -65,6 +65,11 @@ def _signature(fmt: Format) -> str:
     return f"{fmt.label('en')} ({required})"
 
 
-def _preview(header_row: list[str], limit: int = 8) -> str:
-    shown = ", ".join(str(name) for name in header_row[:limit])
+def _preview(header_row: list[str], limit: int = 8, max_chars: int = 40) -> str:
+    """The first `limit` headers, each cut to `max_chars` on one line: a hostile 15 MB header is not echoed."""
+    shown = ", ".join(_cut(" ".join(str(name).split()), max_chars) for name in header_row[:limit])
     return shown + (", …" if len(header_row) > limit else "")
+
+
+def _cut(text: str, max_chars: int) -> str:
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"

@@ -3,6 +3,11 @@
 Upstream exports write numbers and dates many ways ("7,604", "9.90E+22", "N/A", 31/12/2019,
 1/31/2024, 1/31/24); these helpers accept all of them and raise a `RowProblem` whose code and
 parameters name what was wrong, so the row can be rejected with a reason the user can read.
+
+They are strict about everything else: ASCII digits only (Python's int() and float() also read
+Arabic-Indic "٢٠٢٤" and full-width "２０２４" digits, and float() reads "1_000e20"), a date is the date
+and at most a valid time of day ("2024-01-01 garbage" and "2024-01-01T25:99:99" are not dates), and
+the value a problem echoes is cut to a short excerpt.
 """
 
 from __future__ import annotations
@@ -19,9 +24,14 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "none", "null", "-", "--", "
 EARLIEST_YEAR, LATEST_YEAR = 1950, 2035  # the contract's date range for every table
 TWO_DIGIT_YEAR_PIVOT = 35  # "24" → 2024, "87" → 1987 (dates must fall in 1950–2035 anyway)
 
-_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?([eE][-+]?\d+)?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
-_SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?: .*)?")
+MAX_ECHO_CHARS = 80  # a rejected value is quoted back this long at most
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_INFINITE = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
+_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?([eE][-+]?[0-9]+)?")
+# An optional time of day after a date: HH:MM[:SS[.fraction]], then Z or an offset; checked for range below.
+_TIME = r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME)
+_SLASH_DATE = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})" + _TIME)
 
 
 class RowProblem(Exception):
@@ -30,7 +40,15 @@ class RowProblem(Exception):
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.code = code
-        self.params = params
+        self.params = {key: echo(value) if key == "value" else value for key, value in params.items()}
+
+
+def echo(value: object) -> object:
+    """A cell's text as a problem quotes it: at most MAX_ECHO_CHARS characters, on one line."""
+    if not isinstance(value, str):
+        return value
+    flat = " ".join(value.split())
+    return flat if len(flat) <= MAX_ECHO_CHARS else flat[: MAX_ECHO_CHARS - 1] + "…"
 
 
 def is_missing(text: str | None) -> bool:
@@ -46,14 +64,15 @@ def parse_number(text: str | None, field: str) -> float | None:
     if is_missing(text):
         return None
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").lstrip("$")
+    if cleaned.lower() in _INFINITE:
+        raise RowProblem("not_finite", field=field, value=text.strip())
     if "," in cleaned:
         if not _THOUSANDS.fullmatch(cleaned):
             raise RowProblem("bad_number", field=field, value=text.strip())
         cleaned = cleaned.replace(",", "")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise RowProblem("bad_number", field=field, value=text.strip()) from None
+    if not _NUMBER.fullmatch(cleaned):  # ASCII digits only: no "1_000", no "٥", no "５"
+        raise RowProblem("bad_number", field=field, value=text.strip())
+    value = float(cleaned)
     if not math.isfinite(value):
         raise RowProblem("not_finite", field=field, value=text.strip())
     return value
@@ -83,7 +102,7 @@ def parse_date(text: str | None, field: str, *, day_first: bool) -> date | None:
         return None
     cleaned = text.strip()
     if match := _ISO_DATE.fullmatch(cleaned):
-        year, month, day = (int(part) for part in match.groups())
+        year, month, day = (int(part) for part in match.groups()[:3])
     elif match := _SLASH_DATE.fullmatch(cleaned):
         first, second, year = int(match[1]), int(match[2]), _expand_year(match[3])
         if first > 12 or (day_first and second <= 12):
@@ -92,6 +111,8 @@ def parse_date(text: str | None, field: str, *, day_first: bool) -> date | None:
             month, day = first, second
     else:
         raise RowProblem("bad_date", field=field, value=cleaned)
+    if not _valid_time(*match.groups()[3:]):
+        raise RowProblem("bad_date", field=field, value=cleaned)
     try:
         value = date(year, month, day)
     except ValueError:
@@ -99,6 +120,13 @@ def parse_date(text: str | None, field: str, *, day_first: bool) -> date | None:
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise RowProblem("date_out_of_range", field=field, value=cleaned, low=EARLIEST_YEAR, high=LATEST_YEAR)
     return value
+
+
+def _valid_time(hour: str | None, minute: str | None, second: str | None) -> bool:
+    """A time of day written after the date is in range (absent counts as valid; 60 s is a leap second)."""
+    if hour is None:
+        return True
+    return int(hour) <= 23 and int(minute) <= 59 and (second is None or int(second) <= 60)
 
 
 def split_list(text: str | None) -> list[str]:

@@ -107,9 +107,13 @@ def test_known_binary_formats_are_named(head, kind):
     assert error.key == "sql.upload.binary_format" and kind in str(error)
 
 
-def test_utf16_is_refused_with_advice():
-    error = refused("u16.csv", "name\nAlpha\n".encode("utf-16"))
-    assert error.key == "sql.upload.utf16" and "UTF-8" in str(error)
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_bom_is_decoded(encoding):
+    data = "name\nÄlpha 算力\n".encode(encoding)
+    if encoding != "utf-16":  # the plain codec writes its BOM itself
+        data = "\ufeff".encode(encoding) + data
+    text = check_upload("u16.csv", data, max_bytes=1000, allowed_suffixes=(".csv",))
+    assert text == "name\nÄlpha 算力\n" and text.encoding == "utf-16"
 
 
 def test_bytes_that_are_neither_utf8_nor_cp1252_are_refused():

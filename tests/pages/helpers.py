@@ -72,5 +72,6 @@ def open_exports(at):
 
 
 def as_read(text: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes (ui.text.escape_markdown) removed."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """Markdown source as a reader sees it: backslash escapes and the invisible word joiners that
+    ui.text.escape_markdown adds removed."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
