@@ -63,6 +63,7 @@ class UploadText(str):
 
     encoding: str
     file: str
+    controls_replaced: int = 0
 
     def __new__(cls, text: str, encoding: str, file: str) -> UploadText:
         obj = super().__new__(cls, text)
@@ -84,8 +85,11 @@ def check_upload(
     max_bytes: int,
     allowed_suffixes: Iterable[str],
     max_columns: int = DEFAULT_MAX_COLUMNS,
+    replace_controls: bool = False,
 ) -> UploadText:
-    """The upload's text, or UploadError naming the file and the problem."""
+    """The upload's text, or UploadError naming the file and the problem. With `replace_controls` (a data
+    export), a few stray control characters inside cells are replaced by spaces, never stored, and counted
+    in `.controls_replaced`; many of them still mean binary data and are refused."""
     name = display_name(file_name)
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise UploadError("not_bytes", file=name)
@@ -94,10 +98,16 @@ def check_upload(
     _check_suffix(name, allowed_suffixes)
     _check_not_binary(name, data)
     text, encoding = _decode(name, data)
+    replaced = 0
+    if replace_controls:
+        replaced = _stray_control_count(name, text)
+        text = _DISALLOWED_CONTROL.sub(" ", text) if replaced else text
     _check_control_characters(name, text)
     if name.lower().endswith(DELIMITED_SUFFIXES):
         _check_column_count(name, text, max_columns)
-    return UploadText(text, encoding, name)
+    result = UploadText(text, encoding, name)
+    result.controls_replaced = replaced
+    return result
 
 
 def display_name(file_name: object) -> str:
@@ -152,6 +162,14 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             raise UploadError("not_text", file=name, offset=utf8_error.start) from utf8_error
+
+
+def _stray_control_count(name: str, text: str) -> int:
+    """How many control characters a text holds, refusing it as binary when they are many."""
+    count = len(_DISALLOWED_CONTROL.findall(text))
+    if count > 16 and count > len(text) // 1000:
+        raise UploadError("control_chars", file=name, count=count)
+    return count
 
 
 def _check_control_characters(name: str, text: str) -> None:

@@ -66,10 +66,13 @@ def guarded_text(file_name: str, data: bytes, *, max_bytes: int, max_columns: in
     control characters and the column cap. Raises ImportRefused naming the file and the problem."""
     try:
         text = check_upload(file_name, data, max_bytes=max_bytes, allowed_suffixes=DELIMITED_SUFFIXES,
-                            max_columns=max_columns)
+                            max_columns=max_columns, replace_controls=True)
     except UploadError as error:
         raise ImportRefused.from_upload(error) from None
-    return str(text), [Note("cp1252")] if text.encoding == "cp1252" else []
+    notes = [Note("cp1252")] if text.encoding == "cp1252" else []
+    if text.controls_replaced:  # e.g. Epoch's export holds a stray U+0014 in one notes cell
+        notes.append(Note("controls_replaced", {"count": text.controls_replaced}))
+    return str(text), notes
 
 
 @dataclass(frozen=True)

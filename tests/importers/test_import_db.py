@@ -175,5 +175,5 @@ def test_cli_exit_2_with_one_line_when_it_cannot_write_beside_the_database(db, t
     before = sha256(db)
     assert main(["import", str(path), "--db", str(db)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "Permission denied" in err[0] and "unchanged" in err[0]
+    assert len(err) == 1 and "Permission denied" in err[0] and "not changed" in err[0]
     assert sha256(db) == before

@@ -127,11 +127,17 @@ def test_imports_have_a_guarded_reader_that_refuses_what_uploads_refuse():
     from etl.importers.base import ImportRefused, guarded_text
 
     late_nul = (HEADER + "x" * 10_000 + "\n").encode() + b"Late\x00Model\n"
-    for data in (late_nul, (HEADER + "Ev\x1bil,2021-01-01,1e21\n").encode()):
-        with pytest.raises(ImportRefused) as info:
-            guarded_text("models.csv", data, max_bytes=20_000_000, max_columns=1_000)
-        assert info.value.code in ("binary", "control_char") and "models.csv" in info.value.message("en")
-        assert "⟦" not in info.value.message("zh")
+    with pytest.raises(ImportRefused) as info:
+        guarded_text("models.csv", late_nul, max_bytes=20_000_000, max_columns=1_000)
+    assert info.value.code == "binary" and "models.csv" in info.value.message("en")
+    assert "⟦" not in info.value.message("zh")
+    # a stray control character inside a cell (Epoch's real export has one) is never stored: it becomes a
+    # space, and the import says so; a file full of them is binary and refused
+    text, notes = guarded_text("models.csv", (HEADER + "Ev\x1bil,2021-01-01,1e21\n").encode(),
+                               max_bytes=20_000_000, max_columns=1_000)
+    assert "\x1b" not in text and "Ev il" in text and [n.code for n in notes] == ["controls_replaced"]
+    with pytest.raises(ImportRefused):
+        guarded_text("models.csv", (HEADER + "\x1b" * 200 + "\n").encode(), max_bytes=20_000_000, max_columns=1_000)
     text, notes = guarded_text("models.csv", (HEADER + "A,2020-01-01,1e20\n").encode("utf-16"),
                                max_bytes=20_000_000, max_columns=1_000)
     assert text.startswith("System,") and notes == []

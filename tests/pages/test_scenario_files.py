@@ -24,7 +24,7 @@ def test_exported_scenario_loads_back_into_every_control(app):
     assert at.selectbox(key="preset").value == "epoch-2030"
     assert at.slider(key="utilisation").value == pytest.approx(0.33)
     assert at.slider(key="horizon").value == 2055
-    assert any("mine.json" in s.value for s in at.success)
+    assert any("mine.json" in as_read(s.value) for s in at.success)
     assert "utilisation=0.33" in [c.value for c in at.code if "lang=" in c.value][0]
 
 
