@@ -57,6 +57,13 @@ class Resolved:
     largest_site_h100e: float = float(alloc.FALLBACK_CLUSTERS["h100e"].iloc[-1])
     supply_trend: dict = field(default_factory=dict)  # growth, ci90, vendors, years, yoy (consistent coverage)
 
+    def fitted_values(self) -> dict[str, float]:
+        """The value the engine uses for every nullable (None = fitted) scenario field."""
+        return {"demand_growth": self.demand_growth, "demand_base_flop": self.demand_base_flop,
+                "supply_growth": self.supply_growth, "supply_base_h100e": self.supply_base_h100e,
+                "h100e_per_chip": self.h100e_per_chip, **self.link_levels, "share_today": self.share_today,
+                "largest_site_h100e": self.largest_site_h100e}
+
     def as_dict(self) -> dict:
         return {
             "demand_growth": self.demand_growth,

@@ -20,7 +20,9 @@ PRESET_KEY = "preset"
 GROUPS = ("demand", "supply", "allocation", "uncertainty", "display")
 # Changing these moves the fitted value of a nullable field: its widget is re-seeded to the new fit.
 FIT_SETTINGS = ("fit_population", "fit_since", "supply_fit_since", "base_year", "demand_mode", "demand_claim",
-                "param_growth", "tokens_per_param")
+                "param_growth", "tokens_per_param",
+                # today's share of the largest run is the record run read at this utilisation, run length and stock
+                "utilisation", "run_length_days", "chip_lifetime_years")
 _FITTED_FLAG = "ui_fitted_{}"
 _SLIDER_MAX_STEPS = 5_000
 

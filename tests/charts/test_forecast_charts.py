@@ -144,8 +144,8 @@ def test_binding_link_names_the_link_that_caps_output():
     assert "epoch-2024-scaling-2030" in fig.layout.meta["sources"]
 
 
-def test_binding_link_of_a_scenario_without_the_cap_says_it_was_switched_on(ctx):
-    fig = build("binding-link", ctx)
+def test_binding_link_of_a_scenario_without_the_cap_says_it_was_switched_on():
+    fig = build("binding-link", ChartContext(FakeStore(), CROSSING.replace(weakest_link=False), "en"))
     assert fig.layout.title.subtitle.text.endswith(t("charts.forecast2.binding_cap_off", "en"))
 
 
