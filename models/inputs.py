@@ -201,7 +201,7 @@ def read_clusters(frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame.copy()
     rows["h100e"] = pd.to_numeric(rows["h100e"], errors="coerce")
     dates = pd.to_datetime(rows["date"], errors="coerce")
-    rows["t"] = dates.dt.year + (dates.dt.dayofyear - 1) / 365.25
+    rows["t"] = dates.dt.year + (dates.dt.day_of_year - 1) / 365.25
     if "confidence" in rows:
         rows = rows[rows["confidence"].astype(str).str.lower() != "speculative"]
     rows = rows.dropna(subset=["t", "h100e"])
