@@ -234,6 +234,6 @@ def test_allocation_share_draws_the_needed_share_against_the_cap_with_the_eviden
     records = next(tr for tr in fig.data if tr.name == t("engine.calibration.record", "en"))
     points = calibration_points(scenario, ctx.inputs, fc.resolved)
     assert list(records.y) == pytest.approx(list(points.loc[points["kind"] == "record", "share"] * 100))
-    assert fig.layout.title.text == t("engine.calibration.title", "en", share=table.loc[2025, "implied_share"],
+    assert fig.layout.title.text.replace("<br>", " ") == t("engine.calibration.title", "en", share=table.loc[2025, "implied_share"],
                                       year=2025, cap=0.3)
     assert "m-record" in fig.layout.meta["sources"]  # the record run's own source
