@@ -71,7 +71,6 @@ def share_sentence(scenario, fc, tr) -> str:
     """What share of the world's AI compute the largest run has today (from the data) and what the scenario
     lets it reach (cap, years), within the largest site."""
     from models.forecast import current_record
-
     from ui import engine
 
     record = current_record(engine.inputs(), scenario.base_year)

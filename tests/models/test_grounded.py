@@ -65,11 +65,11 @@ def stock_at(t: float, annual: dict[int, float], lifetime: float = 5.0) -> float
 @pytest.fixture(scope="module")
 def real():
     """The engine's inputs and default forecast over a database built from data/raw."""
+    import tempfile
+
     from etl.build import build
     from etl.read import Store
     from models.inputs import inputs_from_store
-
-    import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "compute.duckdb"
@@ -186,8 +186,8 @@ def test_stock_is_counted_at_the_end_of_each_step_with_the_real_history():
     fc = forecast(Scenario(supply_growth=2.0, weakest_link=False, chip_lifetime_years=5.0), _inputs())
     at = {round(t, 4): s for t, s in zip(fc.t, fc.stock_h100e, strict=True)}
     before = 1e6 / BACKCAST ** 2 + 1e6 / BACKCAST  # 2020 and 2021, back-cast from 2022 at the fixed rate
-    assert at[2025.0] == pytest.approx((before + 1e6 + 2e6 + 4e6))  # 2020–2024: none of 2025 yet
-    assert at[2026.0] == pytest.approx((1e6 / BACKCAST + 1e6 + 2e6 + 4e6 + 8e6))  # 2021–2025
+    assert at[2025.0] == pytest.approx(before + 1e6 + 2e6 + 4e6)  # 2020–2024: none of 2025 yet
+    assert at[2026.0] == pytest.approx(1e6 / BACKCAST + 1e6 + 2e6 + 4e6 + 8e6)  # 2021–2025
     assert at[round(2025 + 1 / 12, 4)] == pytest.approx(at[2025.0] + 8e6 / 12 - 1e6 / BACKCAST ** 2 / 12)
     faster = forecast(Scenario(supply_growth=5.0, weakest_link=False), _inputs())
     assert faster.stock_h100e[fc.t <= 2026.0] == pytest.approx(fc.stock_h100e[fc.t <= 2026.0])  # past fixed
