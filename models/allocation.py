@@ -73,15 +73,15 @@ def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, r
     log_today = np.log(p["share_today"])
     out = log_stock
     out += np.multiply(fraction, np.log(p["largest_run_share"]) - log_today)
-    out += log_today
     site = log_site_path(t, records, p["largest_site_h100e"], p["site_flat_years"], p["site_growth"],
                          p["multi_site_factor"])
+    site = _minus(site, log_today)  # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
     np.minimum(out, site, out=out)
     run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0))
     run += np.log(p["run_length_days"])
     np.minimum(run, np.log(np.maximum(p["run_length_cap_days"], p["run_length_days"])), out=run)
     out += run
-    out += np.log(flop_per_h100e_second(precision) * np.asarray(p["utilisation"]) * SECONDS_PER_DAY)
+    out += log_today + np.log(flop_per_h100e_second(precision) * np.asarray(p["utilisation"]) * SECONDS_PER_DAY)
     return out
 
 
@@ -123,3 +123,10 @@ def available_flop(stock, share, site, multi_site_factor, utilisation, run_days,
 def implied_share(demand_flop, stock, utilisation, run_days, precision: str = "bf16"):
     """The share of the installed stock a run of `demand_flop` needs at this utilisation and run length."""
     return demand_flop / (stock * flop_per_h100e_second(precision) * utilisation * SECONDS_PER_DAY * run_days)
+
+
+def _minus(a: np.ndarray, b) -> np.ndarray:
+    """a − b, in place when a already has the broadcast shape."""
+    if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        return np.subtract(a, b, out=a)
+    return a - b

@@ -140,19 +140,21 @@ def shipments_path(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray
     dt = (t[1] - t[0]) if dt is None and len(t) > 1 else (dt or 1.0)
     hist_value = _history_at(hist_years, hist_h100e, base_year)
     scale = base_h100e / hist_value if np.isfinite(hist_value) and hist_value > 0 else 1.0
-    rate = np.multiply(np.log(growth), t + dt / 2 - (base_year + 0.5), order=order)
-    rate += np.log(base_h100e)
-    if log_cap is not None:  # the history (years up to base_year) is never capped
-        first = projection_start(t, base_year)
-        rate = _full(rate, np.shape(log_cap)[:-1] + t.shape)
-        np.minimum(rate[..., first:], log_cap, out=rate[..., first:])
-    rate = np.exp(rate, out=rate)
     hist = _history_rates(t, hist_years, hist_h100e, base_year)
-    if hist is not None:
-        use, values = hist
-        values = values * scale
-        rate = _full(rate, np.shape(values)[:-1] + t.shape)
-        rate[..., use] = values
+    h = 0 if hist is None else int(np.flatnonzero(hist[0])[-1]) + 1  # the history is a prefix of the grid
+    first = projection_start(t, base_year)
+    shape = np.broadcast_shapes(np.shape(growth), np.shape(base_h100e), np.shape(scale),
+                                () if log_cap is None else np.shape(log_cap)[:-1] + (1,), (1,))[:-1] + t.shape
+    rate = np.empty(shape, order=order)
+    trend = np.multiply(np.log(growth), t[h:] + dt / 2 - (base_year + 0.5), order=order)  # where no history is
+    trend = trend + np.log(base_h100e) if trend.shape != np.broadcast_shapes(trend.shape, np.shape(base_h100e)) \
+        else np.add(trend, np.log(base_h100e), out=trend)
+    if log_cap is not None:  # the history (years up to base_year) is never capped
+        trend = _full(trend, np.shape(log_cap)[:-1] + trend.shape[-1:])
+        np.minimum(trend[..., first - h:], log_cap, out=trend[..., first - h:])
+    rate[..., h:] = np.exp(trend, out=trend)
+    if h:
+        rate[..., :h] = hist[1] * np.asarray(scale)
     return rate
 
 
