@@ -27,5 +27,20 @@ def section(scenario, tr, lang: str) -> None:
     """Draw the calibration: the largest run's share (needed vs allowed, with the evidence) and the binding
     link per year. A page calls it where the section belongs (e.g. below the hero chart, or in a tab)."""
     st.caption(tr("engine.calibration.section_note"))
+    trend_note(scenario, tr)
     views.chart(share_figure(scenario, lang), "allocation-share", lang)
     views.chart(figures.binding_figure(scenario, lang), "binding-link", lang)
+
+
+def trend_note(scenario, tr) -> None:
+    """The supply trend as fitted: growth with its 90% interval, on which vendors and years, and how the
+    year-on-year growth has moved (it slows)."""
+    from ui import engine
+
+    trend = engine.forecast(scenario).resolved.supply_trend
+    if not trend.get("growth") or not trend.get("ci90"):
+        return
+    low, high = trend["ci90"]
+    yoy = " → ".join(f"{value:.1f}" for value in trend["yoy"])
+    st.caption(tr("engine.calibration.trend_note", growth=trend["growth"], low=low, high=high,
+                  vendors=", ".join(trend["vendors"]), first=trend["years"][0], last=trend["years"][-1], yoy=yoy))
