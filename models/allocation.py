@@ -48,12 +48,13 @@ def site_records(clusters: pd.DataFrame | None) -> pd.DataFrame:
     return frame[frame["h100e"] > best].reset_index(drop=True)
 
 
-def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, factor=1.0) -> np.ndarray:
+def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, factor=1.0,
+                  order: str = "C") -> np.ndarray:
     """ln(factor × site_path(...)), built in log space for many samples: one (S, T) product and sum."""
     rt, rv = records
     last_t = rt[-1]
     excess = np.maximum(t - last_t - flat_years, 0.0)
-    out = np.multiply(np.log(growth), excess)
+    out = np.multiply(np.log(growth), excess, order=order)
     out = out + np.log(np.asarray(level) * factor) if out.shape != np.broadcast_shapes(
         out.shape, np.shape(level), np.shape(factor)) else np.add(out, np.log(np.asarray(level) * factor), out=out)
     before = int(np.searchsorted(t, last_t))  # t is sorted: the columns before the last record are a prefix
@@ -67,17 +68,20 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
 def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, records: tuple,
                   precision: str) -> np.ndarray:
     """ln(available FLOP) for many samples, in place on ln(stock): ln(min(share × stock, m × site)) +
-    ln(FLOP/s × utilisation × 86,400) + ln(run length in days). Same values as `available_flop`."""
+    ln(FLOP/s × utilisation × 86,400) + ln(run length in days). Same values as `available_flop`.
+    Temporaries take the memory layout of `log_stock` (time-major in the Monte Carlo): mixed layouts are slow."""
+    order = "F" if log_stock.flags.f_contiguous and not log_stock.flags.c_contiguous else "C"
     years = np.maximum(np.asarray(p["share_years_to_cap"], dtype=float), 1e-9)
-    fraction = np.clip((t - start) / years, 0.0, 1.0)
+    fraction = np.divide(t - start, years, order=order)
+    np.clip(fraction, 0.0, 1.0, out=fraction)
     log_today = np.log(p["share_today"])
     out = log_stock
-    out += np.multiply(fraction, np.log(p["largest_run_share"]) - log_today)
+    out += np.multiply(fraction, np.log(p["largest_run_share"]) - log_today, out=fraction)
     site = log_site_path(t, records, p["largest_site_h100e"], p["site_flat_years"], p["site_growth"],
-                         p["multi_site_factor"])
+                         p["multi_site_factor"], order)
     site = _minus(site, log_today)  # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
     np.minimum(out, site, out=out)
-    run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0))
+    run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0), order=order)
     run += np.log(p["run_length_days"])
     np.minimum(run, np.log(np.maximum(p["run_length_cap_days"], p["run_length_days"])), out=run)
     out += run

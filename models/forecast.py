@@ -475,7 +475,8 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     caps = sup.link_capacities(p, link_shapes(inputs, mid, anchor, p), mid, anchor) \
         if scenario.weakest_link and with_links else None
     first = sup.projection_start(t, b)
-    log_cap = sup.chain_log_cap(p, link_shapes(inputs, mid[first:], anchor, p), mid[first:], anchor) \
+    log_cap = sup.chain_log_cap(p, link_shapes(inputs, mid[first:], anchor, p), mid[first:], anchor,
+                                "F" if time_major else "C") \
         if scenario.weakest_link else None
     years, values = _history(inputs, b)
     rate = sup.shipments_path(t, years, values, b, p["supply_base_h100e"], p["supply_growth"], log_cap=log_cap,

@@ -90,7 +90,7 @@ def link_capacities(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> dict
     return {name: np.exp(value) for name, value in link_logs(p, shapes, t, anchor).items()}
 
 
-def chain_log_cap(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> np.ndarray | None:
+def chain_log_cap(p: dict, shapes: dict, t: np.ndarray, anchor: float, order: str = "C") -> np.ndarray | None:
     """ln of the weakest link's H100e a year at times t (min over the modelled links); None when none is.
 
     Built in place: links sharing an efficiency growth take their min first and add it once (min(a + e,
@@ -104,11 +104,11 @@ def chain_log_cap(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> np.nda
         shape, years = shapes[name]
         with np.errstate(divide="ignore"):
             base = np.where(lv > 0, np.log(np.maximum(lv, 1e-300)), np.inf) + units[name]
-        step = _add(_add(np.multiply(np.log(p[growth]), years), shape), base)
+        step = _add(_add(np.multiply(np.log(p[growth]), years, order=order), shape), base)
         groups[efficiency] = step if efficiency not in groups else _min(groups[efficiency], step)
     cap = None
     for efficiency, part in groups.items():
-        part = _add(part, np.multiply(np.log(p[efficiency]), t - anchor))
+        part = _add(part, np.multiply(np.log(p[efficiency]), t - anchor, order=order))
         cap = part if cap is None else _min(cap, part)
     return cap
 
