@@ -359,25 +359,30 @@ def tornado_figure(base_time, bars, scenario, lang: str = "en", *, sources: Sequ
 
 
 def binding_frame(fc) -> pd.DataFrame:
-    """Per projected year: what each supply-chain link allows (H100e/year), the uncapped shipment trend
-    ("trend"), and whether it binds, from fc.annual()'s `binding` column. Links not modelled (infinite) are left out."""
+    """Per year from the year before the base year: what each supply-chain link allows (H100e/year, at
+    mid-year), the uncapped shipment trend ("trend", projected years only), and whether it binds, from
+    fc.annual()'s `binding` column (up to the base year: the tightest link the data cover). Links not
+    modelled (infinite) are left out."""
     annual = fc.annual()
-    annual = annual[annual["projected"]]
+    annual = annual[(annual["year"] >= fc.scenario.base_year - 1) & (annual["binding"] != "history")]
     columns = ["year", "link", "capacity_h100e", "binding"]
     if not fc.caps_h100e or annual.empty:
         return pd.DataFrame(columns=columns)
-    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) - 1e-9)
+    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) + 0.5 - 1e-9)
     parts = [pd.DataFrame({"year": annual["year"], "link": link, "capacity_h100e": caps[at],
                            "binding": annual["binding"].eq(link)})
              for link, caps in fc.caps_h100e.items()]
-    parts.append(pd.DataFrame({"year": annual["year"], "link": "trend", "capacity_h100e": fc.trend_h100e[at],
-                               "binding": annual["binding"].eq("trend")}))
+    projected = annual["projected"].to_numpy()
+    parts.append(pd.DataFrame({"year": annual["year"][projected], "link": "trend",
+                               "capacity_h100e": fc.trend_h100e[at][projected],
+                               "binding": annual["binding"][projected].eq("trend")}))
     frame = pd.concat(parts, ignore_index=True)
     return frame[np.isfinite(frame["capacity_h100e"].to_numpy(dtype=float))].reset_index(drop=True)[columns]
 
 
 def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_switched_on: bool = False) -> go.Figure:
-    """Which link binds each year; the title names the link that binds at the horizon and since when.
+    """Which link binds each year; the title names the link that binds in the first projected year and since
+    when (the present is what the data can check; later years follow from the assumed growth rates).
     `cap_switched_on`: the user's scenario had the cap off and `fc` was run with it on (the subtitle says so)."""
     from charts.supply import binding_link
 
@@ -387,8 +392,9 @@ def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_swi
         return fig
     binding = frame[frame["binding"]].sort_values("year")
     links, years = binding["link"].tolist(), binding["year"].tolist()
-    last, start = links[-1], len(links) - 1
-    while start > 0 and links[start - 1] == last:  # back to the first year of the final unbroken run
+    start = next((i for i, year in enumerate(years) if year > fc.scenario.base_year), len(links) - 1)
+    last = links[start]
+    while start > 0 and links[start - 1] == last:  # back to the first year of this unbroken run
         start -= 1
     first_year = int(years[start])
     if last == "trend":
@@ -430,3 +436,54 @@ def backtest_figure(bt, actual: pd.DataFrame, lang: str = "en", *, sources: Sequ
         fig.update_layout(title=dict(text=t("charts.forecast3.backtest_title", lang, year=bt.fit_through,
                                             error=error)))
     return fig
+
+
+SHARE_SHOWN_UP_TO = 10.0  # the needed share is drawn until it reaches ten times the world's stock
+
+
+def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lang: str = "en", *,
+                 sources: Sequence[str] = ()) -> go.Figure:
+    """The calibration of the allocation: the share of the world's installed AI compute that the demand
+    (the largest run) needs each year, against the share the scenario allows (today's value rising to its
+    cap) and the cap, with the record runs and record clusters as points (each ÷ the stock at its date).
+
+    `annual`: year, implied_share, share, share_cap (models.forecast.Forecast.annual());
+    `points`: kind (record | cluster), t, name, share (models.forecast.calibration_points)."""
+    annual = annual[annual["implied_share"] <= SHARE_SHOWN_UP_TO]  # past 10x the whole stock, the line says nothing
+    if annual.empty:
+        return empty_figure(lang, "allocation-share")
+    fig = new_figure()
+    x = annual["year"].to_numpy(dtype=float) + 0.5  # annual values sit at mid-year
+    history = annual["year"].to_numpy() <= base_year
+    needed = annual["implied_share"].to_numpy(dtype=float) * 100
+    label = t("engine.calibration.needed", lang)
+    add_line(fig, Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
+                       unit="%", sources=tuple(sources), direct_label=False), lang=lang)
+    join = max(int(history.sum()) - 1, 0)  # the projection starts from the base year's point
+    add_line(fig, Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
+                       dashed=True, unit="%", sources=tuple(sources)), lang=lang)
+    add_line(fig, Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
+                       y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
+                       unit="%", sources=tuple(sources)), lang=lang)
+    cap = float(annual["share_cap"].iloc[-1]) * 100
+    fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
+                             line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"), meta={"unit": "%"},
+                             hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>"))
+    for kind, symbol, colour in (("record", "circle", DEMAND_COLOUR), ("cluster", "square", SUPPLY_COLOUR)):
+        part = points[points["kind"] == kind] if not points.empty else points
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["t"], y=part["share"] * 100, mode="markers", name=t(f"engine.calibration.{kind}", lang),
+            marker=dict(color=colour, size=9, symbol=symbol, line=dict(color="white", width=1)),
+            customdata=part["name"], meta={"unit": "%"},
+            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>"))
+    values = [*needed, cap, *(points["share"] * 100 if not points.empty else [])]
+    log_axis(fig, t("engine.calibration.yaxis", lang) + " (%)", values)
+    year_axis(fig, t("charts.axis.year", lang))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    today = annual[annual["year"] == base_year]
+    share = float(today["implied_share"].iloc[0]) if len(today) else float(annual["implied_share"].iloc[0])
+    return finish(fig, chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
+                  title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
+                  subtitle=t("engine.calibration.subtitle", lang))

@@ -477,6 +477,19 @@ def build_binding_link(ctx: ChartContext) -> go.Figure:
                                    cap_switched_on=not ctx.scenario.weakest_link)
 
 
+def build_allocation_share(ctx: ChartContext) -> go.Figure:
+    """The share of the world's AI compute the largest run needs, against today's share rising to its cap,
+    with the record runs and record clusters (÷ the stock at their date) that calibrate today's share."""
+    from models.forecast import calibration_points
+
+    fc = ctx.forecast
+    points = calibration_points(ctx.scenario, ctx.inputs, fc.resolved)
+    point_sources = _unique(ctx.models.loc[ctx.models["name"].isin(points.loc[points["kind"] == "record", "name"]),
+                                           "source_id"].dropna().tolist()) if "name" in ctx.models else []
+    sources = _unique([*point_sources, *supply_sources(ctx)])
+    return forecast.share_figure(fc.annual(), points, ctx.scenario.base_year, ctx.lang, sources=sources)
+
+
 def claims_rows(ctx: ChartContext) -> pd.DataFrame:
     """Each claim about training compute or parameters beside the trend fitted on the scenario's population
     over the claim's own years (claims whose years hold too few models are left out)."""
@@ -581,6 +594,8 @@ CHARTS: dict[str, ChartSpec] = {
                   build_tornado),
         ChartSpec("binding-link", "Which supply-chain link caps chip output, year by year (weakest-link cap)",
                   build_binding_link),
+        ChartSpec("allocation-share", "Share of the world's AI compute the largest run needs, against its allowed "
+                  "share and cap, with record runs and clusters", build_allocation_share),
         ChartSpec("claims-check", "Published growth claims against trends fitted on the same years",
                   build_claims_check),
         ChartSpec("backtest", "A compute trend fitted through a year, against the records that followed",

@@ -101,7 +101,7 @@ def cmd_forecast(args) -> int:
            "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
            "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
            "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
-           "inputs": scenario.values()}
+           "inputs": scenario.values(), "annual": result.annual_rows()}
     if args.json:
         print(json.dumps(out, indent=2))
     else:

@@ -4,11 +4,12 @@ grid, and find the ceiling — the first time demand exceeds the compute availab
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from models import allocation as alloc
 from models import demand as dem
 from models import supply as sup
 from models.inputs import Claim, ForecastInputs, InputsError
@@ -18,6 +19,14 @@ from models.trends import TrendError, fit_trend
 STEPS_PER_YEAR = 12
 BACKCAST_YEARS = 12  # history window before base_year, longer than the longest chip lifetime
 FALLBACK_SUPPLY_GROWTH = 2.3  # Epoch: NVIDIA stock ~2.3x/year since 2019, used only without chip-sales data
+PRESENT_MARGIN = 1e-9  # ln units: a lifted present sits just above the record, never equal to it
+ANNUAL_YEARS_BEFORE = 5  # annual rows start five years before the base year
+# Link levels used only when the database lacks the figure (foundry_capacity rows; chip units)
+FALLBACK_LINK_LEVELS = {"logic_wafers_per_month": 260_000.0,  # TSMC N5 + N3, 2025 mean (Epoch; Morgan Stanley)
+                        "cowos_wafers_per_month": 55_000.0,  # TSMC CoWoS, 2025 mean (TrendForce; MoneyDJ)
+                        "hbm_stacks_per_month": 5.9e6}  # all HBM makers, 2025 mean
+FALLBACK_H100E_PER_CHIP = 1.5  # the 2025 chip-sales mix (13.2M H100e on 8.8M chips)
+LEVEL_FIELDS = {"logic": "logic_wafers_per_month", "cowos": "cowos_wafers_per_month", "hbm": "hbm_stacks_per_month"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,19 @@ class Resolved:
     origin: dict[str, str]  # field → "set" | "fitted" | "claim" | "parameters" | "data" | "fallback"
     notes: tuple[Note, ...] = ()
     claim: Claim | None = None  # the growth claim used (demand_mode="claim" or the no-fit fallback)
+    # supply chain and allocation, with fitted (None) fields made concrete
+    h100e_per_chip: float = FALLBACK_H100E_PER_CHIP
+    link_levels: dict = field(default_factory=dict)  # level field → value (wafers or stacks a month)
+    share_today: float = alloc.FALLBACK_SHARE_TODAY
+    largest_site_h100e: float = float(alloc.FALLBACK_CLUSTERS["h100e"].iloc[-1])
+    supply_trend: dict = field(default_factory=dict)  # growth, ci90, vendors, years, yoy (consistent coverage)
+
+    def fitted_values(self) -> dict[str, float]:
+        """The value the engine uses for every nullable (None = fitted) scenario field."""
+        return {"demand_growth": self.demand_growth, "demand_base_flop": self.demand_base_flop,
+                "supply_growth": self.supply_growth, "supply_base_h100e": self.supply_base_h100e,
+                "h100e_per_chip": self.h100e_per_chip, **self.link_levels, "share_today": self.share_today,
+                "largest_site_h100e": self.largest_site_h100e}
 
     def as_dict(self) -> dict:
         return {
@@ -48,6 +70,11 @@ class Resolved:
             "demand_base_flop": self.demand_base_flop,
             "supply_growth": self.supply_growth,
             "supply_base_h100e": self.supply_base_h100e,
+            "h100e_per_chip": self.h100e_per_chip,
+            **self.link_levels,
+            "share_today": self.share_today,
+            "largest_site_h100e": self.largest_site_h100e,
+            "supply_trend": dict(self.supply_trend),
             "fitted_compute_growth": self.fitted_compute_growth,
             "origin": dict(self.origin),
             "claim_id": self.claim.claim_id if self.claim else None,
@@ -66,9 +93,17 @@ def resolve(scenario: Scenario, inputs: ForecastInputs) -> Resolved:
     claims: list[Claim] = []
     growth = _demand_growth(scenario, fitted, origin, notes, inputs, claims)
     base = _demand_base(scenario, inputs, origin)
-    s_growth = _supply_growth(scenario, inputs, origin, notes)
+    trend = supply_trend(inputs, scenario.supply_fit_since, scenario.base_year)
+    s_growth = _supply_growth(scenario, inputs, origin, notes, trend)
     s_base = _supply_base(scenario, inputs, s_growth, origin)
-    return Resolved(growth, base, s_growth, s_base, fitted, origin, tuple(notes), claims[0] if claims else None)
+    per_chip = _h100e_per_chip(scenario, inputs, origin)
+    partial = Resolved(growth, base, s_growth, s_base, fitted, origin, (), None, per_chip,
+                       _link_levels(scenario, inputs, origin), supply_trend=trend)
+    levels = _calibrate_links(scenario, inputs, partial, origin, notes)
+    site = _largest_site(scenario, inputs, origin)
+    share = _share_today(scenario, inputs, replace(partial, link_levels=levels), origin, notes)
+    return Resolved(growth, base, s_growth, s_base, fitted, origin, tuple(notes), claims[0] if claims else None,
+                    per_chip, levels, share, site, trend)
 
 
 def claim_of(name: str, inputs: ForecastInputs, notes: list[Note] | None = None) -> Claim:
@@ -133,13 +168,42 @@ def _history(inputs: ForecastInputs, base_year: int) -> tuple[np.ndarray, np.nda
     return inputs.shipment_years[keep], inputs.shipment_h100e[keep]
 
 
-def _supply_growth(s: Scenario, inputs, origin, notes) -> float:
+def supply_trend(inputs: ForecastInputs, since: int, base_year: int) -> dict:
+    """The shipment trend on consistent vendor coverage: the vendors with a full year of data in every year
+    of [since, base_year] (a vendor entering the data is not growth), its growth with a bootstrap 90%
+    interval and the year-on-year growth that shows whether it slows. Cached in the inputs."""
+    key = ("supply-trend", since, base_year)
+    if key in inputs._fits:
+        return inputs._fits[key]
+    rows = inputs.shipment_vendors
+    rows = rows[(rows["year"] >= since) & (rows["year"] <= base_year)]
+    years = sorted(set(rows["year"]))
+    full = rows[rows["full_year"]]
+    vendors = sorted(v for v in set(full["vendor"]) if set(full.loc[full["vendor"] == v, "year"]) >= set(years))
+    result: dict = {"vendors": vendors, "years": [], "totals": [], "yoy": [], "growth": None, "ci90": None}
+    if len(years) >= 2 and vendors:
+        totals = full[full["vendor"].isin(vendors)].groupby("year")["h100e_median"].sum().reindex(years)
+        result["years"], result["totals"] = [int(y) for y in years], [float(v) for v in totals]
+        result["yoy"] = [float(b / a) for a, b in zip(totals.iloc[:-1], totals.iloc[1:], strict=True)]
+        try:
+            fit = fit_trend(np.array(years, dtype=float), totals.to_numpy(), bootstrap=400, seed=0, min_points=2)
+            result["growth"], result["ci90"] = fit.growth_per_year, list(fit.ci90)
+        except TrendError:
+            pass
+    inputs._fits[key] = result
+    return result
+
+
+def _supply_growth(s: Scenario, inputs, origin, notes, trend: dict) -> float:
     if s.supply_growth is not None:
         origin["supply_growth"] = "set"
         return s.supply_growth
+    if trend.get("growth") is not None:
+        origin["supply_growth"] = "fitted"
+        return float(np.clip(trend["growth"], FIELDS["supply_growth"].min, FIELDS["supply_growth"].max))
     years, values = _history(inputs, s.base_year)
     window = years >= s.supply_fit_since
-    try:
+    try:  # no vendor covers every year: the totals (coverage may change)
         growth = fit_trend(years[window], values[window], bootstrap=0, min_points=2).growth_per_year
         origin["supply_growth"] = "fitted"
         return float(np.clip(growth, FIELDS["supply_growth"].min, FIELDS["supply_growth"].max))
@@ -163,12 +227,187 @@ def _supply_base(s: Scenario, inputs, growth: float, origin) -> float:
     return float(values[-1] * growth ** (s.base_year - years[-1]))
 
 
+def _base_year_shipped(inputs: ForecastInputs, base_year: int) -> float:
+    hit = np.flatnonzero(inputs.shipment_years == base_year)
+    return float(inputs.shipment_h100e[hit[0]]) if len(hit) else math.nan
+
+
+def _h100e_per_chip(s: Scenario, inputs: ForecastInputs, origin) -> float:
+    """H100e per chip shipped in the base year: set, or the chip-sales table's H100e ÷ units."""
+    if s.h100e_per_chip is not None:
+        origin["h100e_per_chip"] = "set"
+        return s.h100e_per_chip
+    hit = np.flatnonzero(inputs.shipment_years == min(s.base_year, inputs.shipment_years.max(initial=s.base_year)))
+    if len(hit) and len(inputs.shipment_chips) and np.isfinite(inputs.shipment_chips[hit[0]]) \
+            and inputs.shipment_chips[hit[0]] > 0:
+        origin["h100e_per_chip"] = "data"
+        value = inputs.shipment_h100e[hit[0]] / inputs.shipment_chips[hit[0]]
+        return float(np.clip(value, FIELDS["h100e_per_chip"].min, FIELDS["h100e_per_chip"].max))
+    origin["h100e_per_chip"] = "fallback"
+    return FALLBACK_H100E_PER_CHIP
+
+
+def _link_levels(s: Scenario, inputs: ForecastInputs, origin) -> dict[str, float]:
+    """Each link's level in the base year (units a month, at mid-year): set, else the foundry_capacity
+    table (extrapolated at the link's growth past its last year), else a sourced fallback."""
+    levels = {}
+    anchor = s.base_year + 0.5
+    for link, name in LEVEL_FIELDS.items():
+        value = getattr(s, name)
+        series = inputs.capacity.get(link)
+        if value is not None:
+            origin[name] = "set"
+        elif series is not None:
+            origin[name] = "data"
+            growth = getattr(s, sup.LINK_FIELDS[link][1])
+            value = series.at(anchor) * growth ** max(anchor - float(series.t[-1]), 0.0)
+        else:
+            origin[name] = "fallback"
+            value = FALLBACK_LINK_LEVELS[name]
+        levels[name] = float(np.clip(value, FIELDS[name].min, FIELDS[name].max))
+    return levels
+
+
+def _calibrate_links(s: Scenario, inputs: ForecastInputs, r: Resolved, origin, notes) -> dict[str, float]:
+    """A link read from the data whose base-year capacity is below what was actually shipped that year is
+    raised to the shipments (the data cannot say less was possible than was done); a note says so."""
+    levels = dict(r.link_levels)
+    shipped = _base_year_shipped(inputs, s.base_year)
+    if not (math.isfinite(shipped) and shipped > 0):
+        return levels
+    p = parameters(s, r)
+    anchor = np.array([s.base_year + 0.5])
+    shapes = link_shapes(inputs, anchor, float(anchor[0]))
+    for link, capacity in sup.link_capacities(p, shapes, anchor, float(anchor[0])).items():
+        name = LEVEL_FIELDS.get(link)
+        if name is None or origin.get(name) == "set" or float(capacity[0]) >= shipped:
+            continue
+        levels[name] = float(np.clip(levels[name] * shipped / float(capacity[0]), FIELDS[name].min, FIELDS[name].max))
+        notes.append(Note("engine.note.link_raised", {"link": link, "capacity": float(capacity[0]),
+                                                      "shipped": shipped},
+                          f"The {link} link's figures allow {float(capacity[0]):.3g} H100e in {s.base_year}, less than "
+                          f"the {shipped:.3g} shipped; its level is raised to the shipments."))
+    return levels
+
+
+def _largest_site(s: Scenario, inputs: ForecastInputs, origin) -> float:
+    if s.largest_site_h100e is not None:
+        origin["largest_site_h100e"] = "set"
+        return s.largest_site_h100e
+    origin["largest_site_h100e"] = "data" if inputs.clusters is not None else "fallback"
+    return float(site_arrays(inputs)[1][-1])
+
+
+def history_stock(s: Scenario, inputs: ForecastInputs, r: Resolved, times) -> np.ndarray:
+    """Installed stock (H100e) at `times` from the chip-sales history (and its fixed-rate back-cast), with the
+    scenario's lifetime; times after the history follow the resolved supply trend without the chain."""
+    t = time_grid(s.base_year, s.base_year + 2)
+    years, values = _history(inputs, s.base_year)
+    rate = sup.shipments_path(t, years, values, s.base_year, r.supply_base_h100e, r.supply_growth,
+                              dt=1.0 / STEPS_PER_YEAR)
+    stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, s.chip_lifetime_years)[0]
+    return np.interp(times, t, stock)
+
+
+def current_record(inputs: ForecastInputs, base_year: int) -> tuple[float, float, str] | None:
+    """(date, FLOP, name) of the largest training run published before the end of base_year."""
+    m = inputs.models
+    years = m["year"].to_numpy(dtype=float)
+    flop = m["training_compute_flop"].to_numpy(dtype=float)
+    ok = np.isfinite(flop) & np.isfinite(years) & (years < base_year + 1)
+    if not ok.any():
+        return None
+    i = np.flatnonzero(ok)[np.argmax(flop[ok])]
+    name = str(m["name"].iloc[i]) if "name" in m else ""
+    return float(years[i]), float(flop[i]), name
+
+
+def _share_today(s: Scenario, inputs: ForecastInputs, r: Resolved, origin, notes) -> float:
+    """Today's share of the installed stock that the largest run can get: set, or what the data show for
+    the base year — the larger of the current record run's share (its FLOP ÷ what the stock at its date
+    gives at the base-year run length and utilisation, BF16) and the largest cluster's share (its H100e ÷
+    the stock) among the records set in the base year. A lab can devote at least what its record run used
+    and at least what its largest site holds."""
+    spec = FIELDS["share_today"]
+    if s.share_today is not None:
+        origin["share_today"] = "set"
+        return s.share_today
+    shares = _base_year_shares(s, inputs, r)
+    if not len(shares):  # no record and no cluster: the largest site ÷ the stock at mid-year
+        stock = float(history_stock(s, inputs, r, s.base_year + 0.5))
+        if stock <= 0:
+            origin["share_today"] = "fallback"
+            return alloc.FALLBACK_SHARE_TODAY
+        shares = alloc.site_path(np.array([s.base_year + 0.5]), site_arrays(inputs)) / stock
+    origin["share_today"] = "data"
+    return float(np.clip(np.max(shares), spec.min, spec.max))
+
+
+def _base_year_shares(s: Scenario, inputs: ForecastInputs, r: Resolved) -> np.ndarray:
+    """The shares the base year's evidence shows: record runs and record sites set in the base year, and the
+    record run standing at its start when no new one was set."""
+    evidence = _evidence(inputs)
+    t, value = evidence["t"].to_numpy(), evidence["value"].to_numpy()
+    is_record = evidence["kind"].to_numpy() == "record"
+    keep = (t >= s.base_year) & (t < s.base_year + 1)
+    standing = is_record & (t < s.base_year)
+    if not (keep & is_record).any() and standing.any():
+        keep |= np.arange(len(t)) == np.flatnonzero(standing)[-1]
+    if not keep.any():
+        return np.array([])
+    times = np.where(keep & (t < s.base_year), s.base_year, t)[keep]
+    stock = history_stock(s, inputs, r, times)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(is_record[keep], alloc.implied_share(value[keep], stock, s.utilisation,
+                                                               s.run_length_days), value[keep] / stock)
+    return shares[stock > 0]
+
+
+def _evidence(inputs: ForecastInputs) -> pd.DataFrame:
+    """Record training runs and record sites of all years (kind, t, name, value), cached in the inputs."""
+    key = ("evidence",)
+    if key not in inputs._fits:
+        models = inputs.models
+        frame = models[np.isfinite(models["training_compute_flop"].to_numpy(dtype=float))].sort_values("year")
+        frame = frame[frame["training_compute_flop"] > frame["training_compute_flop"].cummax().shift(fill_value=0.0)]
+        sites = alloc.site_records(inputs.clusters)
+        names = frame["name"].astype(str) if "name" in frame else pd.Series("", index=frame.index)
+        inputs._fits[key] = pd.DataFrame({
+            "kind": ["record"] * len(frame) + ["cluster"] * len(sites),
+            "t": np.r_[frame["year"].to_numpy(dtype=float), sites["t"].to_numpy(dtype=float)],
+            "name": [*names, *sites["name"].astype(str)],
+            "value": np.r_[frame["training_compute_flop"].to_numpy(dtype=float), sites["h100e"].to_numpy(dtype=float)],
+        })
+    return inputs._fits[key]
+
+
+def calibration_points(s: Scenario, inputs: ForecastInputs, r: Resolved, since: float = 2018.0) -> pd.DataFrame:
+    """The evidence for today's share: each record training run (its FLOP ÷ what the stock at its date
+    gives at the base-year run length and utilisation) and each record cluster (H100e ÷ stock), from `since`
+    to the end of the base year. Columns: kind (record | cluster), t, name, value, share."""
+    columns = ["kind", "t", "name", "value", "share"]
+    evidence = _evidence(inputs)
+    t = evidence["t"].to_numpy()
+    keep = (t >= since) & (t < s.base_year + 1)
+    if not keep.any():
+        return pd.DataFrame(columns=columns)
+    points = evidence[keep].copy()
+    value = points["value"].to_numpy()
+    stock = history_stock(s, inputs, r, points["t"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        points["share"] = np.where(points["kind"].to_numpy() == "record",
+                                   alloc.implied_share(value, stock, s.utilisation, s.run_length_days), value / stock)
+    return points[stock > 0].reset_index(drop=True)[columns]
+
+
 # --- the kernel (shared with Monte Carlo) ---------------------------------------------------------
 
 
 def time_grid(base_year: int, horizon: int, steps_per_year: int = STEPS_PER_YEAR) -> np.ndarray:
+    """Monthly step starts from base_year − 12 to the horizon's 1 January, and one more year so the
+    horizon's own mid-year and year-end exist on the grid."""
     start = base_year - BACKCAST_YEARS
-    count = (horizon - start) * steps_per_year + 1
+    count = (horizon + 1 - start) * steps_per_year + 1
     return start + np.arange(count) / steps_per_year
 
 
@@ -176,38 +415,106 @@ def parameters(scenario: Scenario, resolved: Resolved) -> dict:
     """The numeric assumptions with fitted values filled in: the input of `simulate`."""
     p = {name: value for name, value in scenario.values().items() if FIELDS[name].kind in ("float", "int")}
     p.update(demand_growth=resolved.demand_growth, demand_base_flop=resolved.demand_base_flop,
-             supply_growth=resolved.supply_growth, supply_base_h100e=resolved.supply_base_h100e)
+             supply_growth=resolved.supply_growth, supply_base_h100e=resolved.supply_base_h100e,
+             h100e_per_chip=resolved.h100e_per_chip, share_today=resolved.share_today,
+             largest_site_h100e=resolved.largest_site_h100e, **resolved.link_levels)
+    # the present is data: when today's share is calibrated from the record, the allocation at the base
+    # year is never below the record run that was actually run (see `simulate`)
+    p["present_floor"] = 1.0 if resolved.origin.get("share_today") == "data" else 0.0
+    for link, name in LEVEL_FIELDS.items():  # a level read from the data follows the data's own path
+        p[f"{link}_from_data"] = 1.0 if resolved.origin.get(name) == "data" else 0.0
     return p
 
 
+def site_arrays(inputs: ForecastInputs) -> tuple[np.ndarray, np.ndarray]:
+    """(t, h100e) of the record sites (the clusters table or the built-in list), cached in the inputs."""
+    key = ("site-records",)
+    if key not in inputs._fits:
+        records = alloc.site_records(inputs.clusters)
+        inputs._fits[key] = (records["t"].to_numpy(dtype=float), records["h100e"].to_numpy(dtype=float))
+    return inputs._fits[key]
+
+
+def link_shapes(inputs: ForecastInputs, t: np.ndarray, anchor: float, p: dict | None = None) -> dict:
+    """Per link, the data's path and the years of growth beyond it; a level set by the user grows at the
+    link's growth from the base year (its own series, not the table's)."""
+    def series(link):
+        from_data = True if p is None else bool(np.any(p.get(f"{link}_from_data", 1.0)))
+        return inputs.capacity.get(link) if from_data else None
+    return {link: sup.link_shape(series(link), t, anchor) for link in sup.LINKS}
+
+
 def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
-             cols: slice = slice(None), with_links: bool = True, time_major: bool = False) -> dict:
+             cols: slice = slice(None), with_links: bool = True, time_major: bool = False,
+             log_space: bool = False) -> dict:
     """Demand, shipments, stock and available compute on grid t; p values are floats or (S, 1) arrays.
 
     Shipments cover the whole grid (the stock needs them); demand, stock and available only t[cols].
-    with_links=False skips the per-link capacities (only the binding cap is needed for a ceiling).
-    time_major=True keeps the (S, T) arrays time-major in memory (same values; faster running sums for
-    many samples, fastest when the samples are ordered by chip lifetime, as the Monte Carlo does)."""
+    Shipments are rates on the monthly steps, evaluated at each step's mid-point; the stock at t counts
+    the steps that ended by t. with_links=False skips the per-link capacities (only the binding cap is
+    needed for a ceiling). time_major=True keeps the (S, T) arrays time-major in memory (same values;
+    faster running sums for many samples, fastest when the samples are ordered by chip lifetime).
+    log_space=True (the Monte Carlo) returns "log_demand" and "log_available" (natural logs) instead of
+    "demand" and "available": the same comparison, without an exp over every (S, T) array."""
     b = scenario.base_year
+    dt = 1.0 / STEPS_PER_YEAR
+    anchor = b + 0.5
+    mid = t + dt / 2
     multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
                                       p["inference_ratio"])
     growth = p["demand_growth"]
     if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
         growth = dem.physical_growth(growth, p["algo_halving_months"])
-    demand = dem.demand_path(t[cols], b, p["demand_base_flop"], growth, multiplier, order="F" if time_major else "C")
-    caps = sup.link_capacities(p, t, b) if scenario.weakest_link and with_links else None
-    log_cap = sup.chain_log_cap(p, t[sup.projection_start(t, b):], b) if scenario.weakest_link else None
+    tc = t[cols]
+    if log_space:
+        demand = np.multiply(np.log(growth), tc - b, order="F" if time_major else "C")
+        demand += np.log(p["demand_base_flop"] * np.asarray(multiplier))
+    else:
+        demand = dem.demand_path(tc, b, p["demand_base_flop"], growth, multiplier,
+                                 order="F" if time_major else "C")
+    caps = sup.link_capacities(p, link_shapes(inputs, mid, anchor, p), mid, anchor) \
+        if scenario.weakest_link and with_links else None
+    first = sup.projection_start(t, b)
+    log_cap = sup.chain_log_cap(p, link_shapes(inputs, mid[first:], anchor, p), mid[first:], anchor,
+                                "F" if time_major else "C") \
+        if scenario.weakest_link else None
     years, values = _history(inputs, b)
     rate = sup.shipments_path(t, years, values, b, p["supply_base_h100e"], p["supply_growth"], log_cap=log_cap,
-                              order="F" if time_major else "C")
-    stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, p["chip_lifetime_years"], cols)
+                              order="F" if time_major else "C", dt=dt)
+    stock = sup.installed_stock(rate, dt, p["chip_lifetime_years"], cols)
+    out = {"rate": np.atleast_2d(rate), "stock": stock, "caps": caps}
+    if log_space:
+        log_stock = np.log(stock, out=stock)
+        if scenario.demand_scope == "largest_run":
+            available = alloc.log_available(log_stock, tc, b, p, site_arrays(inputs), scenario.precision)
+        else:
+            available = log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision)
+                                           * np.asarray(p["utilisation"]) * SECONDS_PER_YEAR)
+        if scenario.demand_scope == "largest_run":
+            j = int(np.searchsorted(tc, b - 1e-9))
+            if j < len(tc) and np.any(p.get("present_floor", 0.0)):
+                lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
+                available += (lift[:, None] + PRESENT_MARGIN) * (lift[:, None] > 0)
+        out.update(log_demand=np.broadcast_to(demand, available.shape), log_available=available, stock=None)
+        return out
     if scenario.demand_scope == "largest_run":
-        share, seconds = p["largest_run_share"], p["run_length_days"] * SECONDS_PER_DAY
+        share = alloc.share_path(tc, b, p["share_today"], p["largest_run_share"], p["share_years_to_cap"])
+        site = alloc.site_path(tc, site_arrays(inputs), p["largest_site_h100e"],
+                               p["site_flat_years"], p["site_growth"])
+        run_days = alloc.run_length_path(tc, b, p["run_length_days"], p["run_length_growth"],
+                                         p["run_length_cap_days"])
+        available = alloc.available_flop(stock, share, site, p["multi_site_factor"], p["utilisation"], run_days,
+                                         scenario.precision)
+        j = int(np.searchsorted(tc, b - 1e-9))
+        if j < len(tc) and np.any(p.get("present_floor", 0.0)):
+            lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] / available[:, j], 1.0)
+            available = available * np.where(lift > 1.0, lift * np.exp(PRESENT_MARGIN), 1.0)[:, None]
+        out.update(share=share, site=site, run_days=run_days)
     else:
-        share, seconds = 1.0, SECONDS_PER_YEAR
-    available = sup.available_flop(stock, p["utilisation"], share, seconds)
-    return {"demand": np.broadcast_to(demand, stock.shape), "available": available, "rate": np.atleast_2d(rate),
-            "stock": stock, "caps": caps}
+        available = stock * (alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
+                             * SECONDS_PER_YEAR)
+    out.update(demand=np.broadcast_to(demand, stock.shape), available=available)
+    return out
 
 
 def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, base_year: float) -> np.ndarray:
@@ -226,57 +533,108 @@ def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, bas
 class Forecast:
     scenario: Scenario
     resolved: Resolved
-    t: np.ndarray  # monthly grid, decimal years
+    t: np.ndarray  # monthly grid, decimal years (step starts)
     demand_flop: np.ndarray
     available_flop: np.ndarray
-    shipments_h100e: np.ndarray  # H100e/year
-    stock_h100e: np.ndarray
-    caps_h100e: dict[str, np.ndarray] | None
+    shipments_h100e: np.ndarray  # H100e/year on the step starting at t
+    stock_h100e: np.ndarray  # installed at t (the steps that ended by t)
+    caps_h100e: dict[str, np.ndarray] | None  # each link's H100e/year on the step starting at t
     ceiling_time: float | None
     notes: tuple[Note, ...] = field(default=())
     effective_demand_flop: np.ndarray | None = None  # demand in base-year-algorithm FLOP (physical × gain)
+    share: np.ndarray | None = None  # the share of the stock the largest run may use (largest_run scope)
+    site_h100e: np.ndarray | None = None  # the largest site
+    run_days: np.ndarray | None = None
+    link_years: dict = field(default_factory=dict)  # link → (first, last) mid-year of its capacity data
 
     @property
     def trend_h100e(self) -> np.ndarray:
-        """The shipment trend before any weakest-link cap (H100e/year): base × growth^(t − base_year)."""
+        """The shipment trend before any weakest-link cap (H100e/year) on each step: base × growth^(τ − base_year − ½)."""
         r = self.resolved
-        return r.supply_base_h100e * r.supply_growth ** (self.t - self.scenario.base_year)
+        mid = self.t + 0.5 / STEPS_PER_YEAR
+        return r.supply_base_h100e * r.supply_growth ** (mid - self.scenario.base_year - 0.5)
 
     @property
     def ceiling_year(self) -> int | None:
         return None if self.ceiling_time is None else int(math.floor(self.ceiling_time + 1e-9))
 
-    def annual(self) -> pd.DataFrame:
-        """One row per year: demand, available, gap (demand ÷ available), shipments, stock, binding link."""
-        pick = np.flatnonzero(np.isclose((self.t * STEPS_PER_YEAR) % STEPS_PER_YEAR, 0.0)
-                              | np.isclose((self.t * STEPS_PER_YEAR) % STEPS_PER_YEAR, STEPS_PER_YEAR))
-        t = np.round(self.t[pick]).astype(int)
-        frame = pd.DataFrame({
-            "year": t,
-            "demand_flop": self.demand_flop[pick],
-            "effective_demand_flop": self.effective_demand_flop[pick],
-            "available_flop": self.available_flop[pick],
-            "gap": self.demand_flop[pick] / self.available_flop[pick],
-            "shipments_h100e": self.shipments_h100e[pick],
-            "stock_h100e": self.stock_h100e[pick],
-            "projected": t > self.scenario.base_year,
-            "binding": self._binding(pick, t),
-        })
-        return frame[frame["year"] >= self.scenario.base_year - BACKCAST_YEARS + 10].reset_index(drop=True)
+    def _at(self, times) -> np.ndarray:
+        return np.searchsorted(self.t, np.asarray(times, dtype=float) - 1e-9)
 
-    def _binding(self, pick: np.ndarray, years: np.ndarray) -> list[str]:
-        """'history' up to the base year; then 'trend' or the link (logic/cowos/hbm/power) that caps output."""
+    def annual(self, since: int | None = None) -> pd.DataFrame:
+        """One row per year from `since` (default five years before the base year) to the horizon.
+
+        Flows and rates at mid-year (demand, available, implied share): shipments_h100e is the year's total
+        (what went into the stock that year); stock_h100e is installed at the end of the year. implied_share
+        is the share of the mid-year stock the demand needs (at that year's run length and utilisation);
+        binding names the supply-chain link with the least capacity for years up to the base year and what
+        capped shipments after it ("trend" when no link did); allocation_binding is "share" or "site"."""
+        s = self.scenario
+        since = s.base_year - ANNUAL_YEARS_BEFORE if since is None else since
+        years = np.arange(max(since, int(self.t[0])), s.horizon + 1)
+        mid, start, end = self._at(years + 0.5), self._at(years), self._at(years + 1)
+        steps = STEPS_PER_YEAR
+        totals = np.array([self.shipments_h100e[i:i + steps].sum() / steps for i in start])
+        flops = alloc.flop_per_h100e_second(s.precision)
+        frame = pd.DataFrame({
+            "year": years,
+            "demand_flop": self.demand_flop[mid],
+            "effective_demand_flop": self.effective_demand_flop[mid],
+            "available_flop": self.available_flop[mid],
+            "gap": self.demand_flop[mid] / self.available_flop[mid],
+            "shipments_h100e": totals,
+            "stock_h100e": self.stock_h100e[end],
+            "projected": years > s.base_year,
+            "binding": self._binding(mid, years),
+        })
+        if self.share is not None:
+            stock_mid = self.stock_h100e[mid]
+            frame["largest_site_h100e"] = self.site_h100e[mid]
+            frame["share"] = self.share[mid]
+            frame["share_cap"] = s.largest_run_share
+            frame["implied_share"] = alloc.implied_share(self.demand_flop[mid], stock_mid, s.utilisation,
+                                                         self.run_days[mid], s.precision)
+            frame["run_length_days"] = self.run_days[mid]
+            by_site = s.multi_site_factor * self.site_h100e[mid] < self.share[mid] * stock_mid
+            frame["allocation_binding"] = np.where(by_site, "site", "share")
+        else:
+            frame["largest_site_h100e"] = np.nan
+            frame["share"] = 1.0
+            frame["share_cap"] = 1.0
+            frame["implied_share"] = self.demand_flop[mid] / (self.stock_h100e[mid] * flops * s.utilisation
+                                                              * SECONDS_PER_YEAR)
+            frame["run_length_days"] = SECONDS_PER_YEAR / SECONDS_PER_DAY
+            frame["allocation_binding"] = "share"
+        return frame.reset_index(drop=True)
+
+    def _binding(self, idx: np.ndarray, years: np.ndarray) -> list[str]:
+        """Up to the base year: the link with the least capacity ('history' when no link is modelled);
+        after it: the link that caps shipments, or 'trend' when none does."""
         names = []
-        for i, year in zip(pick, years, strict=True):
-            if year <= self.scenario.base_year:
-                names.append("history")
-            elif not self.caps_h100e:
-                names.append("trend")
+        for i, year in zip(idx, years, strict=True):
+            if not self.caps_h100e:
+                names.append("history" if year <= self.scenario.base_year else "trend")
+                continue
+            if year <= self.scenario.base_year:  # only the links whose data cover the year
+                covered = [k for k in self.caps_h100e if k in self.link_years
+                           and self.link_years[k][0] <= year + 0.5 <= self.link_years[k][1]]
+                names.append(min(covered, key=lambda k: self.caps_h100e[k][i]) if covered else "history")
             else:
                 link = min(self.caps_h100e, key=lambda k: self.caps_h100e[k][i])
                 capped = self.caps_h100e[link][i] <= self.shipments_h100e[i] * (1 + 1e-9)
                 names.append(link if capped else "trend")
         return names
+
+    def annual_rows(self) -> list[dict]:
+        """The annual table as the CLI's JSON rows (year, demand_flop, available_flop, shipments_h100e,
+        stock_h100e, largest_site_h100e, implied_share, share_cap, binding and the rest)."""
+        frame = self.annual()
+        rows = []
+        for record in frame.to_dict("records"):
+            rows.append({k: (int(v) if k == "year" else bool(v) if isinstance(v, np.bool_ | bool)
+                             else str(v) if isinstance(v, str) else None if not np.isfinite(v) else float(v))
+                         for k, v in record.items()})
+        return rows
 
     def summary(self) -> dict:
         return {"ceiling_year": self.ceiling_year, "ceiling_time": self.ceiling_time,
@@ -284,14 +642,31 @@ class Forecast:
 
 
 def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | None = None) -> Forecast:
-    """One deterministic forecast on a monthly grid from base_year − 12 to the horizon."""
+    """One deterministic forecast on a monthly grid from base_year − 12 to the horizon (plus a year)."""
     resolved = resolved or resolve(scenario, inputs)
     t = time_grid(scenario.base_year, scenario.horizon)
     out = simulate(parameters(scenario, resolved), scenario, inputs, t)
-    crossing = first_crossing(t, out["demand"], out["available"], scenario.base_year)[0]
+    crossing = first_crossing(until_horizon(t, scenario.horizon), out["demand"][:, :_n(t, scenario.horizon)],
+                              out["available"][:, :_n(t, scenario.horizon)], scenario.base_year)[0]
     caps = {k: np.broadcast_to(v, t.shape).ravel() for k, v in out["caps"].items()} if out["caps"] else None
     gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year)
+
+    def row(name):
+        return None if name not in out else np.broadcast_to(out[name], t.shape).ravel()
+
     return Forecast(
         scenario, resolved, t, out["demand"][0], out["available"][0], out["rate"][0], out["stock"][0], caps,
         None if math.isnan(crossing) else float(crossing), resolved.notes, out["demand"][0] * gain,
+        row("share"), row("site"), row("run_days"),
+        {k: (float(v.t[0]), float(v.t[-1])) for k, v in inputs.capacity.items()},
     )
+
+
+def _n(t: np.ndarray, horizon: int) -> int:
+    """Grid points up to the horizon's 1 January (a ceiling is looked for up to it, as before)."""
+    return int(np.searchsorted(t, horizon + 1e-9, side="right"))
+
+
+def until_horizon(t: np.ndarray, horizon: int) -> np.ndarray:
+    """The grid up to the horizon's 1 January (where the ceiling is looked for)."""
+    return t[:_n(t, horizon)]

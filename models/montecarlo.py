@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.forecast import Resolved, first_crossing, parameters, resolve, simulate, time_grid
+from models.forecast import Resolved, first_crossing, parameters, resolve, simulate, time_grid, until_horizon
 from models.inputs import ForecastInputs
 from models.scenario import FIELDS, Scenario
 
@@ -79,6 +79,20 @@ def sample_parameters(scenario: Scenario, resolved: Resolved, samples: int, seed
         p[name] = draw(FIELDS[name], median, z, scenario.spread_scale)
     if scenario.demand_mode == "parameters":
         p["demand_growth"] = p["param_growth"] ** 2
+    return couple_calibration(p, scenario, resolved)
+
+
+def couple_calibration(p: dict, scenario: Scenario, resolved: Resolved) -> dict:
+    """Today's share, when calibrated from the data, is what the record run's FLOP needs at the base-year
+    utilisation and run length: a draw with a lower utilisation or a shorter run needs a larger share to
+    explain the same record, so the share moves inversely with them (its own spread stays on top)."""
+    if resolved.origin.get("share_today") != "data":
+        return p
+    base = parameters(scenario, resolved)
+    scale = (base["utilisation"] / np.asarray(p["utilisation"])) * (base["run_length_days"]
+                                                                    / np.asarray(p["run_length_days"]))
+    spec = FIELDS["share_today"]
+    p["share_today"] = np.clip(p["share_today"] * scale, spec.min, spec.max)
     return p
 
 
@@ -97,17 +111,18 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     samples = scenario.samples if samples is None else int(samples)
     seed = scenario.seed if seed is None else int(seed)
     resolved = resolved or resolve(scenario, inputs)
-    t = time_grid(scenario.base_year, scenario.horizon)
+    t = until_horizon(time_grid(scenario.base_year, scenario.horizon), scenario.horizon)
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
     p, order = by_lifetime(sample_parameters(scenario, resolved, samples, seed), samples)
-    out = simulate(p, scenario, inputs, t, future, with_links=False, time_major=True)
+    out = simulate(p, scenario, inputs, t, future, with_links=False, time_major=True, log_space=True)
     t = t[future]
     times = np.empty(samples)
-    times[order] = first_crossing(t, out["demand"], out["available"], scenario.base_year)  # back in draw order
+    times[order] = first_crossing(t, out["log_demand"], out["log_available"], scenario.base_year)  # draw order
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
     cols = np.searchsorted(t, years - 1e-9)
-    bands = {name: np.percentile(out[name][:, cols], BAND_PERCENTILES, axis=0) for name in ("demand", "available")}
+    bands = {name: np.exp(np.percentile(out["log_" + name][:, cols], BAND_PERCENTILES, axis=0))
+             for name in ("demand", "available")}
     return MonteCarlo(times, years, p_by_year, bands, resolved, samples, seed)
 
 
@@ -144,11 +159,12 @@ def tornado(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | Non
         p[name][2 * i + 1, 0], p[name][2 * i + 2, 0] = low, high
     if scenario.demand_mode == "parameters":
         p["demand_growth"] = p["param_growth"] ** 2
-    t = time_grid(scenario.base_year, scenario.horizon)
+    p = couple_calibration(p, scenario, resolved)
+    t = until_horizon(time_grid(scenario.base_year, scenario.horizon), scenario.horizon)
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
-    out = simulate(p, scenario, inputs, t, future, with_links=False)
+    out = simulate(p, scenario, inputs, t, future, with_links=False, log_space=True)
     t = t[future]
-    times = [None if math.isnan(v) else float(v) for v in first_crossing(t, out["demand"], out["available"],
+    times = [None if math.isnan(v) else float(v) for v in first_crossing(t, out["log_demand"], out["log_available"],
                                                                          scenario.base_year)]
     bars = [TornadoBar(name, float(lo), float(hi), times[2 * i + 1], times[2 * i + 2])
             for i, (name, (lo, hi)) in enumerate(zip(fields, values, strict=True))]

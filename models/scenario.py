@@ -149,44 +149,71 @@ _SPECS: list[FieldSpec] = [
     _b("algorithmic_efficiency", False, "demand", "r-ho-2024-algorithmic-progress"),
     _f("algo_halving_months", "months", 8.0, 2.0, 48.0, 0.5, "demand", "r-ho-2024-algorithmic-progress",
        Spread(LN, 0.29)),  # Ho et al. 2024: 8 months, 95% CI 5–14 → sigma ≈ ln(14/8)/1.96
-    # supply: accelerator output in H100e, installed stock, optional weakest-link cap
+    # supply: accelerator output in H100e, installed stock, and the chain that bounds it (the weakest link).
+    # A None level is read from the database (chip sales, foundry_capacity) for the base year.
     _f("supply_growth", "x/year", None, 1.0, 6.0, 0.01, "supply", "epoch-chip-sales",
        Spread(LN, 0.12), main=True, nullable=True),
     _f("supply_base_h100e", "H100e/year", None, 1e5, 1e9, 0.1, "supply", "epoch-chip-sales",
-       Spread(LN, 0.2), nullable=True, log=True),
+       Spread(LN, 0.1), nullable=True, log=True),
     _i("supply_fit_since", "year", 2022, 2015, 2025, "supply", "epoch-chip-sales"),
     _f("chip_lifetime_years", "years", 5.0, 1.0, 10.0, 0.5, "supply", "epoch-chip-sales",
        Spread("normal", 1.0)),
-    _b("weakest_link", False, "supply", "epoch-2024-scaling-2030"),
-    _f("h100e_per_chip", "H100e", 2.5, 0.1, 20.0, 0.01, "supply", "epoch-chip-sales"),
-    _f("chip_efficiency_growth", "x/year", 1.35, 1.0, 3.0, 0.01, "supply", "epoch-ml-hardware",
+    _b("weakest_link", True, "supply", "r-epoch-2026-chip-components"),
+    # H100e per chip shipped in the base year (None: the chip-sales table's H100e ÷ units, 1.5 in 2025)
+    _f("h100e_per_chip", "H100e", None, 0.1, 20.0, 0.01, "supply", "epoch-chip-sales", nullable=True),
+    _f("chip_efficiency_growth", "x/year", 1.35, 1.0, 3.0, 0.01, "supply", "r-ai2027-compute-forecast",
        Spread(LN, 0.05)),
-    _f("logic_wafers_per_month", "wafers/month", 30_000.0, 0.0, 1e6, 1000.0, "supply",
-       "epoch-2024-scaling-2030"),
-    _f("logic_growth", "x/year", 1.25, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
+    # logic: leading-node (N5 + N3) wafers × the share AI could claim × good dies per wafer
+    _f("logic_wafers_per_month", "wafers/month", None, 0.0, 1e6, 1000.0, "supply", "epoch-2024-scaling-2030",
+       Spread(LN, 0.1), nullable=True),
+    _f("logic_ai_share", "%", 0.4, 0.01, 1.0, 0.01, "supply", "r-epoch-2026-chip-components",
+       Spread(LN, 0.4)),
+    _f("logic_growth", "x/year", 1.15, 1.0, 3.0, 0.01, "supply", "r-cna-2022-tsmc-symposium",
+       Spread(LN, 0.08)),
     _f("die_area_mm2", "mm²", 814.0, 50.0, 858.0, 1.0, "supply", "epoch-ml-hardware"),
-    _i("dies_per_chip", "dies", 2, 1, 8, "supply", "epoch-ml-hardware"),
+    _i("dies_per_chip", "dies", 1, 1, 8, "supply", "epoch-ml-hardware"),
     _f("defect_density", "defects/cm²", 0.1, 0.01, 1.0, 0.01, "supply", "epoch-2024-scaling-2030"),
-    _f("cowos_wafers_per_month", "wafers/month", 50_000.0, 0.0, 1e6, 1000.0, "supply",
-       "epoch-2024-scaling-2030"),
-    _f("cowos_growth", "x/year", 1.6, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030",
+    # packaging: CoWoS wafers × chips per wafer (15 = the 2025 mix with ~90% of CoWoS used by AI)
+    _f("cowos_wafers_per_month", "wafers/month", None, 0.0, 1e6, 1000.0, "supply", "r-trendforce-2025-cowos",
+       Spread(LN, 0.1), nullable=True),
+    _f("cowos_growth", "x/year", 1.3, 1.0, 3.0, 0.01, "supply", "r-jpmorgan-2025-cowos",
        Spread(LN, 0.1)),
-    _f("chips_per_cowos_wafer", "chips/wafer", 16.0, 1.0, 60.0, 1.0, "supply", "epoch-2024-scaling-2030"),
-    _f("hbm_stacks_per_month", "stacks/month", 6e6, 0.0, 1e9, 1e5, "supply", "epoch-2024-scaling-2030",
-       log=True),
-    _f("hbm_growth", "x/year", 1.5, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
-    _i("hbm_stacks_per_chip", "stacks", 8, 1, 16, "supply", "epoch-2024-scaling-2030"),
-    _f("power_gw_per_year", "GW/year", 20.0, 0.0, 500.0, 0.5, "supply", "epoch-2024-scaling-2030"),
-    _f("power_growth", "x/year", 1.3, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
-    _f("kw_per_h100e", "kW", 1.3, 0.05, 5.0, 0.05, "supply", "epoch-2024-scaling-2030"),
+    _f("chips_per_cowos_wafer", "chips/wafer", 15.0, 1.0, 60.0, 1.0, "supply", "r-epoch-2026-chip-components"),
+    # memory: HBM stacks ÷ stacks per chip (7 = the 2025 mix with ~90% of HBM used by AI)
+    _f("hbm_stacks_per_month", "stacks/month", None, 0.0, 1e9, 1e5, "supply", "r-hbm-2025-bit-demand",
+       Spread(LN, 0.15), log=True, nullable=True),
+    _f("hbm_growth", "x/year", 1.3, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030", Spread(LN, 0.1)),
+    _i("hbm_stacks_per_chip", "stacks", 7, 1, 16, "supply", "r-epoch-2026-chip-components"),
+    # power: new power for AI chips each year ÷ all-in kW per H100e
+    _f("power_gw_per_year", "GW/year", 20.0, 0.0, 500.0, 0.5, "supply", "epoch-2024-scaling-2030",
+       Spread(LN, 0.3)),
+    _f("power_growth", "x/year", 1.3, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030", Spread(LN, 0.08)),
+    _f("kw_per_h100e", "kW", 1.0, 0.05, 5.0, 0.05, "supply", "epoch-2024-scaling-2030"),
     _f("flop_per_watt_growth", "x/year", 1.28, 1.0, 3.0, 0.01, "supply", "epoch-2024-scaling-2030"),
-    # allocation: the part of world compute the largest run gets
+    # allocation: available = min(share(t) × stock(t), multi-site factor × largest site(t))
+    #   × FLOP/s (precision) × utilisation × run length(t)
     _f("utilisation", "%", 0.4, 0.05, 0.8, 0.01, "allocation", "openai-ai-and-compute-2018",
        Spread("normal", 0.06), main=True),
-    _f("largest_run_share", "%", 0.2, 0.001, 1.0, 0.001, "allocation", "epoch-2024-scaling-2030",
-       Spread(LN, 0.4), main=True),
+    # the share cap: Epoch's 2030 parameter (16/26/40% at 10/50/90) → sigma = ln(40/16) / (2 × 1.2816)
+    _f("largest_run_share", "%", 0.26, 0.001, 1.0, 0.001, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.36), main=True),
+    _f("share_today", "%", None, 0.001, 1.0, 0.001, "allocation", "epoch-notable-models",
+       Spread(LN, 0.3), nullable=True),
+    _f("share_years_to_cap", "years", 5.0, 0.0, 30.0, 0.5, "allocation", "r-ai2027-compute-forecast",
+       Spread("normal", 2.0)),
+    _f("largest_site_h100e", "H100e", None, 1e3, 1e9, 0.1, "allocation", "r-epoch-2026-largest-data-center",
+       Spread(LN, 0.2), nullable=True, log=True),
+    _f("site_flat_years", "years", 1.0, 0.0, 5.0, 0.25, "allocation", "r-epoch-2026-largest-data-center"),
+    _f("site_growth", "x/year", 2.5, 1.0, 6.0, 0.05, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.25)),
+    _f("multi_site_factor", "x", 1.0, 1.0, 10.0, 0.1, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.4)),  # draws below 1 are clipped to one site: half the samples train on one site
     _f("run_length_days", "days", 100.0, 7.0, 365.0, 1.0, "allocation", "epoch-2024-scaling-2030",
-       Spread(LN, 0.3), main=True),
+       Spread(LN, 0.2), main=True),
+    _f("run_length_growth", "x/year", 1.4, 1.0, 3.0, 0.01, "allocation", "epoch-2024-scaling-2030",
+       Spread(LN, 0.1)),
+    _f("run_length_cap_days", "days", 180.0, 7.0, 730.0, 1.0, "allocation", "epoch-2024-scaling-2030"),
+    _c("precision", "bf16", ("bf16", "fp8"), "allocation", "epoch-2024-scaling-2030"),
     # uncertainty
     _f("spread_scale", "x", 1.0, 0.0, 3.0, 0.1, "uncertainty", "epoch-2024-scaling-2030"),
     _i("samples", "samples", 10_000, 100, 50_000, "uncertainty", "epoch-2024-scaling-2030"),
@@ -263,27 +290,37 @@ class Scenario:
     supply_base_h100e: float | None = None
     supply_fit_since: int = 2022
     chip_lifetime_years: float = 5.0
-    weakest_link: bool = False
-    h100e_per_chip: float = 2.5
+    weakest_link: bool = True
+    h100e_per_chip: float | None = None
     chip_efficiency_growth: float = 1.35
-    logic_wafers_per_month: float = 30_000.0
-    logic_growth: float = 1.25
+    logic_wafers_per_month: float | None = None
+    logic_ai_share: float = 0.4
+    logic_growth: float = 1.15
     die_area_mm2: float = 814.0
-    dies_per_chip: int = 2
+    dies_per_chip: int = 1
     defect_density: float = 0.1
-    cowos_wafers_per_month: float = 50_000.0
-    cowos_growth: float = 1.6
-    chips_per_cowos_wafer: float = 16.0
-    hbm_stacks_per_month: float = 6e6
-    hbm_growth: float = 1.5
-    hbm_stacks_per_chip: int = 8
+    cowos_wafers_per_month: float | None = None
+    cowos_growth: float = 1.3
+    chips_per_cowos_wafer: float = 15.0
+    hbm_stacks_per_month: float | None = None
+    hbm_growth: float = 1.3
+    hbm_stacks_per_chip: int = 7
     power_gw_per_year: float = 20.0
     power_growth: float = 1.3
-    kw_per_h100e: float = 1.3
+    kw_per_h100e: float = 1.0
     flop_per_watt_growth: float = 1.28
     utilisation: float = 0.4
-    largest_run_share: float = 0.2
+    largest_run_share: float = 0.26
+    share_today: float | None = None
+    share_years_to_cap: float = 5.0
+    largest_site_h100e: float | None = None
+    site_flat_years: float = 1.0
+    site_growth: float = 2.5
+    multi_site_factor: float = 1.0
     run_length_days: float = 100.0
+    run_length_growth: float = 1.4
+    run_length_cap_days: float = 180.0
+    precision: str = "bf16"
     spread_scale: float = 1.0
     samples: int = 10_000
     seed: int = 0
@@ -579,7 +616,8 @@ PRESETS: dict[str, Preset] = {
 DEFAULT_PRESET = "data-trend"
 
 
-_LINK_FIELDS = ("h100e_per_chip", "chip_efficiency_growth", "logic_wafers_per_month", "logic_growth", "die_area_mm2",
+_LINK_FIELDS = ("h100e_per_chip", "chip_efficiency_growth", "logic_wafers_per_month", "logic_ai_share",
+                "logic_growth", "die_area_mm2",
                 "dies_per_chip", "defect_density", "cowos_wafers_per_month", "cowos_growth", "chips_per_cowos_wafer",
                 "hbm_stacks_per_month", "hbm_growth", "hbm_stacks_per_chip", "power_gw_per_year", "power_growth",
                 "kw_per_h100e", "flop_per_watt_growth")
@@ -601,8 +639,13 @@ def fields_in_use(scenario: Scenario) -> list[str]:
         names += ["weakest_link", *_LINK_FIELDS]
     names += ["utilisation"]
     if scenario.demand_scope == "largest_run":
-        names += ["largest_run_share", "run_length_days"]
+        names += [*ALLOCATION_FIELDS]
     return names
+
+
+ALLOCATION_FIELDS = ("largest_run_share", "share_today", "share_years_to_cap", "largest_site_h100e",
+                     "site_flat_years", "site_growth", "multi_site_factor", "run_length_days", "run_length_growth",
+                     "run_length_cap_days", "precision")
 
 
 def sources_in_use(scenario: Scenario) -> list[str]:

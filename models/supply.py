@@ -31,88 +31,153 @@ def good_dies_per_wafer(die_area_mm2, defects_per_cm2):
     return gross_dies_per_wafer(die_area_mm2) * poisson_yield(die_area_mm2, defects_per_cm2)
 
 
-def _link_logs(p: dict) -> dict[str, tuple]:
-    """Per link: ln(H100e/year in the base year) and ln(growth per year); -inf base = link not modelled."""
+# Each link: (level field, growth field, efficiency-growth field). Its capacity in H100e a year is
+# level × H100e per unit (unit_logs) × the data's own path to its last year, then × growth a year,
+# × efficiency growth a year (more H100e per wafer, stack or watt), all from the base year's mid-point.
+LINK_FIELDS = {
+    "logic": ("logic_wafers_per_month", "logic_growth", "chip_efficiency_growth"),
+    "cowos": ("cowos_wafers_per_month", "cowos_growth", "chip_efficiency_growth"),
+    "hbm": ("hbm_stacks_per_month", "hbm_growth", "chip_efficiency_growth"),
+    "power": ("power_gw_per_year", "power_growth", "flop_per_watt_growth"),
+}
+BACKCAST_GROWTH = 2.3  # Epoch: NVIDIA's installed stock grew ~2.3x a year since 2019; only before the first data year
+
+
+def unit_logs(p: dict) -> dict[str, np.ndarray]:
+    """ln(H100e a year per unit of each link's level) in the base year: a wafer (or stack) a month gives
+    12 a year; logic counts the AI-allocable share of good dies; power is GW ÷ all-in kW per H100e."""
     ln = np.log
     chip = ln(np.asarray(p["h100e_per_chip"], dtype=float))
-    eff = ln(np.asarray(p["chip_efficiency_growth"], dtype=float))
     good = good_dies_per_wafer(p["die_area_mm2"], p["defect_density"])
-    with np.errstate(divide="ignore"):
-        return {
-            "logic": (ln(p["logic_wafers_per_month"] * 12.0 * good / p["dies_per_chip"]) + chip,
-                      ln(p["logic_growth"]) + eff),
-            "cowos": (ln(p["cowos_wafers_per_month"] * 12.0 * p["chips_per_cowos_wafer"]) + chip,
-                      ln(p["cowos_growth"]) + eff),
-            "hbm": (ln(p["hbm_stacks_per_month"] * 12.0 / p["hbm_stacks_per_chip"]) + chip,
-                    ln(p["hbm_growth"]) + eff),
-            "power": (ln(p["power_gw_per_year"] * 1e6 / p["kw_per_h100e"]),
-                      ln(p["power_growth"]) + ln(p["flop_per_watt_growth"])),
-        }
+    return {
+        "logic": ln(12.0 * np.asarray(p["logic_ai_share"]) * good / p["dies_per_chip"]) + chip,
+        "cowos": ln(12.0 * np.asarray(p["chips_per_cowos_wafer"], dtype=float)) + chip,
+        "hbm": ln(12.0 / np.asarray(p["hbm_stacks_per_chip"], dtype=float)) + chip,
+        "power": ln(1e6 / np.asarray(p["kw_per_h100e"], dtype=float)),
+    }
 
 
-def link_capacities(p: dict, t: np.ndarray, base_year: float) -> dict[str, np.ndarray]:
-    """H100e per year each link of the chain allows at times t; a link with zero base capacity is not
-    modelled (infinite). Chips per year × H100e per chip, which grows with chip efficiency; power is
-    GW ÷ kW per H100e, which falls with FLOP per watt."""
-    dt = t - base_year
-    return {name: np.where(np.isneginf(lb), np.inf, np.exp(lb + lg * dt)) for name, (lb, lg) in _link_logs(p).items()}
+def link_shape(series, t: np.ndarray, anchor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(ln of the data's path relative to its value at `anchor`, years of growth beyond the data) at times t.
+
+    With data to t_last: ln s(min(t, t_last)) − ln s(min(anchor, t_last)) and max(t, t_last) − max(anchor, t_last);
+    without data (series None): 0 and t − anchor. The data are held flat before their first point."""
+    if series is None:
+        return np.zeros_like(t), t - anchor
+    log_c = np.log(series.central)
+    last = float(series.t[-1])
+    shape = np.interp(np.minimum(t, last), series.t, log_c) - np.interp(min(anchor, last), series.t, log_c)
+    return shape, np.maximum(t, last) - max(anchor, last)
 
 
-def chain_log_cap(p: dict, t: np.ndarray, base_year: float) -> np.ndarray | None:
-    """ln of the weakest link's H100e per year at times t (min over links); None when no link is modelled.
+def link_logs(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> dict[str, np.ndarray]:
+    """ln(H100e a year) each modelled link allows at times t (a zero level = the link is not modelled: left out)."""
+    units = unit_logs(p)
+    out = {}
+    for name, (level, growth, efficiency) in LINK_FIELDS.items():
+        lv = np.asarray(p[level], dtype=float)
+        if np.all(lv <= 0):
+            continue
+        shape, years = shapes[name]
+        with np.errstate(divide="ignore"):
+            out[name] = (np.log(lv) + units[name] + shape + np.log(p[growth]) * years
+                         + np.log(p[efficiency]) * (t - anchor))
+    return out
 
-    Built in place, one link at a time: a 10,000-sample run allocates two (S, T) arrays, not eight."""
-    dt = t - base_year
-    links = [(np.asarray(base, dtype=float), np.asarray(growth, dtype=float))
-             for base, growth in _link_logs(p).values()]
-    links = [(np.where(np.isneginf(base), np.inf, base), growth)  # ln 0 = -inf: the link is not modelled
-             for base, growth in links if not np.isneginf(base).all()]
-    if not links:
-        return None
-    shape = np.broadcast_shapes(dt.shape, *(np.shape(b) for b, _ in links), *(np.shape(g) for _, g in links))
-    cap, step = np.full(shape, np.inf), np.empty(shape)
-    for base, growth in links:
-        np.multiply(growth, dt, out=step)
-        step += base
-        np.minimum(cap, step, out=cap)
+
+def link_capacities(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> dict[str, np.ndarray]:
+    """H100e a year each modelled link allows at times t."""
+    return {name: np.exp(value) for name, value in link_logs(p, shapes, t, anchor).items()}
+
+
+def chain_log_cap(p: dict, shapes: dict, t: np.ndarray, anchor: float, order: str = "C") -> np.ndarray | None:
+    """ln of the weakest link's H100e a year at times t (min over the modelled links); None when none is.
+
+    Built in place: links sharing an efficiency growth take their min first and add it once (min(a + e,
+    b + e) = min(a, b) + e), so a 10,000-sample run makes about three (S, T) passes per link."""
+    units = unit_logs(p)
+    groups: dict[str, np.ndarray] = {}
+    for name, (level, growth, efficiency) in LINK_FIELDS.items():
+        lv = np.asarray(p[level], dtype=float)
+        if np.all(lv <= 0):
+            continue
+        shape, years = shapes[name]
+        with np.errstate(divide="ignore"):
+            base = np.where(lv > 0, np.log(np.maximum(lv, 1e-300)), np.inf) + units[name]
+        step = _add(_add(np.multiply(np.log(p[growth]), years, order=order), shape), base)
+        groups[efficiency] = step if efficiency not in groups else _min(groups[efficiency], step)
+    cap = None
+    for efficiency, part in groups.items():
+        part = _add(part, np.multiply(np.log(p[efficiency]), t - anchor, order=order))
+        cap = part if cap is None else _min(cap, part)
     return cap
 
 
-def chain_cap(p: dict, t: np.ndarray, base_year: float) -> np.ndarray:
-    """The weakest link's H100e per year at times t (inf when no link is modelled)."""
-    log_cap = chain_log_cap(p, t, base_year)
-    return np.full(np.shape(t), np.inf) if log_cap is None else np.exp(log_cap)
+def _add(a, b):
+    """a + b, in place when a already has the broadcast shape."""
+    if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        return np.add(a, b, out=a)
+    return a + b
+
+
+def _min(a, b):
+    if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
+        return np.minimum(a, b, out=a)
+    return np.minimum(a, b)
 
 
 def shipments_path(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray, base_year: int,
-                   base_h100e, growth, cap=None, *, log_cap=None, order: str = "C") -> np.ndarray:
-    """Shipment rate (H100e/year) at times t: the chip-sales history for its years up to base_year,
-    a back-cast at the same growth before it (so early stock is not undercounted), and the projection
-    base × growth^(t − base_year) after base_year, capped by `cap` (or `log_cap`, its natural log; either
-    given for t[projection_start:]). `base_h100e` may differ from the history's base-year value (a user
-    override or a Monte Carlo draw); the history is then scaled by the same factor.
+                   base_h100e, growth, *, log_cap=None, order: str = "C", dt: float | None = None) -> np.ndarray:
+    """Shipment rate (H100e/year) on the steps starting at times t.
 
-    The trend and the cap meet in log space, so a 10,000-sample run takes one exp over the grid.
-    order="F" lays the (S, T) result out time-major in memory (same values), for `installed_stock`'s fast path."""
+    - The chip-sales history for its years up to base_year (each year's months carry its annual total);
+    - before the first year of data, a back-cast from it at BACKCAST_GROWTH (a fixed, sourced rate: the past
+      does not depend on the scenario's future growth);
+    - after base_year, base × growth^(τ − (base_year + ½)) at each step's mid-point τ (an annual total is
+      the rate at mid-year), capped by `log_cap` (natural log, given for the steps from base_year + 1 on).
+    `base_h100e` may differ from the history's base-year value (a user override or a Monte Carlo draw); the
+    history is then scaled by the same factor. order="F" lays the (S, T) result out time-major in memory."""
+    dt = (t[1] - t[0]) if dt is None and len(t) > 1 else (dt or 1.0)
     hist_value = _history_at(hist_years, hist_h100e, base_year)
     scale = base_h100e / hist_value if np.isfinite(hist_value) and hist_value > 0 else 1.0
-    if cap is not None:
-        log_cap = np.log(cap)
-    rate = np.multiply(np.log(growth), t - base_year, order=order)
-    rate += np.log(base_h100e)
+    hist = _history_rates(t, hist_years, hist_h100e, base_year)
+    h = 0 if hist is None else int(np.flatnonzero(hist[0])[-1]) + 1  # the history is a prefix of the grid
+    first = projection_start(t, base_year)
+    shape = np.broadcast_shapes(np.shape(growth), np.shape(base_h100e), np.shape(scale),
+                                () if log_cap is None else np.shape(log_cap)[:-1] + (1,), (1,))[:-1] + t.shape
+    rate = np.empty(shape, order=order)
+    trend = np.multiply(np.log(growth), t[h:] + dt / 2 - (base_year + 0.5), order=order)  # where no history is
+    trend = trend + np.log(base_h100e) if trend.shape != np.broadcast_shapes(trend.shape, np.shape(base_h100e)) \
+        else np.add(trend, np.log(base_h100e), out=trend)
     if log_cap is not None:  # the history (years up to base_year) is never capped
-        first = projection_start(t, base_year)
-        rate = _full(rate, log_cap.shape[:-1] + t.shape)
-        np.minimum(rate[..., first:], log_cap, out=rate[..., first:])
-    rate = np.exp(rate, out=rate)
-    use_hist = np.isin(np.floor(t).astype(int), hist_years[hist_years <= base_year])
-    if use_hist.any():
-        lookup = dict(zip(hist_years.tolist(), hist_h100e.tolist(), strict=True))
-        hist_rate = np.array([lookup[y] for y in np.floor(t[use_hist]).astype(int)])
-        hist = hist_rate * scale
-        rate = _full(rate, hist.shape[:-1] + t.shape)
-        rate[..., use_hist] = hist
+        trend = _full(trend, np.shape(log_cap)[:-1] + trend.shape[-1:])
+        np.minimum(trend[..., first - h:], log_cap, out=trend[..., first - h:])
+    rate[..., h:] = np.exp(trend, out=trend)
+    if h:
+        rate[..., :h] = hist[1] * np.asarray(scale)
     return rate
+
+
+def _history_rates(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray, base_year: int):
+    """(mask of the steps before base_year + 1 that the data or its back-cast cover, their rates)."""
+    keep = hist_years <= base_year
+    years, values = hist_years[keep], hist_h100e[keep]
+    if not len(years):
+        return None
+    year_of = np.floor(t + 1e-9).astype(int)
+    use = year_of <= min(int(years[-1]), base_year)
+    if not use.any():
+        return None
+    first, first_value = int(years[0]), float(values[0])
+    wanted = year_of[use]
+    pos = np.clip(np.searchsorted(years, wanted), 0, len(years) - 1)
+    rates = np.where(years[pos] == wanted, values[pos], np.nan)
+    before = wanted < first
+    rates[before] = first_value * BACKCAST_GROWTH ** (wanted[before] - first).astype(float)
+    missing = np.isnan(rates)  # a gap year inside the data: log-linear between its neighbours
+    if missing.any():
+        rates[missing] = np.exp(np.interp(wanted[missing], years, np.log(values)))
+    return use, rates
 
 
 def _full(rate: np.ndarray, shape: tuple) -> np.ndarray:
@@ -135,7 +200,8 @@ def _history_at(hist_years, hist_h100e, year) -> float:
 def installed_stock(rate: np.ndarray, dt: float, lifetime_years, cols: slice = slice(None)) -> np.ndarray:
     """Stock = shipments over the last `lifetime_years` (a moving window over the last axis).
 
-    rate is H100e/year on a regular grid of step dt years; the lifetime may differ per sample (shape
+    rate is H100e/year on the steps [t_j, t_j + dt) of a regular grid; the stock at t_j counts the steps that
+    ended by t_j (a step's shipments are in the stock at its end, never at its start); the lifetime may differ per sample (shape
     (S, 1)) and is rounded to whole grid steps. Only the columns `cols` of the result are computed.
 
     Stock at step j is cum[j] − cum[j − L]: the cumulative sum is padded with L_max leading zeros (a
@@ -146,7 +212,7 @@ def installed_stock(rate: np.ndarray, dt: float, lifetime_years, cols: slice = s
     rows, count = rate.shape
     steps = np.rint(np.broadcast_to(np.asarray(lifetime_years, dtype=float) / dt, (rows, 1))).astype(np.int64)
     pad = max(int(steps.max()), 0)
-    idx = np.arange(1, count + 1)[cols]
+    idx = np.arange(count)[cols]  # the stock at t_j sums the steps before j
     if len(idx) == 0:
         return np.zeros((rows, 0))
     lag_start = pad + idx[0] - steps[:, 0]

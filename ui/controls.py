@@ -126,8 +126,8 @@ def _on_fitted(name: str) -> None:
     if fit is None:
         return
     value = _slider_value(spec, fit)
-    if not spec.log and spec.step:
-        value = _slider_value(spec, round(round(value / spec.step) * spec.step, 10))
+    if not spec.log and spec.step:  # onto the control's grid, which starts at its minimum
+        value = _slider_value(spec, round(spec.min + round((value - spec.min) / spec.step) * spec.step, 10))
     _apply(**{name: value})
 
 

@@ -102,8 +102,7 @@ def fitted_defaults(scenario) -> dict[str, float]:
     from models.scenario import FIELDS
 
     resolved = _resolved(data.db_version(), _key(scenario), scenario)
-    values = {name: getattr(resolved, name) for name in ("demand_growth", "demand_base_flop", "supply_growth",
-                                                         "supply_base_h100e")}
+    values = resolved.fitted_values()
     return {name: _clamp(FIELDS[name], value) for name, value in values.items() if value == value}
 
 

@@ -68,6 +68,18 @@ def engine_notes(fc, tr) -> None:
         st.warning(tr(note.key, **note.params) if known else note.message, icon=":material/warning:")
 
 
+def share_sentence(scenario, fc, tr) -> str:
+    """What share of the world's AI compute the largest run has today (from the data) and what the scenario
+    lets it reach (cap, years), within the largest site."""
+    from models.forecast import current_record
+    from ui import engine
+
+    record = current_record(engine.inputs(), scenario.base_year)
+    return tr("engine.calibration.overview", share=fc.resolved.share_today, name=record[2] if record else "–",
+              cap=scenario.largest_run_share, years=scenario.share_years_to_cap,
+              site=fc.resolved.largest_site_h100e)
+
+
 def three_sentences(scenario, fc, mc, tornado_result, tr) -> list[str]:
     """What drives the answer, in plain words: demand growth, supply growth, the crossing and its lever."""
     resolved = fc.resolved
@@ -79,6 +91,7 @@ def three_sentences(scenario, fc, mc, tornado_result, tr) -> list[str]:
         tr("overview.sentence_demand", growth=resolved.demand_growth, origin=origin),
         tr("overview.sentence_supply", growth=resolved.supply_growth, share=scenario.largest_run_share,
            utilisation=scenario.utilisation, days=scenario.run_length_days),
+        share_sentence(scenario, fc, tr),
         tr("overview.sentence_ceiling", year=year_text(median, fc, tr), low=year_text(low, fc, tr),
            high=year_text(high, fc, tr), lever=lever),
     ]

@@ -20,7 +20,7 @@ from models.montecarlo import BAND_PERCENTILES
 from models.scenario import Scenario
 
 FORECAST_IDS = ["forecast", "forecast-fan", "ceiling-probability", "tornado", "binding-link", "claims-check",
-                "backtest"]
+                "backtest", "allocation-share"]
 HAS_CHROMIUM = shutil.which("chromium") is not None or shutil.os.path.exists("/usr/bin/chromium")
 
 
@@ -147,8 +147,8 @@ def test_binding_link_names_the_link_that_caps_output():
     assert "epoch-2024-scaling-2030" in fig.layout.meta["sources"]
 
 
-def test_binding_link_of_a_scenario_without_the_cap_says_it_was_switched_on(ctx):
-    fig = build("binding-link", ctx)
+def test_binding_link_of_a_scenario_without_the_cap_says_it_was_switched_on():
+    fig = build("binding-link", ChartContext(FakeStore(), CROSSING.replace(weakest_link=False), "en"))
     assert fig.layout.title.subtitle.text.endswith(t("charts.forecast2.binding_cap_off", "en"))
 
 
@@ -219,3 +219,24 @@ def test_export_png_and_svg_of_forecast_charts(fake_db, tmp_path):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (1600, 1000)
     assert "Source: Epoch AI, Notable AI Models (CC BY 4.0)" in svg.read_text(encoding="utf-8")
+
+
+def test_allocation_share_draws_the_needed_share_against_the_cap_with_the_evidence():
+    from models.forecast import calibration_points, forecast
+
+    scenario = CROSSING.replace(largest_run_share=0.3)
+    ctx = ChartContext(FakeStore(), scenario, "en")
+    fig = build("allocation-share", ctx)
+    fc = forecast(scenario, ctx.inputs)
+    table = fc.annual().set_index("year")
+    needed = [tr for tr in fig.data if tr.name == t("engine.calibration.needed", "en")]
+    assert len(needed) == 2 and needed[0].x[0] == table.index[0] + 0.5  # history solid, projection dashed
+    assert needed[0].y[0] == pytest.approx(table["implied_share"].iloc[0] * 100)
+    cap = next(tr for tr in fig.data if tr.name == t("engine.calibration.cap", "en"))
+    assert list(cap.y) == pytest.approx([30.0, 30.0])
+    records = next(tr for tr in fig.data if tr.name == t("engine.calibration.record", "en"))
+    points = calibration_points(scenario, ctx.inputs, fc.resolved)
+    assert list(records.y) == pytest.approx(list(points.loc[points["kind"] == "record", "share"] * 100))
+    assert fig.layout.title.text.replace("<br>", " ") == t("engine.calibration.title", "en", share=table.loc[2025, "implied_share"],
+                                      year=2025, cap=0.3)
+    assert "m-record" in fig.layout.meta["sources"]  # the record run's own source

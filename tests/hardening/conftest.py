@@ -25,10 +25,9 @@ def hard_db(tmp_path_factory) -> Path:
 def engine_inputs(hard_db):
     """The forecast engine's inputs from the built database (what the app feeds models/)."""
     from etl.read import Store
-    from models.inputs import build_inputs
+    from models.inputs import inputs_from_store
 
-    store = Store(hard_db)
-    return build_inputs(store.models(), store.shipments_annual())
+    return inputs_from_store(Store(hard_db))
 
 
 @pytest.fixture(scope="module")

@@ -158,7 +158,8 @@ def test_stock_with_a_lifetime_per_sample_matches_a_loop():
     stock = installed_stock(rate, dt, lifetimes, slice(24, None))
     for s in range(6):
         steps = round(lifetimes[s, 0] / dt)
-        expected = [rate[s, max(j + 1 - steps, 0):j + 1].sum() * dt for j in range(24, 60)]
+        # the stock at t_j counts the steps that ended by t_j: j − steps .. j − 1
+        expected = [rate[s, max(j - steps, 0):j].sum() * dt for j in range(24, 60)]
         np.testing.assert_allclose(stock[s], expected, rtol=1e-12)
 
 
@@ -168,8 +169,8 @@ def test_capped_shipments_are_the_smaller_of_trend_and_cap_and_keep_the_history(
     growth, base = np.array([[2.0], [3.0]]), np.array([[4e6], [8e6]])
     first = int(np.searchsorted(t, 2023 - 1e-9))
     cap = np.full((2, len(t) - first), 2e7)
-    rate = shipments_path(t, years, values, 2022, base, growth, cap)
-    trend = base * growth ** (t - 2022)
+    rate = shipments_path(t, years, values, 2022, base, growth, log_cap=np.log(cap))
+    trend = base * growth ** (t + 1 / 24 - 2022.5)  # an annual total sits at mid-year; steps at their mid-points
     history = np.floor(t) <= 2022
     np.testing.assert_allclose(rate[:, history], np.array([[1e6] * 12 + [2e6] * 12 + [4e6] * 12] * 2)
                                * np.array([[1.0], [2.0]]))  # sample 2's base is twice the history: scaled

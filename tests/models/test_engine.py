@@ -37,7 +37,8 @@ def test_stock_of_a_constant_flow_is_flow_times_lifetime():
     rate = np.full((1, 12 * 20), 1e6)  # 1M H100e a year for 20 years, monthly grid
     stock = installed_stock(rate, 1 / 12, 4.0)
     assert stock[0, -1] == pytest.approx(4e6)
-    assert stock[0, 23] == pytest.approx(2e6)  # two years in, nothing retired yet
+    assert stock[0, 24] == pytest.approx(2e6)  # at the end of the 24th step: two years in, nothing retired yet
+    assert stock[0, 0] == 0.0  # at the start of the first step nothing has been shipped yet
 
 
 def test_parameter_driven_base_is_6ND():
@@ -46,7 +47,11 @@ def test_parameter_driven_base_is_6ND():
 
 def test_ceiling_found_by_hand(flat_inputs):
     # flat shipments of 1M H100e/year and a 5-year life: 5M H100e in stock, flat
-    scenario = Scenario(supply_growth=1.0, chip_lifetime_years=5.0, demand_growth=2.0, base_year=2025)
+    # the share is held at 20% (today = cap), runs at 100 days, and ten sites' worth of the largest site:
+    # the share binds (the site path stays above 1M H100e), no weakest-link cap
+    scenario = Scenario(supply_growth=1.0, chip_lifetime_years=5.0, demand_growth=2.0, base_year=2025,
+                        share_today=0.2, largest_run_share=0.2, run_length_growth=1.0, multi_site_factor=10.0,
+                        weakest_link=False)
     available = 5e6 * H100_FLOPS * 0.4 * 0.2 * 100 * SECONDS_PER_DAY
     # demand starts at 0.505 × available and doubles each year: it passes available after 0.9856 years,
     # so the first monthly grid point above it is 2026.0
@@ -54,7 +59,7 @@ def test_ceiling_found_by_hand(flat_inputs):
     assert result.available_flop[-1] == pytest.approx(available)
     assert result.ceiling_time == pytest.approx(2026.0) and result.ceiling_year == 2026
     table = result.annual()
-    assert table.loc[table.year == 2027, "gap"].item() == pytest.approx(0.505 * 4)
+    assert table.loc[table.year == 2027, "gap"].item() == pytest.approx(0.505 * 2 ** 2.5)  # at mid-2027
 
 
 def test_no_ceiling_before_horizon_is_none(flat_inputs):
@@ -78,12 +83,15 @@ def test_parameter_mode_warns_when_far_above_the_fit(inputs):
 
 
 def test_weakest_link_names_the_binding_link(inputs):
-    scenario = Scenario(weakest_link=True, supply_growth=3.0, cowos_wafers_per_month=1000.0, horizon=2030)
+    scenario = Scenario(weakest_link=True, supply_growth=3.0, cowos_wafers_per_month=1000.0, h100e_per_chip=2.5,
+                        horizon=2030)
     table = forecast(scenario, inputs).annual()
     projected = table[table.projected]
     assert set(projected.binding) == {"cowos"}
-    # CoWoS cap in 2026: 1000 wafers × 12 × 16 chips × 2.5 H100e × 1.6 × 1.35
-    cap_2026 = 1000 * 12 * 16 * 2.5 * 1.6 * 1.35
+    # CoWoS cap: 1000 wafers a month × 12 × 15 chips × 2.5 H100e in mid-2025, × 1.3 (CoWoS) × 1.35 (chips) a
+    # year; 2026's total is the mean of its twelve monthly rates, each at its step's mid-point
+    months = 2026 + (np.arange(12) + 0.5) / 12
+    cap_2026 = np.mean(1000 * 12 * 15 * 2.5 * (1.3 * 1.35) ** (months - 2025.5))
     assert projected.loc[projected.year == 2026, "shipments_h100e"].item() == pytest.approx(cap_2026)
 
 
@@ -96,6 +104,9 @@ scenarios = st.fixed_dictionaries({
     "largest_run_share": st.floats(0.01, 0.9), "utilisation": st.floats(0.1, 0.7),
     "chip_lifetime_years": st.floats(2, 8), "weakest_link": st.booleans(), "horizon": st.integers(2030, 2060),
     "demand_mode": st.sampled_from(["trend", "parameters"]), "param_growth": st.floats(1.2, 8.0),
+    # today's share held: calibrated from the record, a longer chip life or a higher utilisation would
+    # only re-read the same record run as a smaller share, not give more compute
+    "share_today": st.floats(0.005, 0.1),
 })
 
 

@@ -4,16 +4,16 @@ numbers as the plain sample-major computation: speed must not move a single ceil
 import numpy as np
 import pytest
 
-from models.forecast import first_crossing, resolve, simulate, time_grid
+from models.forecast import first_crossing, resolve, simulate, time_grid, until_horizon
 from models.montecarlo import by_lifetime, monte_carlo, sample_parameters
 from models.scenario import Scenario
 from models.supply import installed_stock
 
 
 def window_sums(rate: np.ndarray, steps: np.ndarray, dt: float) -> np.ndarray:
-    """Stock by definition: each sample's shipments over its last `steps` grid steps, summed directly."""
+    """Stock by definition: each sample's shipments over the last `steps` grid steps that ended by t_j."""
     rows, count = rate.shape
-    return np.array([[rate[s, max(0, j + 1 - steps[s]):j + 1].sum() * dt for j in range(count)]
+    return np.array([[rate[s, max(0, j - steps[s]):j].sum() * dt for j in range(count)]
                      for s in range(rows)])
 
 
@@ -41,16 +41,16 @@ def test_time_major_stock_of_unordered_samples_is_still_right():
 def test_monte_carlo_ceiling_times_equal_the_sample_major_simulation_in_draw_order(inputs, changes):
     scenario = Scenario.from_preset(samples=2000, **changes)
     resolved = resolve(scenario, inputs)
-    t = time_grid(scenario.base_year, scenario.horizon)
+    t = until_horizon(time_grid(scenario.base_year, scenario.horizon), scenario.horizon)
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
     p = sample_parameters(scenario, resolved, scenario.samples, scenario.seed)
-    out = simulate(p, scenario, inputs, t, future, with_links=False)
-    expected = first_crossing(t[future], out["demand"], out["available"], scenario.base_year)
+    out = simulate(p, scenario, inputs, t, future, with_links=False, log_space=True)
+    expected = first_crossing(t[future], out["log_demand"], out["log_available"], scenario.base_year)
     result = monte_carlo(scenario, inputs, resolved=resolved)
     assert np.array_equal(result.ceiling_times, expected, equal_nan=True)
     cols = np.searchsorted(t[future], result.years - 1e-9)
-    assert np.array_equal(result.bands["available"], np.percentile(out["available"][:, cols], (5, 10, 50, 90, 95),
-                                                                   axis=0))
+    assert np.array_equal(result.bands["available"],
+                          np.exp(np.percentile(out["log_available"][:, cols], (5, 10, 50, 90, 95), axis=0)))
 
 
 def test_ordering_by_lifetime_keeps_each_draw_whole():

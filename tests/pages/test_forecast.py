@@ -12,7 +12,7 @@ import pytest
 from charts.export import source_credit
 from charts.registry import ChartContext, build
 from etl.read import Store
-from models.inputs import build_inputs
+from models.inputs import inputs_from_store
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
 from tests.pages.helpers import as_read, ceiling_metric
@@ -21,8 +21,7 @@ from ui.uncertainty import TAB_KEY
 
 @pytest.fixture(scope="module")
 def engine_inputs(app_db):
-    store = Store(app_db)
-    return build_inputs(store.models(), store.shipments_annual())
+    return inputs_from_store(Store(app_db))  # what the app feeds the engine (capacity and clusters too)
 
 
 def expected_ceiling(scenario: Scenario, inputs) -> str:
@@ -50,7 +49,7 @@ def test_slider_moves_the_ceiling_as_the_engine_says(app, engine_inputs):
     smaller_share = Scenario(largest_run_share=0.02)
     assert ceiling_metric(at) == expected_ceiling(smaller_share, engine_inputs)
     assert ceiling_metric(at) != expected_ceiling(Scenario(), engine_inputs)  # this change does move it
-    assert any("Share to the largest run" in i.value for i in at.info)  # the "what moved" note
+    assert any("Share cap for the largest run" in i.value for i in at.info)  # the "what moved" note
 
 
 def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
