@@ -337,17 +337,36 @@ def build_claims_check(ctx: ChartContext) -> go.Figure:
 
 
 def build_backtest(ctx: ChartContext) -> go.Figure:
-    from models.backtest import backtest
+    """The whole engine as of base year − 7 (2018 for 2025) on the data published by then, against the
+    records that came."""
+    from models.backtest import engine_backtest
 
     sc = ctx.scenario
-    fit_through = max(sc.base_year - BACKTEST_YEARS_BACK, sc.fit_since + 3)
-    bt = backtest(ctx.inputs, fit_through, population=sc.fit_population, since=sc.fit_since, bootstrap=400,
-                  seed=sc.seed)
-    used = _fitted_models(ctx)
-    actual = pd.DataFrame({"year": pd.to_numeric(used["year"]), "value": pd.to_numeric(used["training_compute_flop"]),
-                           "name": used["name"], "source_id": used["source_id"]})
-    return forecast.backtest_figure(bt, actual, ctx.lang, sources=[*model_sources(ctx), *scenario_sources(
-        ctx, ("demand",))])
+    as_of = max(sc.base_year - BACKTEST_YEARS_BACK, 2018)
+    bt = engine_backtest(ctx.store, as_of, sc, seed=sc.seed)
+    return forecast.engine_backtest_figure(bt, _records(ctx), ctx.lang, sources=[
+        *model_sources(ctx), *scenario_sources(ctx, ("demand", "supply", "allocation", "constraints"))])
+
+
+def _records(ctx: ChartContext) -> pd.DataFrame:
+    """The record training runs (each a new maximum when published): year, value, name, source_id."""
+    models = ctx.models
+    compute = pd.to_numeric(models["training_compute_flop"], errors="coerce")
+    frame = pd.DataFrame({"year": pd.to_numeric(models["year"], errors="coerce"), "value": compute,
+                          "name": models["name"], "source_id": models["source_id"]}).dropna(subset=["year", "value"])
+    frame = frame.sort_values("year")
+    return frame[frame["value"] >= frame["value"].cummax()].reset_index(drop=True)
+
+
+def build_constraints(ctx: ChartContext) -> go.Figure:
+    """Every run-level constraint by year with the binding one named (models.constraints)."""
+    from models import constraints as con
+
+    fc = ctx.forecast
+    frame = con.table(fc, ctx.inputs)
+    return forecast.constraints_figure(frame, con.in_use(ctx.scenario), ctx.lang, ceiling_year=fc.ceiling_year,
+                                       sources=scenario_sources(ctx, ("constraints",)),
+                                       demand_label_text=forecast.demand_label(ctx.scenario, ctx.lang))
 
 
 def _add_sources(fig: go.Figure, extra) -> go.Figure:
@@ -394,8 +413,10 @@ CHARTS: dict[str, ChartSpec] = {
                   build_binding_link),
         ChartSpec("claims-check", "Published growth claims against trends fitted on the same years",
                   build_claims_check),
-        ChartSpec("backtest", "A compute trend fitted through base year - 7, against the records that followed",
-                  build_backtest),
+        ChartSpec("backtest", "The whole engine as of base year - 7 on the data published by then: 10-90% band "
+                  "of the largest run against the records that came", build_backtest),
+        ChartSpec("constraints", "The largest run feasible under each constraint (chips, power, money, data, "
+                  "latency) by year, their minimum, demand, and the binding constraint named", build_constraints),
     ]
 }
 ALIASES: dict[str, str] = {"forecast-hero": "forecast"}  # earlier names that keep working

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from models import constraints as con
 from models import demand as dem
 from models import supply as sup
 from models.inputs import Claim, ForecastInputs, InputsError
@@ -206,8 +207,9 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     else:
         share, seconds = 1.0, SECONDS_PER_YEAR
     available = sup.available_flop(stock, p["utilisation"], share, seconds)
+    feasible = con.feasible_flop(available, t[cols], p, scenario, con.hardware_for(inputs, b))
     return {"demand": np.broadcast_to(demand, stock.shape), "available": available, "rate": np.atleast_2d(rate),
-            "stock": stock, "caps": caps}
+            "stock": stock, "caps": caps, "feasible": feasible}
 
 
 def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, base_year: float) -> np.ndarray:
@@ -235,6 +237,7 @@ class Forecast:
     ceiling_time: float | None
     notes: tuple[Note, ...] = field(default=())
     effective_demand_flop: np.ndarray | None = None  # demand in base-year-algorithm FLOP (physical × gain)
+    feasible_flop: np.ndarray | None = None  # the largest feasible run: min of available and run constraints
 
     @property
     def trend_h100e(self) -> np.ndarray:
@@ -288,10 +291,11 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
     resolved = resolved or resolve(scenario, inputs)
     t = time_grid(scenario.base_year, scenario.horizon)
     out = simulate(parameters(scenario, resolved), scenario, inputs, t)
-    crossing = first_crossing(t, out["demand"], out["available"], scenario.base_year)[0]
+    crossing = first_crossing(t, out["demand"], out["feasible"], scenario.base_year)[0]
     caps = {k: np.broadcast_to(v, t.shape).ravel() for k, v in out["caps"].items()} if out["caps"] else None
     gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year)
     return Forecast(
         scenario, resolved, t, out["demand"][0], out["available"][0], out["rate"][0], out["stock"][0], caps,
         None if math.isnan(crossing) else float(crossing), resolved.notes, out["demand"][0] * gain,
+        out["feasible"][0],
     )

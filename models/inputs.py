@@ -44,6 +44,7 @@ class ForecastInputs:
     claims: dict[str, Claim] = field(default_factory=dict)  # claim_id → Claim; empty without a claims table
     claims_loaded: bool = False  # a trend_claims table was given (even if empty)
     _fits: dict = field(default_factory=dict, repr=False)
+    accelerators: pd.DataFrame | None = None  # the accelerators table: prices for the money constraint
 
     def compute_fit(self, population: str, since: float | None, until: float | None) -> TrendFit:
         """Point fit of training compute (no bootstrap), cached."""
@@ -73,7 +74,7 @@ def _require(frame: pd.DataFrame, columns, name: str) -> None:
 
 
 def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame,
-                 trend_claims: pd.DataFrame | None = None) -> ForecastInputs:
+                 trend_claims: pd.DataFrame | None = None, accelerators: pd.DataFrame | None = None) -> ForecastInputs:
     """From Store.models(), Store.shipments_annual() and Store.trend_claims(): the engine's inputs (pure;
     copies what it keeps). Without `trend_claims` the claim-driven demand uses the built-in fallback rates."""
     _require(models, MODEL_COLUMNS, "models")
@@ -92,6 +93,7 @@ def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame,
         shipment_h100e_p95=totals["h100e_p95"].to_numpy(dtype=float),
         claims=read_claims(trend_claims) if trend_claims is not None else {},
         claims_loaded=trend_claims is not None,
+        accelerators=None if accelerators is None else accelerators.copy(),
     )
 
 
@@ -146,4 +148,5 @@ def inputs_from_store(store) -> ForecastInputs:
         names = store.table_names() if hasattr(store, "table_names") else ["stg_trend_claims"]
         if "stg_trend_claims" in names:
             claims = store.trend_claims()
-    return build_inputs(store.models(), store.shipments_annual(), claims)
+    accelerators = store.accelerators() if hasattr(store, "accelerators") else None
+    return build_inputs(store.models(), store.shipments_annual(), claims, accelerators)
