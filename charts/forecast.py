@@ -277,6 +277,13 @@ def demand_label(scenario, lang: str) -> str:
                                                             lang))
 
 
+def _constrained(fc) -> bool:
+    """True when the forecast's feasible run differs from the chips' available compute somewhere."""
+    feasible = getattr(fc, "feasible_flop", None)
+    return feasible is not None and feasible is not fc.available_flop and not np.array_equal(feasible,
+                                                                                             fc.available_flop)
+
+
 HERO_YEARS_BACK = 10  # the hero starts ten years before the base year (2015 for 2025)
 
 
@@ -291,13 +298,18 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     start = scenario.base_year - HERO_YEARS_BACK
     future = fc.t >= scenario.base_year - 1e-9
     d_label, s_label = demand_label(scenario, lang), t("charts.forecast2.series_available", lang)
+    constrained = _constrained(fc)  # the run-level constraints cut the compute available to the run
+    if constrained:
+        s_label = t("charts.constraints.feasible", lang)
+    supply_y = fc.feasible_flop if constrained else fc.available_flop
     demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
                   dashed=True, sources=tuple(demand_sources), unit="FLOP", width=2.5)
-    supply = Line(label=s_label, x=list(fc.t[future]), y=list(fc.available_flop[future]), colour=SUPPLY_COLOUR,
+    supply = Line(label=s_label, x=list(fc.t[future]), y=list(supply_y[future]), colour=SUPPLY_COLOUR,
                   dashed=True, sources=tuple(supply_sources), unit="FLOP", width=2.5)
     bands = []
     if mc is not None:
-        bands = [_mc_line(mc, "available", s_label, SUPPLY_COLOUR, supply_sources, lang),
+        supply_band = "feasible" if constrained and "feasible" in mc.bands else "available"
+        bands = [_mc_line(mc, supply_band, s_label, SUPPLY_COLOUR, supply_sources, lang),
                  _mc_line(mc, "demand", d_label, DEMAND_COLOUR, demand_sources, lang)]
     history = [record] if record else []
     if supply_history_since is not None and supply_history_since < scenario.base_year:

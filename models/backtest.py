@@ -82,30 +82,58 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 def vintage(store, as_of: int) -> Vintage:
     """The store's tables as they stood at the end of `as_of`: models by publication date, shipments by
     the quarter's end (years with all four quarters only), claims by their source's year, chips by
-    release date. Rows without a date are left out (their date cannot be shown to be before the cut-off)."""
+    release date. Rows without a date are left out (their date cannot be shown to be before the cut-off).
+    A store without a table (quarters, claims, sources, accelerators) gives what it has."""
     cutoff = pd.Timestamp(year=as_of, month=12, day=31)
     models = store.models()
-    published = _dates(models, "publication_date")
+    published = (_dates(models, "publication_date") if "publication_date" in models
+                 else pd.Series(_from_decimal(models["year"]), index=models.index))
     models = models[published.notna() & (published <= cutoff)]
     dates = [published[published <= cutoff].max()]
-    quarters = store.shipments("quarter")
-    ended = _dates(quarters, "period_end")
-    quarters = quarters[ended.notna() & (ended <= cutoff)]
-    dates.append(ended[ended <= cutoff].max())
-    annual = _annual_from_quarters(quarters)
-    claims = None
-    if hasattr(store, "trend_claims") and "stg_trend_claims" in store.table_names():
-        claims = store.trend_claims()
-        years = store.sources().set_index("source_id")["year"]
-        source_year = pd.to_numeric(claims["source_id"].map(years), errors="coerce")
-        claims = claims[source_year.notna() & (source_year <= as_of)]
-    accelerators = store.accelerators()
-    released = _dates(accelerators, "release_date")
-    accelerators = accelerators[released.notna() & (released <= cutoff)]
-    dates.append(released[released <= cutoff].max())
+    if hasattr(store, "shipments"):
+        quarters = store.shipments("quarter")
+        ended = _dates(quarters, "period_end")
+        quarters = quarters[ended.notna() & (ended <= cutoff)]
+        dates.append(ended[ended <= cutoff].max())
+        annual = _annual_from_quarters(quarters)
+    else:  # annual totals only: a year counts once it has ended
+        annual = store.shipments_annual()
+        annual = annual[pd.to_numeric(annual["year"], errors="coerce") <= as_of]
+        if len(annual):
+            dates.append(pd.Timestamp(year=int(annual["year"].max()), month=12, day=31))
+    claims = _claims_by(store, as_of)
+    accelerators = store.accelerators() if hasattr(store, "accelerators") else None
+    if accelerators is not None:
+        released = _dates(accelerators, "release_date")
+        accelerators = accelerators[released.notna() & (released <= cutoff)].reset_index(drop=True)
+        dates.append(released[released <= cutoff].max())
     latest = max((d for d in dates if pd.notna(d)), default=None)
-    return Vintage(as_of, models.reset_index(drop=True), annual, claims, accelerators.reset_index(drop=True),
+    return Vintage(as_of, models.reset_index(drop=True), annual, claims, accelerators,
                    latest.strftime("%Y-%m-%d") if latest is not None else "")
+
+
+def _from_decimal(years: pd.Series) -> list:
+    values = pd.to_numeric(years, errors="coerce")
+    return [pd.NaT if pd.isna(y) else pd.Timestamp(year=int(y), month=1, day=1)
+            + pd.Timedelta(days=(float(y) - int(y)) * 365.25) for y in values]
+
+
+def _claims_by(store, as_of: int) -> pd.DataFrame | None:
+    """Claims whose source was published by `as_of` (None without a claims table or a sources table)."""
+    if not hasattr(store, "trend_claims"):
+        return None
+    if not hasattr(store, "sources"):
+        claims = store.trend_claims()
+        return claims[pd.to_numeric(claims.get("period_end"), errors="coerce") <= as_of].reset_index(drop=True)
+    if hasattr(store, "table_names") and "stg_trend_claims" not in store.table_names():
+        return None
+    claims = store.trend_claims()
+    sources = store.sources()
+    if "year" in sources and "source_id" in sources:
+        year = pd.to_numeric(claims["source_id"].map(sources.set_index("source_id")["year"]), errors="coerce")
+    else:  # no publication years: a claim counts once the period it describes has ended
+        year = pd.to_numeric(claims.get("period_end"), errors="coerce")
+    return claims[year.notna() & (year <= as_of)].reset_index(drop=True)
 
 
 def _annual_from_quarters(quarters: pd.DataFrame) -> pd.DataFrame:
