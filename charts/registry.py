@@ -342,7 +342,7 @@ def build_backtest(ctx: ChartContext) -> go.Figure:
     from models.backtest import engine_backtest
 
     sc = ctx.scenario
-    as_of = max(sc.base_year - BACKTEST_YEARS_BACK, 2018)
+    as_of = getattr(ctx, "backtest_as_of", None) or max(sc.base_year - BACKTEST_YEARS_BACK, 2018)
     bt = engine_backtest(ctx.store, as_of, sc, seed=sc.seed)
     return forecast.engine_backtest_figure(bt, _records(ctx), ctx.lang, sources=[
         *model_sources(ctx), *scenario_sources(ctx, ("demand", "supply", "allocation", "constraints"))])

@@ -40,3 +40,27 @@ def section(tr, lang: str) -> None:
                 sources=("epoch-notable-models",), unit="FLOP")
     views.chart(forecast_charts.backtest(actual, line, float(cutoff), lang), "claims-backtest", lang)
     st.dataframe(result.table.rename(columns=lambda c: tr(f"claims.backtest_col.{c}")), hide_index=True)
+
+
+AS_OF_YEARS = (2018, 2020, 2022, 2023)
+
+
+def engine_section(scenario, tr, lang: str) -> None:
+    """The Forecast page's backtest: the whole engine as of a past year on the data published by then,
+    its 10–90% band of the largest run against the records that came, coverage and error."""
+    from ui import figures
+
+    as_of = st.radio(tr("forecast_backtest.as_of"), AS_OF_YEARS, horizontal=True, key="forecast_backtest_as_of",
+                     help=tr("forecast_backtest.as_of_help"))
+    result = engine.engine_backtest(scenario, int(as_of))
+    cols = st.columns(3)
+    cols[0].metric(tr("forecast_backtest.coverage"),
+                   tr("forecast_backtest.coverage_value", value=round(100 * result.coverage_80)))
+    cols[1].metric(tr("forecast_backtest.error"), tr("forecast_backtest.error_value", value=result.mean_abs_error_oom))
+    cols[2].metric(tr("forecast_backtest.latest"), result.latest_input_date)
+    views.chart(figures.backtest_figure(scenario, lang, int(as_of)), "forecast-backtest", lang)
+    st.caption(tr("forecast_backtest.note"))
+    flop = {tr(f"forecast_backtest.col.{c}"): st.column_config.NumberColumn(format="%.2e")
+            for c in ("actual_flop", "p10", "p50", "p90")}
+    st.dataframe(result.rows.rename(columns=lambda c: tr(f"forecast_backtest.col.{c}")), hide_index=True,
+                 column_config=flop)

@@ -17,7 +17,7 @@ from models.scenario import DEFAULT_PRESET, FIELDS, MAIN_FIELDS, PRESETS, FieldS
 from ui import data, engine, state
 
 PRESET_KEY = "preset"
-GROUPS = ("demand", "supply", "allocation", "uncertainty", "display")
+GROUPS = ("demand", "supply", "allocation", "constraints", "uncertainty", "display")
 # Changing these moves the fitted value of a nullable field: its widget is re-seeded to the new fit.
 FIT_SETTINGS = ("fit_population", "fit_since", "supply_fit_since", "base_year", "demand_mode", "demand_claim",
                 "param_growth", "tokens_per_param")

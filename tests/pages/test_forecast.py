@@ -12,7 +12,7 @@ import pytest
 from charts.export import source_credit
 from charts.registry import ChartContext, build
 from etl.read import Store
-from models.inputs import build_inputs
+from models.inputs import inputs_from_store
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
 from tests.pages.helpers import ceiling_metric
@@ -21,8 +21,7 @@ from ui.uncertainty import TAB_KEY
 
 @pytest.fixture(scope="module")
 def engine_inputs(app_db):
-    store = Store(app_db)
-    return build_inputs(store.models(), store.shipments_annual())
+    return inputs_from_store(Store(app_db))  # the app's own builder (accelerator prices for the money constraint)
 
 
 def expected_ceiling(scenario: Scenario, inputs) -> str:
@@ -46,11 +45,12 @@ def test_every_field_has_a_control_and_the_five_main_ones_come_first(app):
 def test_slider_moves_the_ceiling_as_the_engine_says(app, engine_inputs):
     at = app(page="forecast")
     assert ceiling_metric(at) == expected_ceiling(Scenario(), engine_inputs)
-    at.slider(key="largest_run_share").set_value(0.02).run()
-    smaller_share = Scenario(largest_run_share=0.02)
-    assert ceiling_metric(at) == expected_ceiling(smaller_share, engine_inputs)
+    # slower demand: the default binds on power within a year, so a share change alone would not move it
+    at.slider(key="demand_growth").set_value(1.5).run()
+    slower = Scenario(demand_growth=1.5)
+    assert ceiling_metric(at) == expected_ceiling(slower, engine_inputs)
     assert ceiling_metric(at) != expected_ceiling(Scenario(), engine_inputs)  # this change does move it
-    assert any("Share to the largest run" in i.value for i in at.info)  # the "what moved" note
+    assert any("Demand growth" in i.value for i in at.info)  # the "what moved" note
 
 
 def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
@@ -58,7 +58,7 @@ def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
     at.selectbox(key="preset").set_value("article-2023").run()
     preset = Scenario.from_preset("article-2023")
     assert at.selectbox(key="demand_mode").value == "claim"
-    assert at.selectbox(key="demand_claim").value == "openai-2018"
+    assert at.selectbox(key="demand_claim").value == "seed-2023-global"  # the article's global-compute reading
     assert at.toggle(key="weakest_link").value is True
     assert at.slider(key="logic_wafers_per_month").value == PRESETS["article-2023"].overrides[
         "logic_wafers_per_month"]
