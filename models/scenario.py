@@ -142,8 +142,9 @@ _SPECS: list[FieldSpec] = [
     _i("frontier_labs", "labs", 5, 1, 20, "demand", "epoch-2024-scaling-2030"),
     _f("experiment_overhead", "x", 10.0, 1.0, 30.0, 0.5, "demand", "epoch-2024-scaling-2030"),
     _f("inference_ratio", "x training", 1.0, 0.0, 10.0, 0.1, "demand", "epoch-2024-scaling-2030"),
-    # off: demand is physical FLOP (what supply must deliver); on: demand grows as effective compute and
-    # algorithmic progress supplies part of it, so physical demand grows slower by 2^(12/halving) a year
+    # the question it answers: to reach each year the capability the trend gives in base-year algorithms, how much
+    # physical compute is needed as algorithms improve? off: demand = the fitted trend (physical FLOP); on: the
+    # trend is that capability target and the physical compute to reach it grows slower by 2^(12/halving) a year
     _b("algorithmic_efficiency", False, "demand", "r-ho-2024-algorithmic-progress"),
     _f("algo_halving_months", "months", 8.0, 2.0, 48.0, 0.5, "demand", "r-ho-2024-algorithmic-progress",
        Spread(LN, 0.29)),  # Ho et al. 2024: 8 months, 95% CI 5–14 → sigma ≈ ln(14/8)/1.96
