@@ -209,17 +209,62 @@ def curves(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLB
 def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
                   run_seconds=None) -> np.ndarray:
     """The largest run feasible at each t: the minimum over the constraints in use (available itself when
-    the run-level constraints are off or demand is not one run). Built in place for many samples."""
+    the run-level constraints are off or demand is not one run).
+
+    The same values as the minimum of `curves`, computed in logs for many samples at once: power and spend
+    are exponentials of t, so their logs are sums (one pass each, no power per element); only the cost per
+    FLOP (a sum of two exponentials) needs two exp and a log, and one exp turns the minimum back to FLOP."""
     if not applies(scenario):
         return available
     p = with_switches(p, scenario)
     seconds = run_seconds_of(p) if run_seconds is None else run_seconds
-    out = np.array(chips_flop(available, p), dtype=float, copy=True)
-    np.minimum(out, power_flop(t, p, seconds), out=out)
+    log = _log_column
+    t = np.asarray(t, dtype=float)
+    ln_fpw = log(p["flop_per_watt_growth"])
+    util = np.asarray(p["utilisation"], dtype=float)
+    ln_run = log(util * seconds * precision_factor(p))
+    # power: min(level·g^(t−2030), max) × 1e9 × FLOP/J(2024)·fpw^(t−2024) × utilisation × seconds × precision
+    level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
+    ln_joule0 = log(H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3))
+    out = np.minimum(log(level) + log(p["power_run_growth"]) * (t - POWER_YEAR),
+                     log(p["power_max_gw"]))
+    out += ln_fpw * (t - FLOP_PER_WATT_YEAR)
+    out += ln_joule0 + np.log(1e9) + ln_run
     if scenario.money_included:
-        np.minimum(out, money_flop(t, p, hardware, scenario.money_payer), out=out)
-    np.minimum(out, data_flop(p), out=out)
-    np.minimum(out, latency_flop(p, seconds), out=out)
+        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0), out=out)
+    np.minimum(out, np.log(data_flop(p)), out=out)
+    np.minimum(out, np.log(latency_flop(p, seconds)), out=out)
+    ln_chips = np.log(chips_flop(available, p))
+    np.minimum(out, ln_chips, out=ln_chips)
+    return np.exp(ln_chips, out=ln_chips)
+
+
+def _log_column(value):
+    """ln of a field's value: a float, or an (S, 1) column of draws."""
+    return np.log(np.asarray(value, dtype=float))
+
+
+def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0):
+    """ln of money_flop, for many samples, in as few passes over (S, T) as the algebra allows:
+    ln spend − ln cost, with spend = min(e^(a1 + b1·t), e^(a2 + b2·t)) and cost = e^(a3 + b3·t) + e^(a4 + b4·t),
+    so ln money = min(a1 − a3 + (b1 − b3)·t, a2 − a3 + (b2 − b3)·t) − log1p(e^(a4 − a3 + (b4 − b3)·t))."""
+    log = _log_column
+    who = PAYERS[p.get("money_payer") or "world_gdp"]
+    b1 = log(p["money_spend_growth"])
+    a1 = log(p["money_spend_2023_usd"]) - b1 * SPEND_YEAR
+    b2 = log(p["money_means_growth"])
+    a2 = log(np.asarray(p["money_cap_share"], dtype=float) * who.usd) - b2 * who.year
+    delivered = hardware.flops * precision_factor(p) * util
+    b3 = -log(p["money_price_performance_growth"])
+    a3 = log(hardware.price_usd / (np.asarray(p["chip_lifetime_years"], dtype=float) * SECONDS_PER_YEAR)
+             / delivered) - b3 * hardware.year
+    b4 = -ln_fpw
+    a4 = (log(np.asarray(p["money_usd_per_kwh"], dtype=float) / JOULES_PER_KWH / util) - ln_joule0
+          - np.log(precision_factor(p)) - b4 * FLOP_PER_WATT_YEAR)
+    out = np.minimum((a1 - a3) + (b1 - b3) * t, (a2 - a3) + (b2 - b3) * t)
+    ratio = (a4 - a3) + (b4 - b3) * t
+    np.exp(ratio, out=ratio)
+    out -= np.log1p(ratio, out=ratio)
     return out
 
 

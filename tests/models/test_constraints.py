@@ -176,3 +176,21 @@ def test_epoch_2030_reproduces_the_reports_medians_within_a_factor_of_three(caps
 def test_constraints_cli_refuses_a_year_outside_the_forecast(capsys, real_db):
     assert main(["constraints", "--year", "1990", "--db", str(real_db)]) == 2
     assert "--year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("changes", [{}, {"fp8_training": True, "power_distributed": True},
+                                     {"money_payer": "hyperscaler_capex", "data_multimodal": True},
+                                     {"money_included": False}])
+def test_the_fast_minimum_over_many_draws_equals_the_formulas_one_by_one(changes):
+    # feasible_flop works in logs for speed; it must equal the minimum of the plain formulas for every draw
+    s = Scenario(**changes)
+    rng = np.random.default_rng(1)
+    p = params(**{k: v for k, v in changes.items() if not isinstance(v, bool | str)})
+    for name in ("power_run_growth", "money_spend_growth", "money_price_performance_growth", "data_tokens",
+                 "latency_step_seconds", "utilisation"):
+        p[name] = p[name] * np.exp(0.2 * rng.standard_normal((50, 1)))
+    t = np.linspace(2018, 2045, 40)
+    available = 10 ** rng.uniform(24, 32, (50, 40))
+    values = con.curves(available, t, p, s)
+    expected = np.min(np.stack([values[n] for n in con.in_use(s)]), axis=0)
+    assert np.allclose(con.feasible_flop(available, t, p, s), expected, rtol=1e-9)
