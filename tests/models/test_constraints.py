@@ -194,3 +194,14 @@ def test_the_fast_minimum_over_many_draws_equals_the_formulas_one_by_one(changes
     values = con.curves(available, t, p, s)
     expected = np.min(np.stack([values[n] for n in con.in_use(s)]), axis=0)
     assert np.allclose(con.feasible_flop(available, t, p, s), expected, rtol=1e-9)
+
+
+def test_the_present_is_feasible_under_every_default_constraint(capsys, real_db):
+    # calibration: in the base year each constraint in use allows at least the record run actually trained
+    from etl.read import Store
+    from models.inputs import inputs_from_store
+
+    record = inputs_from_store(Store(real_db)).record_flop(2025)  # Grok 3, about 4.6e26 FLOP
+    out = run_cli(capsys, "constraints", "--year", "2025", "--json", "--db", str(real_db))
+    for name in out["in_use"]:
+        assert out["constraints"][name] >= record, (name, out["constraints"][name], record)
