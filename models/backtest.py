@@ -196,7 +196,9 @@ def engine_backtest(store, as_of: int, scenario=None, samples: int | None = None
     v = vintage(store, as_of)
     inputs = build_inputs(v.models, v.shipments_annual, v.trend_claims, v.accelerators)
     chips_from_data = len(inputs.shipment_years) > 0
-    changes = {"base_year": as_of, "horizon": int(max(FIELDS["horizon"].min, last + 1))}
+    # levels tied to the base year come from the vintage, whatever the scenario set for its own base year
+    changes = {"base_year": as_of, "horizon": int(max(FIELDS["horizon"].min, last + 1)), "demand_base_flop": None,
+               "supply_base_h100e": None}
     if not chips_from_data:  # nothing to build supply from: chips do not constrain the run
         changes.update(supply_base_h100e=FIELDS["supply_base_h100e"].max, supply_growth=FIELDS["supply_growth"].max)
         inputs = build_inputs(v.models, pd.DataFrame({"year": [as_of], "h100e_median": [np.nan]}),

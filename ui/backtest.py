@@ -64,3 +64,9 @@ def engine_section(scenario, tr, lang: str) -> None:
             for c in ("actual_flop", "p10", "p50", "p90")}
     st.dataframe(result.rows.rename(columns=lambda c: tr(f"forecast_backtest.col.{c}")), hide_index=True,
                  column_config=flop)
+    if not result.shipments.empty:
+        st.markdown(f"**{tr('forecast_backtest.shipments_heading')}**")
+        h100e = {tr(f"forecast_backtest.shipments_col.{c}"): st.column_config.NumberColumn(format="%.3g")
+                 for c in ("actual_h100e", "p10", "p50", "p90")}
+        st.dataframe(result.shipments.rename(columns=lambda c: tr(f"forecast_backtest.shipments_col.{c}")),
+                     hide_index=True, column_config=h100e)

@@ -205,3 +205,14 @@ def test_the_present_is_feasible_under_every_default_constraint(capsys, real_db)
     out = run_cli(capsys, "constraints", "--year", "2025", "--json", "--db", str(real_db))
     for name in out["in_use"]:
         assert out["constraints"][name] >= record, (name, out["constraints"][name], record)
+
+
+def test_backtest_cli_reports_rows_coverage_and_a_date_not_after_its_year(capsys, real_db):
+    out = run_cli(capsys, "backtest", "--as-of", "2020", "--json", "--samples", "500", "--db", str(real_db))
+    assert out["as_of"] == 2020 and out["latest_input_date"] <= "2020-12-31"
+    assert [row["year"] for row in out["rows"]][:2] == [2021, 2022]
+    for row in out["rows"]:
+        assert set(row) == {"year", "actual_flop", "p10", "p50", "p90"} and row["p10"] <= row["p50"] <= row["p90"]
+    inside = [row["p10"] <= row["actual_flop"] <= row["p90"] for row in out["rows"]]
+    assert out["coverage_80"] == pytest.approx(sum(inside) / len(inside))
+    assert main(["backtest", "--as-of", "2030", "--db", str(real_db)]) == 2
