@@ -226,14 +226,15 @@ def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware 
     # power: min(level·g^(t−2030), max) × 1e9 × FLOP/J(2024)·fpw^(t−2024) × utilisation × seconds × precision
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
     ln_joule0 = log(H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3))
-    out = np.minimum(log(level) + log(p["power_run_growth"]) * (t - POWER_YEAR),
-                     log(p["power_max_gw"]))
-    out += ln_fpw * (t - FLOP_PER_WATT_YEAR)
-    out += ln_joule0 + np.log(1e9) + ln_run
+    # ln power = min(lnL + lnG·(t − 2030), lnMax) + ln FLOP/J(2024) + ln_fpw·(t − 2024) + ln(1e9·util·s·prec),
+    # folded into min(A + B·t, C + E·t) so each branch is one multiply and one add over (S, T)
+    rest = ln_joule0 + np.log(1e9) + ln_run - ln_fpw * FLOP_PER_WATT_YEAR
+    ln_g = log(p["power_run_growth"])
+    out = np.minimum((log(level) - ln_g * POWER_YEAR + rest) + (ln_g + ln_fpw) * t,
+                     (log(p["power_max_gw"]) + rest) + ln_fpw * t)
     if scenario.money_included:
         np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0), out=out)
-    np.minimum(out, np.log(data_flop(p)), out=out)
-    np.minimum(out, np.log(latency_flop(p, seconds)), out=out)
+    np.minimum(out, np.log(np.minimum(data_flop(p), latency_flop(p, seconds))), out=out)  # (S, 1): one pass
     ln_chips = np.log(chips_flop(available, p))
     np.minimum(out, ln_chips, out=ln_chips)
     return np.exp(ln_chips, out=ln_chips)
