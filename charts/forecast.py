@@ -277,6 +277,13 @@ def demand_label(scenario, lang: str) -> str:
                                                             lang))
 
 
+def _constrained(fc) -> bool:
+    """True when the forecast's feasible run differs from the chips' available compute somewhere."""
+    feasible = getattr(fc, "feasible_flop", None)
+    return feasible is not None and feasible is not fc.available_flop and not np.array_equal(feasible,
+                                                                                             fc.available_flop)
+
+
 HERO_YEARS_BACK = 10  # the hero starts ten years before the base year (2015 for 2025)
 
 
@@ -291,13 +298,18 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     start = scenario.base_year - HERO_YEARS_BACK
     future = fc.t >= scenario.base_year - 1e-9
     d_label, s_label = demand_label(scenario, lang), t("charts.forecast2.series_available", lang)
+    constrained = _constrained(fc)  # the run-level constraints cut the compute available to the run
+    if constrained:
+        s_label = t("charts.constraints.feasible", lang)
+    supply_y = fc.feasible_flop if constrained else fc.available_flop
     demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
                   dashed=True, sources=tuple(demand_sources), unit="FLOP", width=2.5)
-    supply = Line(label=s_label, x=list(fc.t[future]), y=list(fc.available_flop[future]), colour=SUPPLY_COLOUR,
+    supply = Line(label=s_label, x=list(fc.t[future]), y=list(supply_y[future]), colour=SUPPLY_COLOUR,
                   dashed=True, sources=tuple(supply_sources), unit="FLOP", width=2.5)
     bands = []
     if mc is not None:
-        bands = [_mc_line(mc, "available", s_label, SUPPLY_COLOUR, supply_sources, lang),
+        supply_band = "feasible" if constrained and "feasible" in mc.bands else "available"
+        bands = [_mc_line(mc, supply_band, s_label, SUPPLY_COLOUR, supply_sources, lang),
                  _mc_line(mc, "demand", d_label, DEMAND_COLOUR, demand_sources, lang)]
     history = [record] if record else []
     if supply_history_since is not None and supply_history_since < scenario.base_year:
@@ -487,3 +499,95 @@ def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lan
     return finish(fig, chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
                   title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
                   subtitle=t("engine.calibration.subtitle", lang))
+
+
+# --- run-level constraints and the engine backtest ---------------------------------------------------
+
+CONSTRAINT_COLOURS = {"chips": OKABE_ITO["green"], "power": OKABE_ITO["orange"], "money": OKABE_ITO["purple"],
+                      "data": OKABE_ITO["sky_blue"], "latency": CONTEXT_GREY}
+
+
+def binding_spans(frame: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(constraint, first year, last year) for each unbroken run of the same binding constraint."""
+    spans: list[tuple[str, int, int]] = []
+    for year, name in zip(frame["year"].astype(int), frame["binding"].astype(str), strict=True):
+        if spans and spans[-1][0] == name and spans[-1][2] == year - 1:
+            spans[-1] = (name, spans[-1][1], year)
+        else:
+            spans.append((name, year, year))
+    return spans
+
+
+def constraints_figure(frame: pd.DataFrame, in_use: Sequence[str], lang: str = "en", *,
+                       ceiling_year: int | None = None, sources: Sequence[str] = (),
+                       demand_label_text: str | None = None) -> go.Figure:
+    """Every run-level constraint's largest feasible run by year (dashed; a constraint not in use is thin and
+    grey), the feasible run (their minimum, thick), and demand; hover on the feasible run names the binding
+    constraint. The title names what binds in the ceiling year (or at the horizon) and since when.
+
+    `frame`: models.constraints.table rows (year, demand_flop, <name>_flop, feasible_flop, binding)."""
+    if frame.empty:
+        return empty_figure(lang, "forecast-constraints")
+    fig = new_figure()
+    years = frame["year"].astype(float).tolist()
+    for name, colour in CONSTRAINT_COLOURS.items():
+        used = name in in_use
+        label = t(f"charts.constraints.{name}", lang) + ("" if used else t("charts.constraints.not_in_use", lang))
+        add_line(fig, Line(label=label, x=years, y=frame[f"{name}_flop"].tolist(),
+                           colour=colour if used else CONTEXT_GREY, dashed=True, width=2.0 if used else 1.0,
+                           sources=tuple(sources), unit="FLOP"), lang=lang)
+    names = [t(f"charts.constraints.{b}", lang) for b in frame["binding"]]
+    feasible = frame["feasible_flop"].tolist()
+    fig.add_trace(go.Scatter(
+        x=years, y=feasible, name=t("charts.constraints.feasible", lang), mode="lines",
+        line=dict(color=OKABE_ITO["vermillion"], width=4), customdata=list(zip([format_sci(v) for v in feasible],
+                                                                                names, strict=True)),
+        meta={"sources": list(sources), "unit": "FLOP"},
+        hovertemplate=(f"<b>{t('charts.constraints.feasible', lang)}</b><br>%{{x:.0f}}: %{{customdata[0]}} FLOP"
+                       f"<br>{t('charts.constraints.binding', lang)}: %{{customdata[1]}}<extra></extra>")))
+    add_line(fig, Line(label=demand_label_text or t("charts.constraints.demand", lang), x=years,
+                       y=frame["demand_flop"].tolist(), colour=DEMAND_COLOUR, width=2.5, sources=tuple(sources),
+                       unit="FLOP"), lang=lang)
+    values = [v for c in frame.columns if c.endswith("_flop") for v in frame[c].tolist()]
+    log_axis(fig, t("charts.axis.training_compute", lang), values)
+    year_axis(fig, t("charts.axis.year", lang))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    spans = binding_spans(frame)
+    year = ceiling_year if ceiling_year is not None and ceiling_year in set(frame["year"]) else int(years[-1])
+    span = next(s for s in spans if s[1] <= year <= s[2])
+    key = "charts.constraints.title_ceiling" if ceiling_year is not None else "charts.constraints.title_none"
+    title = t(key, lang, binding=t(f"charts.constraints.{span[0]}", lang), since=span[1], year=year)
+    changes = "; ".join(t("charts.constraints.span", lang, binding=t(f"charts.constraints.{n}", lang), start=a, end=b)
+                        for n, a, b in spans)
+    return finish(fig, chart_id="forecast-constraints", sources=sources, units={"x": "year", "y": "FLOP"},
+                  title=title, subtitle=t("charts.constraints.subtitle", lang, spans=changes))
+
+
+def engine_backtest_figure(bt, records: pd.DataFrame, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    """The engine run as of bt.as_of: its 10–90% band and median of the largest run per later year against
+    the records that came (`records`: year, value, name, source_id); the title gives coverage and error."""
+    rows = bt.rows
+    if rows.empty:
+        return empty_figure(lang, "forecast-backtest")
+    line = Line(label=t("charts.engine_backtest.forecast", lang, year=bt.as_of), x=rows["year"].astype(float).tolist(),
+                y=rows["p50"].tolist(), low=rows["p10"].tolist(), high=rows["p90"].tolist(), colour=ACCENT,
+                dashed=True, sources=tuple(sources), unit="FLOP", band_label=t("charts.forecast2.band_10_90", lang))
+    fig = new_figure()
+    add_line(fig, line, lang=lang)
+    before = records[records["year"] < bt.as_of + 1]
+    after = records[records["year"] >= bt.as_of + 1]
+    for part, key, colour in ((before, "before", CONTEXT_GREY), (after, "after", OKABE_ITO["blue"])):
+        fig.add_trace(go.Scatter(x=part["year"], y=part["value"], mode="markers", marker=dict(color=colour, size=8),
+                                 name=t(f"charts.engine_backtest.{key}", lang, year=bt.as_of), text=part.get("name"),
+                                 hovertemplate="<b>%{text}</b><br>%{x:.1f}: %{y:.2e} FLOP<extra></extra>",
+                                 meta={"sources": sources_of(part), "unit": "FLOP"}))
+    fig.add_vline(x=bt.as_of + 1, line=dict(color=CONTEXT_GREY, width=1, dash="dot"))
+    log_axis(fig, t("charts.axis.training_compute", lang), list(records["value"]) + list(rows["p10"])
+             + list(rows["p90"]))
+    year_axis(fig, t("charts.axis.year", lang))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    title = t("charts.engine_backtest.title", lang, year=bt.as_of, coverage=round(100 * bt.coverage_80),
+              error=bt.mean_abs_error_oom)
+    return finish(fig, chart_id="forecast-backtest", sources=[*sources_of(records), *sources],
+                  units={"x": "year", "y": "FLOP"}, title=title,
+                  subtitle=t("charts.engine_backtest.subtitle", lang, date=bt.latest_input_date))

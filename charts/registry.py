@@ -519,6 +519,39 @@ def build_backtest(ctx: ChartContext, fit_through: int) -> go.Figure:
         ctx, ("demand",))])
 
 
+def build_engine_backtest(ctx: ChartContext) -> go.Figure:
+    """The whole engine as of base year − 7 (2018 for 2025) on the data published by then, against the
+    records that came."""
+    from models.backtest import engine_backtest
+
+    sc = ctx.scenario
+    as_of = getattr(ctx, "backtest_as_of", None) or max(sc.base_year - BACKTEST_YEARS_BACK, 2018)
+    bt = engine_backtest(ctx.store, as_of, sc, seed=sc.seed)
+    return forecast.engine_backtest_figure(bt, _records(ctx), ctx.lang, sources=[
+        *model_sources(ctx), *scenario_sources(ctx, ("demand", "supply", "allocation", "constraints"))])
+
+
+def _records(ctx: ChartContext) -> pd.DataFrame:
+    """The record training runs (each a new maximum when published): year, value, name, source_id."""
+    models = ctx.models
+    compute = pd.to_numeric(models["training_compute_flop"], errors="coerce")
+    frame = pd.DataFrame({"year": pd.to_numeric(models["year"], errors="coerce"), "value": compute,
+                          "name": models["name"], "source_id": models["source_id"]}).dropna(subset=["year", "value"])
+    frame = frame.sort_values("year")
+    return frame[frame["value"] >= frame["value"].cummax()].reset_index(drop=True)
+
+
+def build_constraints(ctx: ChartContext) -> go.Figure:
+    """Every run-level constraint by year with the binding one named (models.constraints)."""
+    from models import constraints as con
+
+    fc = ctx.forecast
+    frame = con.table(fc, ctx.inputs)
+    return forecast.constraints_figure(frame, con.in_use(ctx.scenario), ctx.lang, ceiling_year=fc.ceiling_year,
+                                       sources=scenario_sources(ctx, ("constraints",)),
+                                       demand_label_text=forecast.demand_label(ctx.scenario, ctx.lang))
+
+
 def serving_sources(ctx: ChartContext) -> list[str]:
     """The serving assumptions' sources, the chip's row, and the chip sales behind the installed stock."""
     from models.serving_scenario import serving_sources as assumption_sources
@@ -608,6 +641,10 @@ CHARTS: dict[str, ChartSpec] = {
                   lambda ctx: serving.memory_wall_figure(_memory_wall(ctx), ctx.lang)),
         ChartSpec("serving-flop-per-byte", "FLOP per byte of memory bandwidth of each accelerator, fitted",
                   lambda ctx: serving.flop_per_byte_figure(_memory_wall(ctx), ctx.lang)),
+        ChartSpec("engine-backtest", "The whole engine as of base year - 7 on the data published by then: 10-90% band "
+                  "of the largest run against the records that came", build_engine_backtest),
+        ChartSpec("constraints", "The largest run feasible under each constraint (chips, power, money, data, "
+                  "latency) by year, their minimum, demand, and the binding constraint named", build_constraints),
     ]
 }
 # Where the compute is and China's supply (charts/sites.py, charts/china.py), registered as a block of their own.

@@ -71,16 +71,9 @@ def cmd_presets(args) -> int:
     return 0
 
 
-def cmd_forecast(args) -> int:
-    from models.forecast import forecast
-    from models.headline import headline_year
-    from models.montecarlo import monte_carlo
-
-    if args.link is not None:
-        if args.scenario or args.preset:
-            raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
-        scenario = _scenario_from_link(args.link)
-    elif args.scenario:
+def _scenario_of(args) -> Scenario:
+    """The scenario of --scenario FILE and/or --preset, then --set overrides."""
+    if args.scenario:
         path = Path(args.scenario)
         if not path.is_file():
             raise UsageError(f"--scenario {path}: file not found")
@@ -90,7 +83,62 @@ def cmd_forecast(args) -> int:
                 k: v for k, v in scenario.values().items() if v != Scenario.from_preset(scenario.preset).values()[k]})
     else:
         scenario = Scenario.from_preset(args.preset or "data-trend")
-    scenario = _parse_sets(scenario, args.set or [])
+    return _parse_sets(scenario, args.set or [])
+
+
+def cmd_constraints(args) -> int:
+    from models import constraints as con
+    from models.forecast import forecast
+
+    scenario = _scenario_of(args)
+    year = scenario.base_year if args.year is None else args.year
+    if not scenario.base_year <= year < scenario.horizon:
+        raise UsageError(f"--year {year}: expected a year from the base year {scenario.base_year} to "
+                         f"{scenario.horizon - 1}")
+    inputs = _inputs(args.db)
+    result = con.at_year(forecast(scenario, inputs), year, inputs)
+    out = {"year": result.year, "constraints": result.constraints, "binding": result.binding,
+           "feasible_flop": result.feasible, "in_use": list(con.in_use(scenario)), "preset": scenario.preset}
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"preset {scenario.preset}, {year}: largest run feasible under each constraint alone")
+        for name, value in result.constraints.items():
+            mark = " <- binding" if name == result.binding else ("" if name in out["in_use"] else " (not in use)")
+            print(f"  {name:8s} {value:.2e} FLOP{mark}")
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    from models.backtest import engine_backtest
+
+    if args.as_of is None:
+        raise UsageError("--as-of YEAR is required")
+    scenario = _scenario_of(args)
+    result = engine_backtest(_store(args.db), args.as_of, scenario, samples=args.samples)
+    out = result.as_dict()
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"as of {args.as_of} (newest input {out['latest_input_date']}): coverage of the 80% band "
+              f"{out['coverage_80']:.0%}, mean absolute error {out['mean_abs_error_oom']:.2f} OOM")
+        for row in out["rows"]:
+            print(f"  {row['year']}  actual {row['actual_flop']:.2e}  p10 {row['p10']:.2e}  p50 {row['p50']:.2e}"
+                  f"  p90 {row['p90']:.2e}")
+    return 0
+
+
+def cmd_forecast(args) -> int:
+    from models.forecast import forecast
+    from models.headline import headline_year
+    from models.montecarlo import monte_carlo
+
+    if args.link is not None:
+        if args.scenario or args.preset:
+            raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
+        scenario = _parse_sets(_scenario_from_link(args.link), args.set or [])
+    else:
+        scenario = _scenario_of(args)
     if args.samples is not None:
         scenario = scenario.replace(samples=args.samples)
     inputs = _inputs(args.db)
@@ -138,17 +186,27 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, help_text in (("presets", cmd_presets, "list the scenario presets"),
                                   ("forecast", cmd_forecast, "the ceiling year for a scenario"),
-                                  ("fit", cmd_fit, "fit the training-compute trend")):
+                                  ("fit", cmd_fit, "fit the training-compute trend"),
+                                  ("constraints", cmd_constraints,
+                                   "the largest run feasible in a year under each constraint alone"),
+                                  ("backtest", cmd_backtest,
+                                   "the whole engine as of a past year, scored against what came")):
         sp = sub.add_parser(name, help=help_text)
         sp.add_argument("--db", default=str(DEFAULT_DB), help="database file (default: %(default)s)")
         sp.add_argument("--json", action="store_true", help="print JSON")
         sp.set_defaults(func=func)
-        if name == "forecast":
+        if name in ("forecast", "constraints", "backtest"):
             sp.add_argument("--preset", choices=list(PRESETS))
             sp.add_argument("--scenario", help="a scenario JSON file (Scenario.to_json)")
-            sp.add_argument("--link", help="a share link of the app (full URL or query string): its scenario")
             sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one field (repeatable)")
+        if name == "forecast":
+            sp.add_argument("--link", help="a share link of the app (full URL or query string): its scenario")
+        if name in ("forecast", "backtest"):
             sp.add_argument("--samples", type=int, help="Monte Carlo samples")
+        if name == "constraints":
+            sp.add_argument("--year", type=int, help="the year (default: the base year)")
+        if name == "backtest":
+            sp.add_argument("--as-of", type=int, help="use only data published by the end of this year")
         if name == "fit":
             sp.add_argument("--since", type=int, default=2010)
             sp.add_argument("--until", type=int, help="last publication year included")

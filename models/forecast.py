@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from models import allocation as alloc
+from models import constraints as con
 from models import demand as dem
 from models import supply as sup
 from models.inputs import Claim, ForecastInputs, InputsError
@@ -495,7 +496,12 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
             if j < len(tc) and np.any(p.get("present_floor", 0.0)):
                 lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
                 available += (lift[:, None] + PRESENT_MARGIN) * (lift[:, None] > 0)
-        out.update(log_demand=np.broadcast_to(demand, available.shape), log_available=available, stock=None)
+        run_days = alloc.run_length_path(tc, b, p["run_length_days"], p["run_length_growth"],
+                                         p["run_length_cap_days"]) if scenario.demand_scope == "largest_run" else None
+        log_feasible = con.log_feasible(available, tc, p, scenario, con.hardware_for(inputs, b),
+                                        run_seconds=None if run_days is None else run_days * SECONDS_PER_DAY)
+        out.update(log_demand=np.broadcast_to(demand, available.shape), log_available=available,
+                   log_feasible=log_feasible, stock=None)
         return out
     if scenario.demand_scope == "largest_run":
         share = alloc.share_path(tc, b, p["share_today"], p["largest_run_share"], p["share_years_to_cap"])
@@ -513,8 +519,15 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     else:
         available = stock * (alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
                              * SECONDS_PER_YEAR)
-    out.update(demand=np.broadcast_to(demand, stock.shape), available=available)
+    feasible = con.feasible_flop(available, tc, p, scenario, con.hardware_for(inputs, b),
+                                 run_seconds=_run_seconds(out))
+    out.update(demand=np.broadcast_to(demand, stock.shape), available=available, feasible=feasible)
     return out
+
+
+def _run_seconds(out: dict):
+    """The run length on the grid, in seconds, when the allocation gave one (largest-run scope)."""
+    return None if out.get("run_days") is None else out["run_days"] * SECONDS_PER_DAY
 
 
 def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, base_year: float) -> np.ndarray:
@@ -546,6 +559,7 @@ class Forecast:
     site_h100e: np.ndarray | None = None  # the largest site
     run_days: np.ndarray | None = None
     link_years: dict = field(default_factory=dict)  # link → (first, last) mid-year of its capacity data
+    feasible_flop: np.ndarray | None = None  # the largest feasible run: min of available and run constraints
 
     @property
     def trend_h100e(self) -> np.ndarray:
@@ -646,8 +660,9 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
     resolved = resolved or resolve(scenario, inputs)
     t = time_grid(scenario.base_year, scenario.horizon)
     out = simulate(parameters(scenario, resolved), scenario, inputs, t)
-    crossing = first_crossing(until_horizon(t, scenario.horizon), out["demand"][:, :_n(t, scenario.horizon)],
-                              out["available"][:, :_n(t, scenario.horizon)], scenario.base_year)[0]
+    n = _n(t, scenario.horizon)
+    crossing = first_crossing(until_horizon(t, scenario.horizon), out["demand"][:, :n], out["feasible"][:, :n],
+                              scenario.base_year)[0]
     caps = {k: np.broadcast_to(v, t.shape).ravel() for k, v in out["caps"].items()} if out["caps"] else None
     gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year)
 
@@ -659,6 +674,7 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
         None if math.isnan(crossing) else float(crossing), resolved.notes, out["demand"][0] * gain,
         row("share"), row("site"), row("run_days"),
         {k: (float(v.t[0]), float(v.t[-1])) for k, v in inputs.capacity.items()},
+        out["feasible"][0],
     )
 
 

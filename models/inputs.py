@@ -55,6 +55,7 @@ class ForecastInputs:
     capacity: dict = field(default_factory=dict)  # link → LinkSeries (from foundry_capacity)
     clusters: pd.DataFrame | None = None  # (decimal year, h100e, name, source_id) of AI sites; None = no table
     _fits: dict = field(default_factory=dict, repr=False)
+    accelerators: pd.DataFrame | None = None  # the accelerators table: prices for the money constraint
 
     def compute_fit(self, population: str, since: float | None, until: float | None) -> TrendFit:
         """Point fit of training compute (no bootstrap), cached."""
@@ -102,11 +103,12 @@ def _require(frame: pd.DataFrame, columns, name: str) -> None:
 
 def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame,
                  trend_claims: pd.DataFrame | None = None, foundry_capacity: pd.DataFrame | None = None,
-                 clusters: pd.DataFrame | None = None) -> ForecastInputs:
-    """From Store.models(), Store.shipments_annual(), Store.trend_claims(), Store.foundry_capacity() and
-    Store.clusters(): the engine's inputs (pure; copies what it keeps). Without `trend_claims` the
-    claim-driven demand uses the built-in fallback rates; without `foundry_capacity` each link starts from
-    its scenario field; without `clusters` the site cap starts from a short built-in list (models.allocation)."""
+                 clusters: pd.DataFrame | None = None, accelerators: pd.DataFrame | None = None) -> ForecastInputs:
+    """From Store.models(), Store.shipments_annual(), Store.trend_claims(), Store.foundry_capacity(),
+    Store.clusters() and Store.accelerators(): the engine's inputs (pure; copies what it keeps). Without
+    `trend_claims` the claim-driven demand uses the built-in fallback rates; without `foundry_capacity` each
+    link starts from its scenario field; without `clusters` the site cap starts from a short built-in list
+    (models.allocation); without `accelerators` the money constraint prices a built-in chip."""
     _require(models, MODEL_COLUMNS, "models")
     _require(shipments_annual, SHIPMENT_COLUMNS, "shipments_annual")
     kept = models.loc[:, list(MODEL_COLUMNS) + (["name"] if "name" in models else [])].copy()
@@ -127,6 +129,7 @@ def build_inputs(models: pd.DataFrame, shipments_annual: pd.DataFrame,
         shipment_chips=_chips_per_year(shipments_annual, totals.index.to_numpy(dtype=int)),
         capacity=read_capacity(foundry_capacity) if foundry_capacity is not None else {},
         clusters=read_clusters(clusters) if clusters is not None else None,
+        accelerators=None if accelerators is None else accelerators.copy(),
     )
 
 
@@ -267,4 +270,5 @@ def inputs_from_store(store) -> ForecastInputs:
         capacity = store.foundry_capacity()
     if hasattr(store, "clusters") and "stg_clusters" in names:
         clusters = store.clusters()
-    return build_inputs(store.models(), store.shipments_annual(), claims, capacity, clusters)
+    accelerators = store.accelerators() if hasattr(store, "accelerators") else None
+    return build_inputs(store.models(), store.shipments_annual(), claims, capacity, clusters, accelerators)

@@ -13,7 +13,7 @@ import numpy as np
 
 from models.forecast import Resolved, first_crossing, parameters, resolve, simulate, time_grid, until_horizon
 from models.inputs import ForecastInputs
-from models.scenario import FIELDS, Scenario
+from models.scenario import FIELDS, Scenario, constraint_fields_in_use
 
 BAND_PERCENTILES = (5, 10, 50, 90, 95)
 
@@ -58,6 +58,9 @@ def uncertain_fields(scenario: Scenario) -> list[str]:
     skip = {"param_growth"} if scenario.demand_mode != "parameters" else {"demand_growth"}
     if not scenario.algorithmic_efficiency:
         skip.add("algo_halving_months")
+    constraint_inputs = set(constraint_fields_in_use(scenario))
+    skip |= {n for n in names if (FIELDS[n].group == "constraints" or n == "tokens_per_param")
+             and n not in constraint_inputs}
     return [n for n in names if n not in skip]
 
 
@@ -117,12 +120,12 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     out = simulate(p, scenario, inputs, t, future, with_links=False, time_major=True, log_space=True)
     t = t[future]
     times = np.empty(samples)
-    times[order] = first_crossing(t, out["log_demand"], out["log_available"], scenario.base_year)  # draw order
+    times[order] = first_crossing(t, out["log_demand"], out["log_feasible"], scenario.base_year)  # draw order
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
     cols = np.searchsorted(t, years - 1e-9)
     bands = {name: np.exp(np.percentile(out["log_" + name][:, cols], BAND_PERCENTILES, axis=0))
-             for name in ("demand", "available")}
+             for name in ("demand", "available", "feasible")}
     return MonteCarlo(times, years, p_by_year, bands, resolved, samples, seed)
 
 
@@ -164,7 +167,7 @@ def tornado(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | Non
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
     out = simulate(p, scenario, inputs, t, future, with_links=False, log_space=True)
     t = t[future]
-    times = [None if math.isnan(v) else float(v) for v in first_crossing(t, out["log_demand"], out["log_available"],
+    times = [None if math.isnan(v) else float(v) for v in first_crossing(t, out["log_demand"], out["log_feasible"],
                                                                          scenario.base_year)]
     bars = [TornadoBar(name, float(lo), float(hi), times[2 * i + 1], times[2 * i + 2])
             for i, (name, (lo, hi)) in enumerate(zip(fields, values, strict=True))]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Kind = Literal["float", "int", "choice", "bool"]
-Group = Literal["demand", "supply", "allocation", "uncertainty", "display"]
+Group = Literal["demand", "supply", "allocation", "constraints", "uncertainty", "display"]
 
 # The article's "10x parameters every 18 months" is 10^(12/18) = 4.6416x a year; kept at the slider's
 # 0.01 step so that the number on screen is the number the engine uses.
@@ -102,6 +102,7 @@ CLAIMS: dict[str, ClaimRef] = {
     "sevilla-2022-dl-era": ClaimRef("sevilla-2022-deep-learning", 2 ** (12 / 5.7), "sevilla-2022-three-eras"),
     "epoch-4-5x": ClaimRef("epoch-notable-4-6x-since-2010", 4.6, "r-epoch-compute-trend-post-2010"),
     "epoch-frontier-4x": ClaimRef("epoch-2024-frontier-4x", 4.0, "epoch-2024-4-5x"),
+    "seed-2023-global": ClaimRef("seed-2023-global-compute-3-43-months", 2 ** (12 / 3.43), "tmtpost-2023-seed"),
 }
 FALLBACK_CLAIM = "epoch-4-5x"  # demand growth when no trend can be fitted
 
@@ -138,14 +139,15 @@ _SPECS: list[FieldSpec] = [
     _f("param_growth", "x/year", ARTICLE_PARAM_GROWTH, 1.0, 20.0, 0.01, "demand", "tmtpost-2023-seed",
        Spread(LN, 0.2)),
     _f("tokens_per_param", "tokens/parameter", 20.0, 1.0, 1000.0, 1.0, "demand", "epoch-2024-scaling-2030",
-       log=True),
+       Spread(LN, 0.5), log=True),  # 20 (Chinchilla) to ~300 (2025 open models): drawn for the data and latency walls
     _c("demand_scope", "largest_run", ("largest_run", "frontier_labs", "all_ai"), "demand",
        "epoch-2024-scaling-2030"),
     _i("frontier_labs", "labs", 5, 1, 20, "demand", "epoch-2024-scaling-2030"),
     _f("experiment_overhead", "x", 10.0, 1.0, 30.0, 0.5, "demand", "epoch-2024-scaling-2030"),
     _f("inference_ratio", "x training", 1.0, 0.0, 10.0, 0.1, "demand", "epoch-2024-scaling-2030"),
-    # off: demand is physical FLOP (what supply must deliver); on: demand grows as effective compute and
-    # algorithmic progress supplies part of it, so physical demand grows slower by 2^(12/halving) a year
+    # the question it answers: to reach each year the capability the trend gives in base-year algorithms, how much
+    # physical compute is needed as algorithms improve? off: demand = the fitted trend (physical FLOP); on: the
+    # trend is that capability target and the physical compute to reach it grows slower by 2^(12/halving) a year
     _b("algorithmic_efficiency", False, "demand", "r-ho-2024-algorithmic-progress"),
     _f("algo_halving_months", "months", 8.0, 2.0, 48.0, 0.5, "demand", "r-ho-2024-algorithmic-progress",
        Spread(LN, 0.29)),  # Ho et al. 2024: 8 months, 95% CI 5–14 → sigma ≈ ln(14/8)/1.96
@@ -214,6 +216,44 @@ _SPECS: list[FieldSpec] = [
        Spread(LN, 0.1)),
     _f("run_length_cap_days", "days", 180.0, 7.0, 730.0, 1.0, "allocation", "epoch-2024-scaling-2030"),
     _c("precision", "bf16", ("bf16", "fp8"), "allocation", "epoch-2024-scaling-2030"),
+    # constraints: the largest run feasible in year t under each run-level constraint alone (models.constraints)
+    _b("constraints_on", True, "constraints", "epoch-2024-scaling-2030"),
+    _f("power_gw_2030", "GW", 2.2, 0.01, 100.0, 0.1, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 0.63), log=True),  # one campus in 2030: 1–5 GW as an 80% range → median √5 ≈ 2.2
+    _b("power_distributed", False, "constraints", "epoch-2024-scaling-2030"),
+    _f("power_distributed_gw_2030", "GW", 9.5, 0.01, 300.0, 0.1, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 1.21), log=True),  # several campuses in 2030: 2–45 GW → median √90 ≈ 9.5
+    _f("power_run_growth", "x/year", 1.57, 1.0, 5.0, 0.01, "constraints", "epoch-notable-models",
+       Spread(LN, 0.15)),  # the 2025 record (Grok 3, 4.6e26 FLOP ≈ 135k H100e ≈ 0.23 GW all-in) to 2.2 GW in 2030
+    _f("power_max_gw", "GW", 120.0, 1.0, 2000.0, 1.0, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 0.5), log=True),  # 10% of the US's ~1,200 GW installed capacity
+    _f("power_kw_per_h100e", "kW", 1.7, 0.3, 5.0, 0.05, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 0.15)),  # all-in (cooling, networking, servers) per H100
+    _b("money_included", True, "constraints", "r-cottier-2024-training-cost"),
+    _f("money_spend_2023_usd", "US$", 4e7, 1e6, 1e13, 0.1, "constraints", "r-cottier-2024-training-cost",
+       Spread(LN, 0.5), log=True),  # GPT-4: about $40M amortised hardware and energy
+    _f("money_spend_growth", "x/year", 2.4, 1.0, 5.0, 0.05, "constraints", "r-cottier-2024-training-cost",
+       Spread(LN, 0.113)),  # 90% CI 2.0–2.9 → sigma ln(2.9/2.0)/(2·1.645)
+    _c("money_payer", "world_gdp", ("world_gdp", "hyperscaler_capex"), "constraints", "r-imf-2024-weo-gdp"),
+    _f("money_cap_share", "%", 0.01, 0.0001, 1.0, 0.001, "constraints", "r-davidson-2023-takeoff",
+       Spread(LN, 0.5), log=True),
+    _f("money_means_growth", "x/year", 1.032, 1.0, 2.0, 0.005, "constraints", "r-imf-2024-weo-gdp",
+       Spread(LN, 0.02)),
+    _f("money_usd_per_kwh", "US$/kWh", 0.08, 0.01, 1.0, 0.005, "constraints", "r-eia-2024-electricity-price",
+       Spread(LN, 0.3)),
+    _f("money_price_performance_growth", "x/year", 1.40, 1.0, 3.0, 0.01, "constraints",
+       "r-hobbhahn-2022-gpu-price-performance", Spread(LN, 0.058)),  # ML GPUs: FLOP/s per $ doubles in 2.07 years
+    _f("data_tokens", "tokens", 5e14, 1e13, 1e17, 0.1, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 1.33), log=True),  # indexed web ~500T (100T–3,000T)
+    _b("data_multimodal", False, "constraints", "epoch-2024-scaling-2030"),
+    _f("data_multimodal_tokens", "tokens", 2.8e15, 1e13, 1e18, 0.1, "constraints", "epoch-2024-scaling-2030",
+       Spread(LN, 1.53), log=True),  # with multimodal and synthetic data: 400T–20 quadrillion → median ≈ 2.8e15
+    _f("data_epochs", "epochs", 4.0, 1.0, 20.0, 0.5, "constraints", "r-muennighoff-2023-data-constrained",
+       Spread(LN, 0.3)),
+    _f("latency_step_seconds", "s", 0.095, 0.001, 10.0, 0.001, "constraints", "r-erdil-2024-data-movement",
+       Spread(LN, 0.5), log=True),
+    _f("latency_batch_tokens", "tokens", 6e7, 1e5, 1e10, 0.1, "constraints", "r-erdil-2024-data-movement",
+       Spread(LN, 0.47), log=True),
     # uncertainty
     _f("spread_scale", "x", 1.0, 0.0, 3.0, 0.1, "uncertainty", "epoch-2024-scaling-2030"),
     _i("samples", "samples", 10_000, 100, 50_000, "uncertainty", "epoch-2024-scaling-2030"),
@@ -321,6 +361,27 @@ class Scenario:
     run_length_growth: float = 1.4
     run_length_cap_days: float = 180.0
     precision: str = "bf16"
+    constraints_on: bool = True
+    power_gw_2030: float = 2.2
+    power_distributed: bool = False
+    power_distributed_gw_2030: float = 9.5
+    power_run_growth: float = 1.57
+    power_max_gw: float = 120.0
+    power_kw_per_h100e: float = 1.7
+    money_included: bool = True
+    money_spend_2023_usd: float = 4e7
+    money_spend_growth: float = 2.4
+    money_payer: str = "world_gdp"
+    money_cap_share: float = 0.01
+    money_means_growth: float = 1.032
+    money_usd_per_kwh: float = 0.08
+    money_price_performance_growth: float = 1.40
+    data_tokens: float = 5e14
+    data_multimodal: bool = False
+    data_multimodal_tokens: float = 2.8e15
+    data_epochs: float = 4.0
+    latency_step_seconds: float = 0.095
+    latency_batch_tokens: float = 6e7
     spread_scale: float = 1.0
     samples: int = 10_000
     seed: int = 0
@@ -556,6 +617,7 @@ class Preset:
     description: str  # English summary for the CLI; the page uses scenario.preset.<name>.description
     overrides: dict[str, Any]
     source_id: str
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)  # override field → source_id of its value
 
     @property
     def label_key(self) -> str:
@@ -566,50 +628,90 @@ class Preset:
         return f"scenario.preset.{self.name}.description"
 
 
+def _preset(name: str, description: str, source_id: str, values: dict[str, tuple[Any, str]]) -> Preset:
+    """A preset from field → (value, source_id of that value): no value without its source."""
+    return Preset(name, description, {k: v for k, (v, _) in values.items()}, source_id,
+                  {k: src for k, (_, src) in values.items()})
+
+
+_EPOCH = "epoch-2024-scaling-2030"
+_SEED = "tmtpost-2023-seed"
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in [
         Preset("data-trend", "Demand and supply growth fitted from the database (the default).", {},
                "epoch-notable-models"),
-        Preset(
+        _preset(
             "article-2023",
-            "The 2023 article's world: 3.43-month doubling, 10x parameters per 18 months, "
-            "A100s on a fixed TSMC N7 wafer supply.",
+            "The 2023 article's world: global AI compute doubling every 3.43 months (OpenAI's largest-run trend "
+            "read as global demand), parameters 10x per 18 months, A100s made on TSMC N7 as the only supply "
+            "limit. Since then: the largest runs grew about 4-5x a year, not 11x; frontier parameter counts "
+            "stopped growing after GPT-4; H100 and Blackwell chips on N4 replaced the A100, and packaging "
+            "(CoWoS) and HBM, not N7 wafers, limited output.",
+            _SEED,
             {
-                "demand_mode": "claim", "demand_claim": "openai-2018",
-                "param_growth": ARTICLE_PARAM_GROWTH, "tokens_per_param": 20.0,
-                "weakest_link": True, "logic_wafers_per_month": 14_000.0, "logic_growth": 1.0,
-                "die_area_mm2": 826.0, "dies_per_chip": 1, "h100e_per_chip": 0.32,
-                "chip_efficiency_growth": 1.0, "cowos_wafers_per_month": 0.0,
-                "hbm_stacks_per_month": 0.0, "power_gw_per_year": 0.0,
+                "base_year": (2023, _SEED),
+                "demand_mode": ("claim", _SEED),
+                "demand_claim": ("seed-2023-global", _SEED),
+                "demand_scope": ("all_ai", _SEED),
+                "param_growth": (ARTICLE_PARAM_GROWTH, _SEED),
+                "weakest_link": (True, _SEED),
+                "logic_wafers_per_month": (140_000.0, "r-hardwaretimes-2020-n7"),  # all of N7 at end-2020
+                "logic_growth": (1.0, "r-cna-2022-tsmc-symposium"),  # N7 held flat after 2020; growth went to N5
+                "die_area_mm2": (826.0, "epoch-ml-hardware"),  # GA100
+                "dies_per_chip": (1, "epoch-ml-hardware"),
+                "h100e_per_chip": (0.32, "epoch-chip-sales"),  # A100 ≈ 0.32 H100e
+                "chip_efficiency_growth": (1.0, _SEED),  # the article's chip is the A100 throughout
+                "cowos_wafers_per_month": (0.0, _SEED),  # the article names wafers only
+                "hbm_stacks_per_month": (0.0, _SEED),
+                "power_gw_per_year": (0.0, _SEED),
             },
-            "tmtpost-2023-seed",
         ),
-        Preset(
+        _preset(
             "epoch-2030",
-            "Epoch AI, 'Can AI Scaling Continue Through 2030?': frontier compute 4x/year, 20% of chips "
-            "to the largest run, CoWoS growing ~60%/year, chips bound by packaging and HBM.",
+            "Epoch AI, 'Can AI Scaling Continue Through 2030?' (2024): frontier compute 4x a year from the 2024 "
+            "record, a run of about six months in FP8 at 40% utilisation, at most 26% of chips to one run, "
+            "power from several campuses, data and latency walls; money left aside as in the report.",
+            _EPOCH,
             {
-                "demand_mode": "claim", "demand_claim": "epoch-frontier-4x",
-                "largest_run_share": 0.2, "utilisation": 0.4, "run_length_days": 100.0,
-                "weakest_link": True, "cowos_growth": 1.6, "supply_growth": 2.16,
-                "chip_efficiency_growth": 1.35, "hbm_growth": 1.6,
+                "base_year": (2024, _EPOCH),
+                "demand_mode": ("claim", "epoch-2024-4-5x"),
+                "demand_claim": ("epoch-frontier-4x", "epoch-2024-4-5x"),
+                "demand_base_flop": (5e25, "epoch-notable-models"),  # Gemini Ultra, the record through 2024
+                "largest_run_share": (0.26, _EPOCH),  # median of 16/26/40% (10/50/90)
+                "utilisation": (0.4, _EPOCH),
+                "run_length_days": (182.0, _EPOCH),  # about six months
+                "precision": ("fp8", _EPOCH),
+                "weakest_link": (True, _EPOCH),
+                "cowos_growth": (1.6, _EPOCH),  # TSMC's planned ~60%/yr
+                "hbm_growth": (1.6, _EPOCH),
+                "power_distributed": (True, _EPOCH),  # 2–45 GW across campuses
+                "money_included": (False, _EPOCH),  # the report sets investment aside
+                "tokens_per_param": (20.0, _EPOCH),  # Chinchilla
             },
-            "epoch-2024-scaling-2030",
         ),
-        Preset(
+        _preset(
             "low",
-            "A late ceiling: demand 3x/year, supply 3x/year, a generous 30% share and long runs.",
-            {"demand_growth": 3.0, "supply_growth": 3.0, "largest_run_share": 0.3,
-             "run_length_days": 150.0, "chip_lifetime_years": 6.0},
-            "epoch-2024-4-5x",
+            "A late ceiling: the slowest published demand trend (Sevilla et al.'s large-scale era, 2.3x a year), "
+            "the fast end of Epoch's stock growth (4.1x) and the generous end of Epoch's share (40%).",
+            "sevilla-2022-three-eras",
+            {
+                "demand_growth": (2.3168, "sevilla-2022-three-eras"),
+                "supply_growth": (4.1, "r-epoch-2026-chip-sales-explorer"),  # 90% CI top of 3.3x
+                "largest_run_share": (0.4, _EPOCH),  # 90th percentile
+            },
         ),
-        Preset(
+        _preset(
             "high",
-            "An early ceiling: demand 6x/year, supply 1.8x/year capped by the weakest link, 10% share.",
-            {"demand_growth": 6.0, "supply_growth": 1.8, "largest_run_share": 0.1,
-             "run_length_days": 90.0, "chip_lifetime_years": 4.0, "weakest_link": True},
+            "An early ceiling: notable language models' 9x a year, the slow end of Epoch's stock growth (2.7x), "
+            "the tight end of Epoch's share (16%) and the weakest link on.",
             "epoch-2024-4-5x",
+            {
+                "demand_growth": (9.0, "epoch-2024-4-5x"),  # language models up to 9x/yr 2017–2024
+                "supply_growth": (2.7, "r-epoch-2026-chip-sales-explorer"),  # 90% CI bottom of 3.3x
+                "largest_run_share": (0.16, _EPOCH),  # 10th percentile
+                "weakest_link": (True, _EPOCH),
+            },
         ),
     ]
 }
@@ -640,6 +742,23 @@ def fields_in_use(scenario: Scenario) -> list[str]:
     names += ["utilisation"]
     if scenario.demand_scope == "largest_run":
         names += [*ALLOCATION_FIELDS]
+    return list(dict.fromkeys(names + constraint_fields_in_use(scenario)))
+
+
+def constraint_fields_in_use(scenario: Scenario) -> list[str]:
+    """The run-level constraint inputs this scenario reads (models.constraints); only the switch when the
+    constraints are off or demand is not one run."""
+    if not scenario.constraints_on or scenario.demand_scope != "largest_run":
+        return ["constraints_on"]
+    names = ["constraints_on", "precision", "power_distributed",
+             "power_distributed_gw_2030" if scenario.power_distributed else "power_gw_2030",
+             "power_run_growth", "power_max_gw", "power_kw_per_h100e", "flop_per_watt_growth", "money_included"]
+    if scenario.money_included:
+        names += ["money_spend_2023_usd", "money_spend_growth", "money_payer", "money_cap_share", "money_means_growth",
+                  "money_usd_per_kwh", "money_price_performance_growth", "chip_lifetime_years"]
+    names += ["data_multimodal", "data_multimodal_tokens" if scenario.data_multimodal else "data_tokens",
+              "data_epochs", "tokens_per_param", "latency_step_seconds", "latency_batch_tokens", "run_length_days",
+              "utilisation"]
     return names
 
 

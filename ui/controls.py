@@ -23,7 +23,7 @@ from ui import data, engine, state
 from ui.text import escape_markdown
 
 PRESET_KEY = "preset"
-GROUPS = ("demand", "supply", "allocation", "uncertainty", "display")
+GROUPS = ("demand", "supply", "allocation", "constraints", "uncertainty", "display")
 _FITTED_SUFFIX = "__fitted"
 _REFUSED_KEY = "ui_scenario_refused"
 _SLIDER_MAX_STEPS = 5_000

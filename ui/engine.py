@@ -140,6 +140,18 @@ def _backtest(version: int, population: str, since: int, fit_through: int):
         return None
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _engine_backtest(version: int, key: str, _scenario, as_of: int):
+    from models.backtest import engine_backtest as run
+
+    return run(data.store(), as_of, _scenario, seed=_scenario.seed)
+
+
+def engine_backtest(scenario, as_of: int):
+    """The whole engine as of `as_of` on the data published by then (models.backtest.engine_backtest)."""
+    return _engine_backtest(data.db_version(), _key(scenario), scenario, int(as_of))
+
+
 def backtest(population: str, since: int, fit_through: int):
     """Fit on [since, fit_through], project the record forward, compare; None when too few points."""
     return _backtest(data.db_version(), population, since, fit_through)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 FORECAST_CHARTS = {"hero": "forecast", "fan": "forecast-fan", "probability": "ceiling-probability",
-                   "tornado": "tornado"}  # page key → registry chart id
+                   "tornado": "tornado", "constraints": "constraints"}  # page key → registry chart id
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -52,6 +52,22 @@ def _binding_figure(version: int, scenario, lang: str):
     from charts import registry
 
     return registry.build("binding-link", chart_context(scenario, lang))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _backtest_figure(version: int, scenario, lang: str, as_of: int):
+    from charts import registry
+
+    ctx = chart_context(scenario, lang, tornado=False)
+    ctx.backtest_as_of = as_of
+    return registry.build("engine-backtest", ctx)
+
+
+def backtest_figure(scenario, lang: str, as_of: int):
+    """The registry's engine backtest as of `as_of` for a scenario."""
+    from ui import data
+
+    return _backtest_figure(data.db_version(), scenario, lang, as_of)
 
 
 def binding_figure(scenario, lang: str):

@@ -1,4 +1,5 @@
-"""The Forecast page's uncertainty sections: the Monte Carlo fan, P(ceiling by year), the tornado.
+"""The Forecast page's uncertainty sections: the Monte Carlo fan, P(ceiling by year), the tornado, the
+run-level constraints and the whole-engine backtest.
 
 The tabs track which one is open (a click reruns the page) and only the open tab's figure is built and
 drawn: building a Plotly figure is the largest part of a rerun after a slider move.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import figures, views
+from ui import backtest, constraints, figures, views
 
 TAB_KEY = "forecast_tab"  # the tabs widget: holds the open tab's displayed (translated) label
 OPEN_KEY = "forecast_tab_open"  # the open section by id, so it survives a language switch
-SECTIONS = ("fan", "probability", "tornado")
+SECTIONS = ("fan", "probability", "tornado", "constraints", "backtest")
+LABEL_KEYS = {"constraints": "forecast_constraints.tab", "backtest": "forecast_backtest.tab"}  # others: forecast.tab_*
 
 
 def open_section(labels: dict[str, str]) -> str:
@@ -28,9 +30,10 @@ def open_section(labels: dict[str, str]) -> str:
 
 
 def sections(scenario, mc, tr, lang: str) -> None:
-    labels = {section: tr(f"forecast.tab_{section}") for section in SECTIONS}
+    labels = {section: tr(LABEL_KEYS.get(section, f"forecast.tab_{section}")) for section in SECTIONS}
     open_section(labels)
-    fan_tab, probability_tab, tornado_tab = st.tabs(list(labels.values()), key=TAB_KEY, on_change="rerun")
+    fan_tab, probability_tab, tornado_tab, constraints_tab, backtest_tab = st.tabs(
+        list(labels.values()), key=TAB_KEY, on_change="rerun")
     if fan_tab.open:
         with fan_tab:
             st.caption(tr("forecast.fan_note", samples=mc.samples, seed=mc.seed))
@@ -42,3 +45,9 @@ def sections(scenario, mc, tr, lang: str) -> None:
         with tornado_tab:
             st.caption(tr("forecast.tornado_note"))
             views.chart(figures.forecast_figure(scenario, lang, "tornado"), "forecast-tornado", lang)
+    if constraints_tab.open:
+        with constraints_tab:
+            constraints.section(scenario, tr, lang)
+    if backtest_tab.open:
+        with backtest_tab:
+            backtest.engine_section(scenario, tr, lang)

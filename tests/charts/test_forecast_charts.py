@@ -20,7 +20,7 @@ from models.montecarlo import BAND_PERCENTILES
 from models.scenario import Scenario
 
 FORECAST_IDS = ["forecast", "forecast-fan", "ceiling-probability", "tornado", "binding-link", "claims-check",
-                "backtest", "allocation-share"]
+                "backtest", "allocation-share", "constraints", "engine-backtest"]
 HAS_CHROMIUM = shutil.which("chromium") is not None or shutil.os.path.exists("/usr/bin/chromium")
 
 
@@ -100,8 +100,8 @@ def test_hero_marks_the_crossing_at_the_engines_ceiling_year(ctx):
     fc, mc = ctx.forecast, ctx.monte_carlo
     fig = build("forecast", ctx)
     assert fc.ceiling_year is not None and CROSSING.base_year < fc.ceiling_year < CROSSING.horizon
-    # independently: the first month with demand above what is available
-    month = int(np.flatnonzero((fc.demand_flop > fc.available_flop) & (fc.t >= CROSSING.base_year))[0])
+    # independently: the first month with demand above the largest feasible run (chips and every constraint)
+    month = int(np.flatnonzero((fc.demand_flop > fc.feasible_flop) & (fc.t >= CROSSING.base_year))[0])
     assert fc.t[month] == pytest.approx(fc.ceiling_time)
     # the line and the title are the headline crossing: the median of the samples' first crossings (NaN
     # = none before the horizon, sorted last), the same year the page's metric and the CLI quote
@@ -166,13 +166,31 @@ def test_claims_check_labels_in_chinese():
     assert "OpenAI 2018（中）" in list(fig.data[-1].y)
 
 
-def test_backtest_projects_from_the_record_at_the_cutoff(ctx):
+def test_backtest_runs_the_whole_engine_as_of_seven_years_back(ctx):
+    from models.backtest import engine_backtest
+
     fig = build("backtest", ctx)
-    assert fig.layout.title.text.startswith("A trend fitted through 2018 misses the record by")
-    line = next(tr for tr in fig.data if tr.name == t("charts.forecast2.backtest_line", "en", year=2018))
-    assert line.x[0] == 2018 and line.y[0] == pytest.approx(ctx.inputs.record_flop(2018))
-    growth = line.y[1] / line.y[0]
-    assert growth == pytest.approx(4.0, rel=0.15)  # the fit through 2018 recovers the 4x a year built in
+    bt = engine_backtest(ctx.store, 2018, CROSSING, seed=CROSSING.seed)
+    line = next(tr for tr in fig.data if tr.name == t("charts.engine_backtest.forecast", "en", year=2018))
+    assert list(line.x) == list(range(2019, 2026)) and list(line.y) == pytest.approx(list(bt.rows["p50"]))
+    # independently: the share of later records inside the 10–90% band
+    rows = bt.rows
+    inside = float(((rows["p10"] <= rows["actual_flop"]) & (rows["actual_flop"] <= rows["p90"])).mean())
+    assert fig.layout.title.text.startswith(f"The engine as of 2018: {round(100 * inside)}% of later records")
+    assert bt.latest_input_date <= "2018-12-31"
+
+
+def test_constraints_chart_names_the_binding_constraint(ctx):
+    from models import constraints as con
+
+    fig = build("constraints", ctx)
+    frame = con.table(ctx.forecast, ctx.inputs)
+    year = ctx.forecast.ceiling_year
+    binding = frame.loc[frame["year"] == year, "binding"].item()
+    assert t(f"charts.constraints.{binding}", "en") in fig.layout.title.text and str(year) in fig.layout.title.text
+    feasible = next(tr for tr in fig.data if tr.name == t("charts.constraints.feasible", "en"))
+    curves = frame[[f"{n}_flop" for n in con.in_use(ctx.scenario)]].min(axis=1)
+    assert list(feasible.y) == pytest.approx(list(curves))
 
 
 def test_the_old_hero_id_still_builds_the_hero(ctx):

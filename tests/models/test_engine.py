@@ -51,7 +51,7 @@ def test_ceiling_found_by_hand(flat_inputs):
     # the share binds (the site path stays above 1M H100e), no weakest-link cap
     scenario = Scenario(supply_growth=1.0, chip_lifetime_years=5.0, demand_growth=2.0, base_year=2025,
                         share_today=0.2, largest_run_share=0.2, run_length_growth=1.0, multi_site_factor=10.0,
-                        weakest_link=False)
+                        weakest_link=False, constraints_on=False)
     available = 5e6 * H100_FLOPS * 0.4 * 0.2 * 100 * SECONDS_PER_DAY
     # demand starts at 0.505 × available and doubles each year: it passes available after 0.9856 years,
     # so the first monthly grid point above it is 2026.0

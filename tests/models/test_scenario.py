@@ -67,9 +67,11 @@ def test_from_json_is_strict():
 
 def test_article_preset_uses_the_articles_numbers():
     s = Scenario.from_preset("article-2023")
-    assert s.demand_mode == "claim" and s.demand_claim == "openai-2018"
+    assert s.base_year == 2023 and s.demand_scope == "all_ai"  # global AI compute, as the article read it
+    assert s.demand_mode == "claim" and s.demand_claim == "seed-2023-global"
     assert s.param_growth ** 1.5 == pytest.approx(10.0, rel=1e-3)  # 10x per 18 months (on the 0.01 grid)
     assert s.weakest_link and s.logic_growth == 1.0  # wafers fixed
+    assert s.logic_wafers_per_month == 140_000  # TSMC N7 at end-2020, a sourced figure
 
 
 def test_every_field_and_preset_has_text_in_both_languages():

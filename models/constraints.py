@@ -1,0 +1,342 @@
+"""Run-level constraints: the largest training run feasible in year t under each constraint alone.
+
+- chips: the compute the engine allocates to the largest run (share of stock, site, run length), handed in;
+- power: GW one training effort can draw × FLOP per joule × utilisation × run length;
+- money: what the largest run may spend (growing, capped at a share of a payer's means) ÷ cost per FLOP;
+- data: C = 6·D²/r with D the effective stock of tokens (× epochs of repetition), r tokens per parameter;
+- latency: D = critical batch × (run length ÷ minimum time per step), then C = 6·D²/r.
+
+Feasible = the minimum over the constraints in use; the binding one is its argmin. Every function takes
+p (field → float or an (S, 1) array of Monte Carlo draws) and t (decimal years) and broadcasts to (S, T).
+Pure numpy; no Streamlit, no DuckDB. The formulas and their sources: models/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.scenario import FIELDS, H100_FLOPS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
+
+CONSTRAINTS = ("chips", "power", "money", "data", "latency")
+POWER_YEAR = 2030  # power_gw_2030 and power_distributed_gw_2030 are 2030 levels (Epoch's horizon)
+FLOP_PER_WATT_YEAR = 2024  # H100 at power_kw_per_h100e all-in is the 2024 efficiency; it grows from there
+SPEND_YEAR = 2023  # money_spend_2023_usd: GPT-4's cost (Cottier et al. 2024)
+FP8_FACTOR = 2.0  # FP8 doubles FLOP/s and FLOP per joule against BF16 (Epoch 2024)
+JOULES_PER_KWH = 3.6e6
+ENGINE_HAS_PRECISION = "precision" in FIELDS  # an engine precision setting already counts FP8 in chips
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Whose means cap the spend on one run: a level in a year, and where it comes from."""
+
+    usd: float
+    year: int
+    source_id: str
+
+
+PAYERS: dict[str, Payer] = {
+    "world_gdp": Payer(110e12, 2024, "r-imf-2024-weo-gdp"),  # about $110 trillion in 2024
+    "hyperscaler_capex": Payer(246e9, 2024, "r-platformonomics-2025-capex"),  # Amazon+Microsoft+Alphabet+Meta
+}
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """The cost basis of compute: the chip with the most FLOP/s per launch dollar in the accelerators table."""
+
+    accelerator_id: str
+    price_usd: float
+    flops: float  # dense BF16 FLOP/s
+    year: float  # release date as a decimal year: price-performance improves from here
+    source_id: str
+
+
+FALLBACK_HARDWARE = Hardware("nvidia-h100-sxm5", 33_600.0, 989e12, 2022.22, "epoch-ml-hardware")
+
+
+def hardware_from_table(accelerators: pd.DataFrame | None, until_year: int | None = None) -> Hardware:
+    """The best FLOP/s per dollar among chips with a launch price released by the end of `until_year`
+    (all when None); the H100 at its listed price without a table or a priced chip."""
+    if accelerators is None or accelerators.empty or "launch_price_usd" not in accelerators:
+        return FALLBACK_HARDWARE
+    frame = accelerators.copy()
+    frame["price"] = pd.to_numeric(frame["launch_price_usd"], errors="coerce")
+    frame["flops"] = pd.to_numeric(frame["bf16_dense_flops"], errors="coerce")
+    released = pd.to_datetime(frame["release_date"], errors="coerce")
+    frame["year"] = released.dt.year + (released.dt.day_of_year - 1) / 365.25
+    frame = frame.dropna(subset=["price", "flops", "year"])
+    frame = frame[(frame["price"] > 0) & (frame["flops"] > 0)]
+    if until_year is not None:
+        frame = frame[frame["year"] < until_year + 1]
+    if frame.empty:
+        return FALLBACK_HARDWARE
+    best = frame.loc[(frame["flops"] / frame["price"]).idxmax()]
+    return Hardware(str(best["accelerator_id"]), float(best["price"]), float(best["flops"]), float(best["year"]),
+                    str(best.get("source_id", "epoch-ml-hardware")))
+
+
+# --- each constraint alone ------------------------------------------------------------------------
+
+
+def precision_factor(p: dict) -> float:
+    return FP8_FACTOR if p.get("precision") == "fp8" else 1.0
+
+
+def run_seconds_of(p: dict):
+    return np.asarray(p["run_length_days"], dtype=float) * SECONDS_PER_DAY
+
+
+def flop_per_joule(t, p: dict):
+    """Peak FLOP per joule drawn at the wall: an H100 at power_kw_per_h100e all-in in 2024, improving at
+    flop_per_watt_growth a year, doubled by FP8."""
+    base = H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3)
+    return base * np.asarray(p["flop_per_watt_growth"], dtype=float) ** (t - FLOP_PER_WATT_YEAR) * precision_factor(p)
+
+
+def power_gw(t, p: dict):
+    """GW one training effort can draw in year t: the 2030 level (one campus, or several when distributed)
+    moved at power_run_growth a year, never above power_max_gw."""
+    level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
+    grown = np.asarray(level, dtype=float) * np.asarray(p["power_run_growth"], dtype=float) ** (t - POWER_YEAR)
+    return np.minimum(grown, p["power_max_gw"])
+
+
+def power_flop(t, p: dict, run_seconds=None):
+    seconds = run_seconds_of(p) if run_seconds is None else run_seconds
+    return power_gw(t, p) * 1e9 * flop_per_joule(t, p) * p["utilisation"] * seconds
+
+
+def cost_per_flop(t, p: dict, hardware: Hardware = FALLBACK_HARDWARE):
+    """US$ per FLOP actually computed: the chip's price amortised over its lifetime, per FLOP/s delivered
+    (× utilisation, × FP8), falling with price-performance from its release; plus energy ÷ FLOP per joule."""
+    delivered = np.asarray(p["utilisation"], dtype=float)
+    hardware_cost = (hardware.price_usd / (np.asarray(p["chip_lifetime_years"], dtype=float) * SECONDS_PER_YEAR)
+                     / (hardware.flops * precision_factor(p) * delivered)
+                     / np.asarray(p["money_price_performance_growth"], dtype=float) ** (t - hardware.year))
+    energy_cost = np.asarray(p["money_usd_per_kwh"], dtype=float) / JOULES_PER_KWH / (flop_per_joule(t, p) * delivered)
+    return hardware_cost + energy_cost
+
+
+def spend_usd(t, p: dict, payer: str | None = None):
+    """What the largest run may cost in year t: the 2023 spend growing at money_spend_growth, capped at
+    money_cap_share of the payer's means (growing at money_means_growth)."""
+    who = PAYERS[payer or p.get("money_payer") or "world_gdp"]
+    trend = np.asarray(p["money_spend_2023_usd"], dtype=float) * np.asarray(p["money_spend_growth"],
+                                                                             dtype=float) ** (t - SPEND_YEAR)
+    cap = (np.asarray(p["money_cap_share"], dtype=float) * who.usd
+           * np.asarray(p["money_means_growth"], dtype=float) ** (t - who.year))
+    return np.minimum(trend, cap)
+
+
+def money_flop(t, p: dict, hardware: Hardware = FALLBACK_HARDWARE, payer: str | None = None):
+    return spend_usd(t, p, payer) / cost_per_flop(t, p, hardware)
+
+
+def data_tokens_effective(p: dict):
+    stock = p["data_multimodal_tokens"] if p.get("data_multimodal") else p["data_tokens"]
+    return np.asarray(stock, dtype=float) * np.asarray(p["data_epochs"], dtype=float)
+
+
+def compute_from_tokens(tokens, tokens_per_param):
+    """C = 6·N·D with N = D / r: the compute-optimal run that uses D tokens."""
+    return 6.0 * np.asarray(tokens, dtype=float) ** 2 / np.asarray(tokens_per_param, dtype=float)
+
+
+def data_flop(p: dict):
+    return compute_from_tokens(data_tokens_effective(p), p["tokens_per_param"])
+
+
+def latency_tokens(p: dict, run_seconds=None):
+    """Tokens one run can process: critical batch × the number of serial steps its length allows."""
+    seconds = run_seconds_of(p) if run_seconds is None else run_seconds
+    return np.asarray(p["latency_batch_tokens"], dtype=float) * seconds / np.asarray(p["latency_step_seconds"],
+                                                                                     dtype=float)
+
+
+def latency_flop(p: dict, run_seconds=None):
+    return compute_from_tokens(latency_tokens(p, run_seconds), p["tokens_per_param"])
+
+
+def chips_flop(available, p: dict):
+    """The engine's available compute, doubled under FP8 unless the engine counts precision itself."""
+    return available if ENGINE_HAS_PRECISION else available * precision_factor(p)
+
+
+# --- all together ---------------------------------------------------------------------------------
+
+
+SWITCHES = ("precision", "power_distributed", "data_multimodal", "money_payer")
+
+
+def with_switches(p: dict, scenario: Scenario) -> dict:
+    """p with the scenario's switches (bool and choice fields, which the engine's numeric p leaves out)."""
+    return {**p, **{name: getattr(scenario, name) for name in SWITCHES}}
+
+
+def applies(scenario: Scenario) -> bool:
+    """Run-level constraints bound one training run: they apply to the largest-run demand scope only."""
+    return bool(scenario.constraints_on) and scenario.demand_scope == "largest_run"
+
+
+def in_use(scenario: Scenario) -> tuple[str, ...]:
+    """The constraints that enter the minimum (money only when included)."""
+    if not applies(scenario):
+        return ("chips",)
+    return tuple(name for name in CONSTRAINTS if name != "money" or scenario.money_included)
+
+
+def curves(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
+           run_seconds=None) -> dict[str, np.ndarray]:
+    """Each constraint's largest feasible run on grid t, broadcast to available's shape."""
+    shape = np.shape(available)
+    p = with_switches(p, scenario)
+    seconds = run_seconds_of(p) if run_seconds is None else run_seconds
+    values = {
+        "chips": chips_flop(available, p),
+        "power": power_flop(t, p, seconds),
+        "money": money_flop(t, p, hardware, scenario.money_payer),
+        "data": data_flop(p),
+        "latency": latency_flop(p, seconds),
+    }
+    return {name: np.broadcast_to(value, shape) for name, value in values.items()}
+
+
+def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
+                  run_seconds=None) -> np.ndarray:
+    """The largest run feasible at each t: the minimum over the constraints in use (available itself when
+    the run-level constraints are off or demand is not one run).
+
+    The same values as the minimum of `curves`, computed in logs for many samples at once: power and spend
+    are exponentials of t, so their logs are sums (one pass each, no power per element); only the cost per
+    FLOP (a sum of two exponentials) needs two exp and a log, and one exp turns the minimum back to FLOP."""
+    if not applies(scenario):
+        return available
+    return np.exp(log_feasible(np.log(available), t, p, scenario, hardware, run_seconds))
+
+
+def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
+                 run_seconds=None) -> np.ndarray:
+    """`feasible_flop` in natural logs, from the log of the available compute (the Monte Carlo works in logs)."""
+    if not applies(scenario):
+        return log_available
+    p = with_switches(p, scenario)
+    seconds = run_seconds_of(p) if run_seconds is None else run_seconds
+    log = _log_column
+    t = np.asarray(t, dtype=float)
+    ln_fpw = log(p["flop_per_watt_growth"])
+    util = np.asarray(p["utilisation"], dtype=float)
+    ln_run = log(util * seconds * precision_factor(p))
+    # power: min(level·g^(t−2030), max) × 1e9 × FLOP/J(2024)·fpw^(t−2024) × utilisation × seconds × precision
+    level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
+    ln_joule0 = log(H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3))
+    # ln power = min(lnL + lnG·(t − 2030), lnMax) + ln FLOP/J(2024) + ln_fpw·(t − 2024) + ln(1e9·util·s·prec),
+    # folded into min(A + B·t, C + E·t) so each branch is one multiply and one add over (S, T)
+    rest = ln_joule0 + np.log(1e9) + ln_run - ln_fpw * FLOP_PER_WATT_YEAR
+    ln_g = log(p["power_run_growth"])
+    out = np.minimum((log(level) - ln_g * POWER_YEAR + rest) + (ln_g + ln_fpw) * t,
+                     (log(p["power_max_gw"]) + rest) + ln_fpw * t)
+    if scenario.money_included:
+        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0), out=out)
+    np.minimum(out, np.log(np.minimum(data_flop(p), latency_flop(p, seconds))), out=out)  # (S, 1): one pass
+    ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + np.log(precision_factor(p))
+    return np.minimum(out, ln_chips)
+
+
+def _log_column(value):
+    """ln of a field's value: a float, or an (S, 1) column of draws."""
+    return np.log(np.asarray(value, dtype=float))
+
+
+def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0):
+    """ln of money_flop, for many samples, in as few passes over (S, T) as the algebra allows:
+    ln spend − ln cost, with spend = min(e^(a1 + b1·t), e^(a2 + b2·t)) and cost = e^(a3 + b3·t) + e^(a4 + b4·t),
+    so ln money = min(a1 − a3 + (b1 − b3)·t, a2 − a3 + (b2 − b3)·t) − log1p(e^(a4 − a3 + (b4 − b3)·t))."""
+    log = _log_column
+    who = PAYERS[p.get("money_payer") or "world_gdp"]
+    b1 = log(p["money_spend_growth"])
+    a1 = log(p["money_spend_2023_usd"]) - b1 * SPEND_YEAR
+    b2 = log(p["money_means_growth"])
+    a2 = log(np.asarray(p["money_cap_share"], dtype=float) * who.usd) - b2 * who.year
+    delivered = hardware.flops * precision_factor(p) * util
+    b3 = -log(p["money_price_performance_growth"])
+    a3 = log(hardware.price_usd / (np.asarray(p["chip_lifetime_years"], dtype=float) * SECONDS_PER_YEAR)
+             / delivered) - b3 * hardware.year
+    b4 = -ln_fpw
+    a4 = (log(np.asarray(p["money_usd_per_kwh"], dtype=float) / JOULES_PER_KWH / util) - ln_joule0
+          - np.log(precision_factor(p)) - b4 * FLOP_PER_WATT_YEAR)
+    out = np.minimum((a1 - a3) + (b1 - b3) * t, (a2 - a3) + (b2 - b3) * t)
+    ratio = (a4 - a3) + (b4 - b3) * t
+    np.exp(ratio, out=ratio)
+    out -= np.log1p(ratio, out=ratio)
+    return out
+
+
+def binding(values: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
+    """The name of the smallest constraint in `names` at each point (first in CONSTRAINTS order on ties)."""
+    stacked = np.stack([np.asarray(values[n], dtype=float) for n in names])
+    return np.asarray(names)[np.argmin(stacked, axis=0)]
+
+
+def hardware_for(inputs, until_year: int | None) -> Hardware:
+    """The cost basis from the inputs' accelerators table (cached on the inputs), else the fallback."""
+    table = getattr(inputs, "accelerators", None)
+    cache = getattr(inputs, "_fits", None)
+    key = ("hardware", until_year)
+    if cache is not None and key in cache:
+        return cache[key]
+    hardware = hardware_from_table(table, until_year)
+    if cache is not None:
+        cache[key] = hardware
+    return hardware
+
+
+@dataclass(frozen=True)
+class YearConstraints:
+    year: int
+    constraints: dict[str, float]
+    binding: str
+    feasible: float
+
+    def as_dict(self) -> dict:
+        return {"year": self.year, "constraints": self.constraints, "binding": self.binding,
+                "feasible_flop": self.feasible}
+
+
+def at_year(forecast, year: int, inputs=None) -> YearConstraints:
+    """Each constraint at the start of `year` (the grid point where the engine's demand for that year sits:
+    the base year's record is demand at t = base_year) for a deterministic Forecast."""
+    from models.forecast import parameters
+
+    scenario = forecast.scenario
+    i = int(np.argmin(np.abs(forecast.t - year)))
+    t = forecast.t[i:i + 1]
+    p = parameters(scenario, forecast.resolved)
+    hardware = hardware_for(inputs, scenario.base_year) if inputs is not None else FALLBACK_HARDWARE
+    values = curves(forecast.available_flop[i:i + 1], t, p, scenario, hardware)
+    flat = {name: float(np.ravel(v)[0]) for name, v in values.items()}
+    names = in_use(scenario)
+    name = str(binding(values, names).ravel()[0])
+    return YearConstraints(int(year), flat, name, min(flat[n] for n in names))
+
+
+def table(forecast, inputs=None) -> pd.DataFrame:
+    """One row a year from the base year to the horizon: demand, each constraint, the feasible run, the
+    binding constraint (values at the start of each year, as in `at_year`)."""
+    scenario = forecast.scenario
+    rows = []
+    for year in range(scenario.base_year, scenario.horizon):
+        yc = at_year(forecast, year, inputs)
+        i = int(np.argmin(np.abs(forecast.t - year)))
+        rows.append({"year": year, "demand_flop": float(forecast.demand_flop[i]),
+                     **{f"{n}_flop": v for n, v in yc.constraints.items()},
+                     "feasible_flop": yc.feasible, "binding": yc.binding})
+    return pd.DataFrame(rows)
+
+
+def log10_gap(demand: float, feasible: float) -> float:
+    return math.log10(demand / feasible) if demand > 0 and feasible > 0 else float("nan")

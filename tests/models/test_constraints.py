@@ -1,0 +1,218 @@
+"""Run-level constraints: each formula against a hand-worked case, the Epoch 2030 reproduction on the real
+data, presets that cite a source for every value, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.paths import RAW_DIR
+from models import constraints as con
+from models.__main__ import main
+from models.scenario import FIELDS, PRESETS, Scenario
+
+DAY = 86_400.0
+
+
+def params(**changes) -> dict:
+    """The default scenario's numeric values, changed."""
+    values = {n: v for n, v in Scenario().values().items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    return {**values, **changes}
+
+
+# --- each formula by hand --------------------------------------------------------------------------
+
+def test_power_by_hand():
+    p = params(power_gw_2030=2.0, power_run_growth=1.5, power_max_gw=100.0, power_kw_per_h100e=1.0,
+               flop_per_watt_growth=2.0, utilisation=0.5, run_length_days=10.0)
+    # 2031: 2 GW × 1.5 = 3 GW; FLOP/J = 989e12 W⁻¹ / 1,000 W × 2^(2031 − 2024) = 9.89e11 × 128 = 1.26592e14
+    # FLOP = 3e9 W × 1.26592e14 × 0.5 × 864,000 s = 1.64063e29
+    assert float(con.power_flop(2031.0, p)) == pytest.approx(1.64063e29, rel=1e-4)
+    assert float(con.power_flop(2031.0, {**p, "fp8_training": True})) == pytest.approx(2 * 1.64063e29, rel=1e-4)
+
+
+def test_power_stops_at_its_ceiling():
+    p = params(power_gw_2030=2.0, power_run_growth=2.0, power_max_gw=10.0)
+    assert float(con.power_gw(2035.0, p)) == 10.0  # 2 × 2^5 = 64 GW, capped at 10
+    assert float(con.power_gw(2029.0, p)) == 1.0
+
+
+def test_epochs_figure_of_six_gigawatts_for_a_2e29_run():
+    # Epoch 2024: a 2030 frontier run of 2e29 FLOP needs about 6 GW (1.7 kW per H100 all-in, ~4x FLOP/W
+    # by 2030, FP8, 40% utilisation, a run of about six months)
+    p = {**params(power_gw_2030=6.0, power_kw_per_h100e=1.7, flop_per_watt_growth=1.28, utilisation=0.4,
+                  run_length_days=182.0), "fp8_training": True}
+    assert float(con.power_flop(2030.0, p)) == pytest.approx(2e29, rel=0.2)
+
+
+def test_data_wall_by_hand():
+    # D = 500e12 × 4 epochs = 2e15 tokens; C = 6 D² / 20 = 6 × 4e30 / 20 = 1.2e30
+    assert float(con.data_flop(params(data_tokens=5e14, data_epochs=4.0, tokens_per_param=20.0))) == pytest.approx(1.2e30)
+    # 300 tokens per parameter (2025 open models) shrinks it 15x
+    assert float(con.data_flop(params(data_tokens=5e14, data_epochs=4.0, tokens_per_param=300.0))) == pytest.approx(8e28)
+    multimodal = {**params(data_multimodal_tokens=1e16, data_epochs=1.0, tokens_per_param=20.0), "data_multimodal": True}
+    assert float(con.data_flop(multimodal)) == pytest.approx(6 * 1e32 / 20)
+
+
+def test_latency_wall_by_hand():
+    # D = 6e7 tokens/step × (182.6 days × 86,400 s) / 0.095 s = 6e7 × 15,776,640 / 0.095 = 9.9642e15 tokens
+    # C = 6 D² / 20 = 2.9786e31: Epoch's latency median of about 3e31
+    p = params(latency_batch_tokens=6e7, latency_step_seconds=0.095, run_length_days=182.6, tokens_per_param=20.0)
+    assert float(con.latency_flop(p)) == pytest.approx(2.9786e31, rel=1e-3)
+
+
+def test_money_by_hand():
+    chip = con.Hardware("test", price_usd=30_000.0, flops=1e15, year=2020.0, source_id="x")
+    p = params(chip_lifetime_years=5.0, utilisation=0.5, money_price_performance_growth=2.0,
+               money_usd_per_kwh=0.36, power_kw_per_h100e=1.0, flop_per_watt_growth=1.0,
+               money_spend_2023_usd=4e7, money_spend_growth=2.0, money_cap_share=1.0)
+    # hardware: 30,000 $ / (5 × 31,557,600 s) = 1.90129e-4 $/s ÷ (1e15 × 0.5) FLOP/s = 3.80258e-19 $/FLOP, ÷ 2 a year on
+    # energy: 0.36 $/kWh = 1e-7 $/J ÷ (989e12 / 1,000 W × 0.5) FLOP/J = 2.02224e-19 $/FLOP
+    assert float(con.cost_per_flop(2021.0, p, chip)) == pytest.approx(3.80258e-19 / 2 + 2.02224e-19, rel=1e-4)
+    # spend in 2021: 4e7 × 2^(2021 − 2023) = 1e7 $
+    assert float(con.money_flop(2021.0, p, chip)) == pytest.approx(1e7 / (1.90129e-19 + 2.02224e-19), rel=1e-4)
+
+
+def test_spend_stops_at_a_share_of_the_payers_means():
+    p = params(money_spend_2023_usd=4e7, money_spend_growth=3.0, money_cap_share=0.01, money_means_growth=1.0)
+    # 2040: 4e7 × 3^17 ≈ 5.2e15 $, far above 1% of $110 trillion = 1.1e12 $
+    assert float(con.spend_usd(2040.0, p, "world_gdp")) == pytest.approx(1.1e12)
+    assert float(con.spend_usd(2040.0, p, "hyperscaler_capex")) == pytest.approx(2.46e9)
+    assert float(con.spend_usd(2024.0, p, "world_gdp")) == pytest.approx(1.2e8)
+
+
+def test_cost_basis_is_the_best_flops_per_dollar_released_by_the_year():
+    table = pd.DataFrame({"accelerator_id": ["old", "new", "unpriced"], "launch_price_usd": [10_000, 30_000, None],
+                          "bf16_dense_flops": [1e14, 1e15, 1e16],
+                          "release_date": ["2017-05-10", "2022-03-22", "2023-01-01"], "source_id": "s"})
+    assert con.hardware_from_table(table).accelerator_id == "new"  # 3.3e10 FLOP/s per $ against 1e10
+    assert con.hardware_from_table(table, until_year=2020).accelerator_id == "old"
+    assert con.hardware_from_table(None) == con.FALLBACK_HARDWARE
+
+
+def test_feasible_is_the_minimum_and_names_the_binding_constraint():
+    s = Scenario(money_included=False)
+    t = np.array([2025.0, 2035.0])
+    p = params(data_tokens=5e14, data_epochs=1.0, tokens_per_param=20.0)  # data wall 7.5e28
+    available = np.array([[1e26, 1e40]])  # power allows ~6e26 in 2025; by 2035 the data wall (7.5e28) is lowest
+    values = con.curves(available, t, p, s)
+    feasible = con.feasible_flop(available, t, p, s)
+    names = con.in_use(s)
+    assert "money" not in names
+    expected = np.min(np.stack([np.broadcast_to(values[n], available.shape) for n in names]), axis=0)
+    assert np.allclose(feasible, expected)
+    assert list(con.binding(values, names)[0]) == ["chips", "data"]
+    off = Scenario(constraints_on=False)
+    assert con.feasible_flop(available, t, p, off) is available
+    assert con.in_use(Scenario(demand_scope="all_ai")) == ("chips",)
+
+
+def test_the_ceiling_comes_no_later_with_the_constraints_on(inputs):
+    from models.forecast import forecast
+
+    on = forecast(Scenario(), inputs)
+    off = forecast(Scenario(constraints_on=False), inputs)
+    assert np.all(on.feasible_flop <= off.available_flop * (1 + 1e-12))
+    horizon = Scenario().horizon + 1
+    assert (on.ceiling_time or horizon) <= (off.ceiling_time or horizon)
+
+
+def test_tornado_covers_every_constraint_input_in_use(inputs):
+    from models.montecarlo import tornado
+
+    s = Scenario()
+    _, bars = tornado(s, inputs)
+    drawn = {bar.field for bar in bars}
+    numeric = {n for n in FIELDS if FIELDS[n].spread is not None}
+    from models.scenario import constraint_fields_in_use
+
+    assert {n for n in constraint_fields_in_use(s) if n in numeric} <= drawn
+
+
+# --- presets cite a source for every value ---------------------------------------------------------
+
+def test_every_preset_value_cites_a_known_source():
+    with open(RAW_DIR / "sources.csv", encoding="utf-8") as handle:
+        known = {row["source_id"] for row in csv.DictReader(handle)}
+    for preset in PRESETS.values():
+        assert set(preset.sources) == set(preset.overrides), preset.name
+        assert set(preset.sources.values()) <= known, preset.name
+        assert preset.source_id in known
+    assert {FIELDS[n].source_id for n in FIELDS} <= known
+    assert {ref.fallback_source_id for ref in __import__("models.scenario", fromlist=["CLAIMS"]).CLAIMS.values()} <= known
+
+
+# --- the Epoch 2030 report, reproduced on the real data --------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory):
+    from bench.live import build_db
+
+    path = tmp_path_factory.mktemp("real") / "compute.duckdb"
+    build_db(path)
+    return path
+
+
+def run_cli(capsys, *args) -> dict:
+    assert main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_epoch_2030_reproduces_the_reports_medians_within_a_factor_of_three(capsys, real_db):
+    out = run_cli(capsys, "constraints", "--preset", "epoch-2030", "--year", "2030", "--json", "--db", str(real_db))
+    assert out["year"] == 2030
+    report = {"power": 2e29, "chips": 9e29, "data": 2e30, "latency": 3e31}  # Epoch 2024, medians for 2030
+    for name, median in report.items():
+        assert median / 3 <= out["constraints"][name] <= median * 3, (name, out["constraints"][name])
+    assert out["binding"] == "power"
+    assert out["feasible_flop"] >= 2e29  # the headline: a 2e29 FLOP run is feasible by 2030
+    assert set(out["constraints"]) == {"chips", "power", "money", "data", "latency"}
+
+
+def test_constraints_cli_refuses_a_year_outside_the_forecast(capsys, real_db):
+    assert main(["constraints", "--year", "1990", "--db", str(real_db)]) == 2
+    assert "--year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("changes", [{}, {"fp8_training": True, "power_distributed": True},
+                                     {"money_payer": "hyperscaler_capex", "data_multimodal": True},
+                                     {"money_included": False}])
+def test_the_fast_minimum_over_many_draws_equals_the_formulas_one_by_one(changes):
+    # feasible_flop works in logs for speed; it must equal the minimum of the plain formulas for every draw
+    s = Scenario(**changes)
+    rng = np.random.default_rng(1)
+    p = params(**{k: v for k, v in changes.items() if not isinstance(v, bool | str)})
+    for name in ("power_run_growth", "money_spend_growth", "money_price_performance_growth", "data_tokens",
+                 "latency_step_seconds", "utilisation"):
+        p[name] = p[name] * np.exp(0.2 * rng.standard_normal((50, 1)))
+    t = np.linspace(2018, 2045, 40)
+    available = 10 ** rng.uniform(24, 32, (50, 40))
+    values = con.curves(available, t, p, s)
+    expected = np.min(np.stack([values[n] for n in con.in_use(s)]), axis=0)
+    assert np.allclose(con.feasible_flop(available, t, p, s), expected, rtol=1e-9)
+
+
+def test_the_present_is_feasible_under_every_default_constraint(capsys, real_db):
+    # calibration: in the base year each constraint in use allows at least the record run actually trained
+    from etl.read import Store
+    from models.inputs import inputs_from_store
+
+    record = inputs_from_store(Store(real_db)).record_flop(2025)  # Grok 3, about 4.6e26 FLOP
+    out = run_cli(capsys, "constraints", "--year", "2025", "--json", "--db", str(real_db))
+    for name in out["in_use"]:
+        assert out["constraints"][name] >= record, (name, out["constraints"][name], record)
+
+
+def test_backtest_cli_reports_rows_coverage_and_a_date_not_after_its_year(capsys, real_db):
+    out = run_cli(capsys, "backtest", "--as-of", "2020", "--json", "--samples", "500", "--db", str(real_db))
+    assert out["as_of"] == 2020 and out["latest_input_date"] <= "2020-12-31"
+    assert [row["year"] for row in out["rows"]][:2] == [2021, 2022]
+    for row in out["rows"]:
+        assert set(row) == {"year", "actual_flop", "p10", "p50", "p90"} and row["p10"] <= row["p50"] <= row["p90"]
+    inside = [row["p10"] <= row["actual_flop"] <= row["p90"] for row in out["rows"]]
+    assert out["coverage_80"] == pytest.approx(sum(inside) / len(inside))
+    assert main(["backtest", "--as-of", "2030", "--db", str(real_db)]) == 2
