@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import allocation, controls, engine, figures, frame, lang, notes, scenario_io, uncertainty, views
+from ui import controls, engine, figures, frame, lang, notes, scenario_io, uncertainty, views
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -20,6 +20,5 @@ notes.ceiling_metric(fc, mc, tr)
 notes.what_moved(scenario, fc, mc, tr)
 notes.engine_notes(fc, tr)
 views.chart(figures.forecast_figure(scenario, language, "hero"), "forecast-hero", language)
-allocation.section(scenario, tr, language)
 uncertainty.sections(scenario, mc, tr, language)
 scenario_io.scenario_files(scenario, tr, language)

@@ -136,6 +136,22 @@ def _claims_by(store, as_of: int) -> pd.DataFrame | None:
     return claims[year.notna() & (year <= as_of)].reset_index(drop=True)
 
 
+def _published_sites(store, as_of: int) -> pd.DataFrame | None:
+    """The clusters table's rows dated by the end of `as_of` (a site counts from its date); None without one."""
+    if not hasattr(store, "clusters") or (hasattr(store, "table_names") and "stg_clusters" not in store.table_names()):
+        return None
+    sites = store.clusters()
+    return sites[pd.to_datetime(sites["date"]) <= pd.Timestamp(f"{as_of}-12-31")].reset_index(drop=True)
+
+
+def _published_capacity(store, as_of: int) -> pd.DataFrame | None:
+    """Foundry and packaging capacity of the years up to `as_of` (None without the table)."""
+    if not hasattr(store, "foundry_capacity"):
+        return None
+    capacity = store.foundry_capacity()
+    return capacity[pd.to_numeric(capacity["year"], errors="coerce") <= as_of].reset_index(drop=True)
+
+
 def _annual_from_quarters(quarters: pd.DataFrame) -> pd.DataFrame:
     columns = ["vendor", "year", "h100e_median", "h100e_p5", "h100e_p95"]
     if quarters.empty:
@@ -194,15 +210,21 @@ def engine_backtest(store, as_of: int, scenario=None, samples: int | None = None
         raise ValueError(f"--as-of {as_of}: expected a year from {FIELDS['base_year'].min:g} to {last - 1} "
                          "(a later year must hold records to compare with)")
     v = vintage(store, as_of)
-    inputs = build_inputs(v.models, v.shipments_annual, v.trend_claims, v.accelerators)
+    sites, capacity = _published_sites(store, as_of), _published_capacity(store, as_of)
+    inputs = build_inputs(v.models, v.shipments_annual, v.trend_claims, foundry_capacity=capacity, clusters=sites,
+                          accelerators=v.accelerators)
     chips_from_data = len(inputs.shipment_years) > 0
     # levels tied to the base year come from the vintage, whatever the scenario set for its own base year
     changes = {"base_year": as_of, "horizon": int(max(FIELDS["horizon"].min, last + 1)), "demand_base_flop": None,
                "supply_base_h100e": None}
+    if sites is None or sites.empty:  # no site published by then: the largest site does not constrain the run
+        changes.update(largest_site_h100e=FIELDS["largest_site_h100e"].max,
+                       multi_site_factor=FIELDS["multi_site_factor"].max)
+        sites = None
     if not chips_from_data:  # nothing to build supply from: chips do not constrain the run
         changes.update(supply_base_h100e=FIELDS["supply_base_h100e"].max, supply_growth=FIELDS["supply_growth"].max)
         inputs = build_inputs(v.models, pd.DataFrame({"year": [as_of], "h100e_median": [np.nan]}),
-                              v.trend_claims, v.accelerators)
+                              v.trend_claims, foundry_capacity=capacity, clusters=sites, accelerators=v.accelerators)
     scenario = scenario.replace(**changes)
     samples = samples or BACKTEST_SAMPLES
     resolved = resolve(scenario, inputs)

@@ -216,7 +216,9 @@ def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware 
     FLOP (a sum of two exponentials) needs two exp and a log, and one exp turns the minimum back to FLOP."""
     if not applies(scenario):
         return available
-    return np.exp(log_feasible(np.log(available), t, p, scenario, hardware, run_seconds))
+    with np.errstate(divide="ignore"):  # no chips yet (before the history): log 0 = −inf, feasible 0
+        log_available = np.log(available)
+    return np.exp(log_feasible(log_available, t, p, scenario, hardware, run_seconds))
 
 
 def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,

@@ -459,7 +459,7 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     "demand" and "available": the same comparison, without an exp over every (S, T) array."""
     b = scenario.base_year
     dt = 1.0 / STEPS_PER_YEAR
-    anchor = b + 0.5
+    anchor = b + 0.5  # annual figures sit at mid-year: the base year's record run and shipments alike
     mid = t + dt / 2
     multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
                                       p["inference_ratio"])
@@ -468,10 +468,10 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
         growth = dem.physical_growth(growth, p["algo_halving_months"])
     tc = t[cols]
     if log_space:
-        demand = np.multiply(np.log(growth), tc - b, order="F" if time_major else "C")
+        demand = np.multiply(np.log(growth), tc - anchor, order="F" if time_major else "C")
         demand += np.log(p["demand_base_flop"] * np.asarray(multiplier))
     else:
-        demand = dem.demand_path(tc, b, p["demand_base_flop"], growth, multiplier,
+        demand = dem.demand_path(tc, anchor, p["demand_base_flop"], growth, multiplier,
                                  order="F" if time_major else "C")
     caps = sup.link_capacities(p, link_shapes(inputs, mid, anchor, p), mid, anchor) \
         if scenario.weakest_link and with_links else None
@@ -531,11 +531,14 @@ def _run_seconds(out: dict):
 
 
 def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, base_year: float) -> np.ndarray:
-    """Per sample, the first grid time from base_year on where demand > available (NaN when none)."""
+    """Per sample, the first grid time from base_year on from which demand stays above what is available to
+    the end of the grid (NaN when none): the ceiling for good. A shortfall that the next site or chip
+    generation closes again (demand briefly above a site that a larger one then relieves) is not a wall."""
     future = t >= base_year - 1e-9
     over = (demand > available) & future
-    hit = over.any(axis=1)
-    idx = over.argmax(axis=1)
+    stays = np.logical_and.accumulate(over[:, ::-1], axis=1)[:, ::-1]
+    hit = stays[:, -1] if stays.shape[1] else np.zeros(len(stays), dtype=bool)
+    idx = stays.argmax(axis=1)
     return np.where(hit, t[idx], np.nan)
 
 
@@ -664,7 +667,7 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
     crossing = first_crossing(until_horizon(t, scenario.horizon), out["demand"][:, :n], out["feasible"][:, :n],
                               scenario.base_year)[0]
     caps = {k: np.broadcast_to(v, t.shape).ravel() for k, v in out["caps"].items()} if out["caps"] else None
-    gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year)
+    gain = dem.algorithmic_gain_per_year(scenario.algo_halving_months) ** (t - scenario.base_year - 0.5)
 
     def row(name):
         return None if name not in out else np.broadcast_to(out[name], t.shape).ravel()

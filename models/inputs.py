@@ -207,6 +207,8 @@ def read_clusters(frame: pd.DataFrame) -> pd.DataFrame:
     rows["t"] = dates.dt.year + (dates.dt.day_of_year - 1) / 365.25
     if "confidence" in rows:
         rows = rows[rows["confidence"].astype(str).str.lower() != "speculative"]
+    if "status" in rows:  # a planned site is not yet a place where a run can happen
+        rows = rows[rows["status"].astype(str).str.lower() != "planned"]
     rows = rows.dropna(subset=["t", "h100e"])
     rows = rows[rows["h100e"] > 0]
     names = rows["name"].astype(str) if "name" in rows else pd.Series("", index=rows.index)

@@ -237,7 +237,7 @@ _SPECS: list[FieldSpec] = [
     _c("money_payer", "world_gdp", ("world_gdp", "hyperscaler_capex"), "constraints", "r-imf-2024-weo-gdp"),
     _f("money_cap_share", "%", 0.01, 0.0001, 1.0, 0.001, "constraints", "r-davidson-2023-takeoff",
        Spread(LN, 0.5), log=True),
-    _f("money_means_growth", "x/year", 1.032, 1.0, 2.0, 0.005, "constraints", "r-imf-2024-weo-gdp",
+    _f("money_means_growth", "x/year", 1.032, 1.0, 2.0, 0.001, "constraints", "r-imf-2024-weo-gdp",
        Spread(LN, 0.02)),
     _f("money_usd_per_kwh", "US$/kWh", 0.08, 0.01, 1.0, 0.005, "constraints", "r-eia-2024-electricity-price",
        Spread(LN, 0.3)),
@@ -549,7 +549,7 @@ def _json_kind(value: Any) -> str:
 def _refuse_unknown(fields: Mapping[str, Any]) -> None:
     unknown = [name for name in fields if name not in FIELDS]
     if unknown:
-        raise ScenarioError(_short(sorted(unknown)[0]), f"unknown field; expected one of {', '.join(FIELDS)}")
+        raise ScenarioError(_short(sorted(unknown)[0]), "unknown field; `python -m models presets --json` lists the fields")
 
 
 @dataclass(frozen=True)
@@ -686,6 +686,10 @@ PRESETS: dict[str, Preset] = {
                 "cowos_growth": (1.6, _EPOCH),  # TSMC's planned ~60%/yr
                 "hbm_growth": (1.6, _EPOCH),
                 "power_distributed": (True, _EPOCH),  # 2–45 GW across campuses
+                # the report's chips constraint is a share of all chips, trained across campuses: no single
+                # site caps the run (ten of today's largest sites at once)
+                "multi_site_factor": (10.0, _EPOCH),
+                "share_years_to_cap": (0.0, _EPOCH),  # the report's 26% is its share in 2030 itself
                 "money_included": (False, _EPOCH),  # the report sets investment aside
                 "tokens_per_param": (20.0, _EPOCH),  # Chinchilla
             },
@@ -696,7 +700,7 @@ PRESETS: dict[str, Preset] = {
             "the fast end of Epoch's stock growth (4.1x) and the generous end of Epoch's share (40%).",
             "sevilla-2022-three-eras",
             {
-                "demand_growth": (2.3168, "sevilla-2022-three-eras"),
+                "demand_growth": (2.3, "sevilla-2022-three-eras"),
                 "supply_growth": (4.1, "r-epoch-2026-chip-sales-explorer"),  # 90% CI top of 3.3x
                 "largest_run_share": (0.4, _EPOCH),  # 90th percentile
             },

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import backtest, constraints, figures, views
+from ui import allocation, backtest, constraints, figures, views
 
 TAB_KEY = "forecast_tab"  # the tabs widget: holds the open tab's displayed (translated) label
 OPEN_KEY = "forecast_tab_open"  # the open section by id, so it survives a language switch
-SECTIONS = ("fan", "probability", "tornado", "constraints", "backtest")
-LABEL_KEYS = {"constraints": "forecast_constraints.tab", "backtest": "forecast_backtest.tab"}  # others: forecast.tab_*
+SECTIONS = ("fan", "probability", "tornado", "constraints", "allocation", "backtest")
+LABEL_KEYS = {"constraints": "forecast_constraints.tab", "backtest": "forecast_backtest.tab",
+              "allocation": "engine.calibration.tab"}  # others: forecast.tab_*
 
 
 def open_section(labels: dict[str, str]) -> str:
@@ -32,7 +33,7 @@ def open_section(labels: dict[str, str]) -> str:
 def sections(scenario, mc, tr, lang: str) -> None:
     labels = {section: tr(LABEL_KEYS.get(section, f"forecast.tab_{section}")) for section in SECTIONS}
     open_section(labels)
-    fan_tab, probability_tab, tornado_tab, constraints_tab, backtest_tab = st.tabs(
+    fan_tab, probability_tab, tornado_tab, constraints_tab, allocation_tab, backtest_tab = st.tabs(
         list(labels.values()), key=TAB_KEY, on_change="rerun")
     if fan_tab.open:
         with fan_tab:
@@ -48,6 +49,9 @@ def sections(scenario, mc, tr, lang: str) -> None:
     if constraints_tab.open:
         with constraints_tab:
             constraints.section(scenario, tr, lang)
+    if allocation_tab.open:
+        with allocation_tab:
+            allocation.section(scenario, tr, lang)
     if backtest_tab.open:
         with backtest_tab:
             backtest.engine_section(scenario, tr, lang)

@@ -169,7 +169,7 @@ def test_claims_check_labels_in_chinese():
 def test_backtest_runs_the_whole_engine_as_of_seven_years_back(ctx):
     from models.backtest import engine_backtest
 
-    fig = build("backtest", ctx)
+    fig = build("engine-backtest", ctx)
     bt = engine_backtest(ctx.store, 2018, CROSSING, seed=CROSSING.seed)
     line = next(tr for tr in fig.data if tr.name == t("charts.engine_backtest.forecast", "en", year=2018))
     assert list(line.x) == list(range(2019, 2026)) and list(line.y) == pytest.approx(list(bt.rows["p50"]))

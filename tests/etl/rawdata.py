@@ -52,6 +52,7 @@ openai-2018-3-43-months,training_compute,largest runs,engine claim,引擎论断,
 sevilla-2022-deep-learning,training_compute,milestones,engine claim,引擎论断,4.3028,5.7,2010,2022,,src-a,named in models/scenario.py CLAIMS
 epoch-2024-frontier-4x,training_compute,frontier,engine claim,引擎论断,4,6,2018,2024,,src-b,named in models/scenario.py CLAIMS
 epoch-notable-4-6x-since-2010,training_compute,notable,engine claim,引擎论断,4.6,5.45,2010,2024,,src-b,named in models/scenario.py CLAIMS
+seed-2023-global-compute-3-43-months,training_compute,global,engine claim,引擎论断,11.3023,3.43,2012,2018,,src-a,named in models/scenario.py CLAIMS
 """,
     "events": """\
 date,label,label_zh,kind,source_id,notes

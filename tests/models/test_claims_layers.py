@@ -114,7 +114,7 @@ def test_algorithmic_layer_is_off_by_default_and_then_physical_compute_meets_sup
     scenario = Scenario(demand_growth=4.0, horizon=2035)
     assert not scenario.algorithmic_efficiency
     result = forecast(scenario, inputs)
-    year_on = np.flatnonzero(np.isclose(result.t, scenario.base_year + 1))[0]
+    year_on = np.flatnonzero(np.isclose(result.t, scenario.base_year + 1.5))[0]  # a year after mid-year
     base = result.resolved.demand_base_flop
     assert result.demand_flop[year_on] == pytest.approx(base * 4.0)  # physical trend, untouched
     # effective compute one year on: 8-month halving = 2^(12/8) = 2.83x more per physical FLOP
@@ -125,7 +125,7 @@ def test_algorithmic_layer_on_slows_physical_demand_and_never_brings_the_ceiling
     off = Scenario(demand_growth=6.0, demand_base_flop=1e26, supply_growth=2.0, horizon=2060)
     on = off.replace(algorithmic_efficiency=True, algo_halving_months=12.0)
     physical = forecast(on, inputs)
-    year_on = np.flatnonzero(np.isclose(physical.t, on.base_year + 1))[0]
+    year_on = np.flatnonzero(np.isclose(physical.t, on.base_year + 1.5))[0]  # a year after mid-year
     assert physical.demand_flop[year_on] == pytest.approx(physical.resolved.demand_base_flop * 6.0 / 2.0)
     assert physical.effective_demand_flop[year_on] == pytest.approx(physical.resolved.demand_base_flop * 6.0)
     unaided = forecast(off, inputs).ceiling_time

@@ -32,7 +32,7 @@ def test_power_by_hand():
     # 2031: 2 GW × 1.5 = 3 GW; FLOP/J = 989e12 W⁻¹ / 1,000 W × 2^(2031 − 2024) = 9.89e11 × 128 = 1.26592e14
     # FLOP = 3e9 W × 1.26592e14 × 0.5 × 864,000 s = 1.64063e29
     assert float(con.power_flop(2031.0, p)) == pytest.approx(1.64063e29, rel=1e-4)
-    assert float(con.power_flop(2031.0, {**p, "fp8_training": True})) == pytest.approx(2 * 1.64063e29, rel=1e-4)
+    assert float(con.power_flop(2031.0, {**p, "precision": "fp8"})) == pytest.approx(2 * 1.64063e29, rel=1e-4)
 
 
 def test_power_stops_at_its_ceiling():
@@ -45,7 +45,7 @@ def test_epochs_figure_of_six_gigawatts_for_a_2e29_run():
     # Epoch 2024: a 2030 frontier run of 2e29 FLOP needs about 6 GW (1.7 kW per H100 all-in, ~4x FLOP/W
     # by 2030, FP8, 40% utilisation, a run of about six months)
     p = {**params(power_gw_2030=6.0, power_kw_per_h100e=1.7, flop_per_watt_growth=1.28, utilisation=0.4,
-                  run_length_days=182.0), "fp8_training": True}
+                  run_length_days=182.0), "precision": "fp8"}
     assert float(con.power_flop(2030.0, p)) == pytest.approx(2e29, rel=0.2)
 
 
@@ -178,7 +178,7 @@ def test_constraints_cli_refuses_a_year_outside_the_forecast(capsys, real_db):
     assert "--year" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("changes", [{}, {"fp8_training": True, "power_distributed": True},
+@pytest.mark.parametrize("changes", [{}, {"precision": "fp8", "power_distributed": True},
                                      {"money_payer": "hyperscaler_capex", "data_multimodal": True},
                                      {"money_included": False}])
 def test_the_fast_minimum_over_many_draws_equals_the_formulas_one_by_one(changes):

@@ -53,13 +53,13 @@ def test_ceiling_found_by_hand(flat_inputs):
                         share_today=0.2, largest_run_share=0.2, run_length_growth=1.0, multi_site_factor=10.0,
                         weakest_link=False, constraints_on=False)
     available = 5e6 * H100_FLOPS * 0.4 * 0.2 * 100 * SECONDS_PER_DAY
-    # demand starts at 0.505 × available and doubles each year: it passes available after 0.9856 years,
-    # so the first monthly grid point above it is 2026.0
+    # demand is 0.505 × available at mid-2025 (the base year's record stands at mid-year) and doubles each
+    # year: it passes available 0.9856 years later, so the first monthly grid point above it is 2026.5
     result = forecast(scenario.replace(demand_base_flop=0.505 * available), flat_inputs)
     assert result.available_flop[-1] == pytest.approx(available)
-    assert result.ceiling_time == pytest.approx(2026.0) and result.ceiling_year == 2026
+    assert result.ceiling_time == pytest.approx(2026.5) and result.ceiling_year == 2026
     table = result.annual()
-    assert table.loc[table.year == 2027, "gap"].item() == pytest.approx(0.505 * 2 ** 2.5)  # at mid-2027
+    assert table.loc[table.year == 2027, "gap"].item() == pytest.approx(0.505 * 2 ** 2)  # at mid-2027
 
 
 def test_no_ceiling_before_horizon_is_none(flat_inputs):

@@ -45,7 +45,7 @@ def test_monte_carlo_ceiling_times_equal_the_sample_major_simulation_in_draw_ord
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
     p = sample_parameters(scenario, resolved, scenario.samples, scenario.seed)
     out = simulate(p, scenario, inputs, t, future, with_links=False, log_space=True)
-    expected = first_crossing(t[future], out["log_demand"], out["log_available"], scenario.base_year)
+    expected = first_crossing(t[future], out["log_demand"], out["log_feasible"], scenario.base_year)
     result = monte_carlo(scenario, inputs, resolved=resolved)
     assert np.array_equal(result.ceiling_times, expected, equal_nan=True)
     cols = np.searchsorted(t[future], result.years - 1e-9)

@@ -36,6 +36,7 @@ CASES = [
     ("claims", [("slider", "claims_cutoff", 2016)], {"backtest": {"fit_through": "2016"}}),
 ]
 FORECAST_CHARTS = {"forecast", "forecast-fan", "ceiling-probability", "tornado",  # tests/pages/test_one_scenario.py
+                   "allocation-share", "constraints", "engine-backtest",  # Forecast tabs: tests/charts, tests/models
                    "serving-ceiling", "serving-caps", "serving-memory-wall",  # tests/pages/test_serving.py
                    "serving-flop-per-byte"}
 
