@@ -2,8 +2,13 @@
 
     python -m charts list
     python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
-        [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json [--size article|wide|square]
+        [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json
+        [--size article|wide|social-square|social-portrait|link-card|print|print:MM] [--theme light|dark]
         [--width W --height H] [--scale S] [--lang en|zh] [--db PATH] --out FILE
+
+Sizes: `social-square` 1080×1080 (`square` is the same), `social-portrait` 1080×1350, `link-card`
+1200×630; `print` is a 180 mm column (`print:MM` another width) at 300 dpi with larger type and
+greyscale-safe line styles. The background is always solid: white, or near-black with `--theme dark`.
 
 `--set` changes a scenario field (the forecast's assumptions); `--option` picks one of the chart's own
 choices (population, window, year, unit, ...), the ones its page offers: `list` names them per chart.
@@ -43,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
                         help="one of the chart's options (see `python -m charts list`)")
     export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json"])
-    export.add_argument("--size", default="article", choices=["article", "wide", "square"])
+    export.add_argument("--size", default="article", metavar="NAME",
+                        help="article, wide, social-square, social-portrait, link-card, print or print:MM")
+    export.add_argument("--theme", default="light", choices=["light", "dark"])
     export.add_argument("--width", type=int)
     export.add_argument("--height", type=int)
     export.add_argument("--scale", type=float, default=1.0)
@@ -91,6 +98,20 @@ def load_scenario(preset: str | None, scenario_file: Path | None, sets: list[str
     return updated
 
 
+def _warm_kaleido_meanwhile() -> None:
+    """Start Chromium for Kaleido in a background thread while the figure is being built (the two take
+    about as long as each other; the export waits for the server under its lock)."""
+    import threading
+
+    from charts import export
+
+    def start() -> None:
+        with export._kaleido_lock:
+            export._ensure_kaleido_server()
+
+    threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
+
+
 def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     from charts import export
 
@@ -103,12 +124,21 @@ def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     return export.to_image(figure, fmt, width=width, height=height, scale=scale)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place, with the mode a plain `open` would give
+    (0666 less the umask: 0644 usually), not mkstemp's private 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -164,13 +194,18 @@ def command_export(args: argparse.Namespace) -> int:
         size = (args.width, args.height) if args.width else args.size
         width, height = export.resolve_size(size)
     except ValueError as exc:
-        raise BadInput(f"--width/--height: {exc}") from None
+        raise BadInput(f"{'--width/--height' if args.width else '--size'}: {exc}") from None
+    scale = args.scale
+    if export.print_width_mm(size) is not None and args.scale == 1.0:
+        scale = export.print_scale()  # 300 dpi on paper
     options = parse_options(args.options)
     scenario = load_scenario(args.preset, args.scenario, args.sets)
     if not args.db.is_file():
         raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
     from etl.read import Store
 
+    if args.format in export.IMAGE_FORMATS:
+        _warm_kaleido_meanwhile()
     store = Store(args.db)
     try:
         figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options))
@@ -178,11 +213,11 @@ def command_export(args: argparse.Namespace) -> int:
         raise BadInput(f"--option: {exc}") from None
     if args.format != "csv":
         figure = export.prepare_for_export(
-            figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,
+            figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
             share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
-            data_age=data_age_line(store, args.lang))
-    _write_atomically(args.out, _render(figure, args.format, width, height, args.scale))
-    print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{args.scale:g})")
+            data_age=data_age_line(store, args.lang), theme=args.theme)
+    _write_atomically(args.out, _render(figure, args.format, width, height, scale))
+    print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{scale:g})")
     return 0
 
 

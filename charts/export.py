@@ -28,10 +28,27 @@ import plotly.io as pio
 from charts.common import layout_header
 from charts.text import display_width as _display_width
 from charts.text import wrap_line
-from charts.theme import TEMPLATE_LIGHT
+from charts.theme import TEMPLATE_DARK, TEMPLATE_LIGHT, use_theme
 from i18n import t
 
-SIZES: dict[str, tuple[int, int]] = {"article": (800, 500), "wide": (1200, 675), "square": (1080, 1080)}
+SIZES: dict[str, tuple[int, int]] = {
+    "article": (800, 500),
+    "wide": (1200, 675),
+    "social-square": (1080, 1080),
+    "social-portrait": (1080, 1350),
+    "link-card": (1200, 630),
+}
+SIZE_ALIASES = {"square": "social-square"}  # the name earlier releases used
+# Print: a width in millimetres, laid out at CSS pixels (96 per inch) and rendered at 300 dpi, so the type
+# keeps its size on paper; the aspect is the article's 8:5. `print` alone is a 180 mm column, `print:120`
+# any width from 40 to 400 mm.
+PRINT_DEFAULT_MM = 180
+PRINT_DPI = 300
+CSS_DPI = 96
+MM_PER_INCH = 25.4
+PRINT_FONT_SCALE = 1.25  # larger type for paper
+GREYSCALE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+GREYSCALE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 CSV_COLUMNS = ["trace", "x", "y", "unit", "source"]
 EPOCH_LICENCE = "CC BY 4.0"
@@ -50,12 +67,43 @@ _kaleido_started = False
 # --- sizes ------------------------------------------------------------------------------------------
 
 
+def size_names() -> tuple[str, ...]:
+    """The size presets a user can name: the fixed ones, then `print` (`print:MM` for another width)."""
+    return (*SIZES, "print")
+
+
+def print_width_mm(size: object) -> float | None:
+    """The paper width of a `print` / `print:MM` size in millimetres; None for any other size."""
+    if not isinstance(size, str) or not (size == "print" or size.startswith("print:")):
+        return None
+    if size == "print":
+        return float(PRINT_DEFAULT_MM)
+    try:
+        width = float(size.split(":", 1)[1])
+    except ValueError:
+        raise ValueError(f"size {size!r}: expected print:MM with MM a number of millimetres") from None
+    if not 40 <= width <= 400:
+        raise ValueError(f"size {size!r}: print width must be 40..400 mm")
+    return width
+
+
+def print_scale() -> float:
+    """The PNG scale that renders CSS pixels at the print resolution (300 dpi)."""
+    return PRINT_DPI / CSS_DPI
+
+
 def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
-    """A preset name ("article", "wide", "square") or an explicit (width, height) in pixels."""
+    """A preset name (see `size_names`, "square" still accepted), `print:MM`, or (width, height) in pixels."""
     if isinstance(size, str):
-        if size not in SIZES:
-            raise ValueError(f"unknown size {size!r}; expected one of {', '.join(SIZES)} or (width, height)")
-        return SIZES[size]
+        millimetres = print_width_mm(size)
+        if millimetres is not None:
+            width = round(millimetres / MM_PER_INCH * CSS_DPI)
+            return width, round(width * 5 / 8)
+        name = SIZE_ALIASES.get(size, size)
+        if name not in SIZES:
+            raise ValueError(f"unknown size {size!r}; expected one of {', '.join(size_names())}, print:MM "
+                             "or (width, height)")
+        return SIZES[name]
     width, height = (int(v) for v in size)
     if not (100 <= width <= 5000 and 100 <= height <= 5000):
         raise ValueError(f"size {width}x{height} px is outside 100..5000 px")
@@ -88,8 +136,22 @@ def stop_kaleido_server() -> None:
             _kaleido_started = False
 
 
-def for_export(fig: go.Figure, template: str = TEMPLATE_LIGHT) -> go.Figure:
-    """A copy of `fig` with the export template named explicitly."""
+THEMES = ("light", "dark")
+# Solid paper for each theme: an export is never transparent (a dark chart pasted on a white page, or a
+# light one on a dark slide, would lose its text).
+PAPER = {"light": "#FFFFFF", "dark": "#0E1117"}
+FOOTER_INK = {"light": "#555555", "dark": "#B0B0B0"}
+
+
+def export_theme(fig: go.Figure) -> str:
+    """The theme `prepare_for_export` drew the figure in ("light" unless it said "dark")."""
+    return "dark" if _figure_meta(fig).get("export_theme") == "dark" else "light"
+
+
+def for_export(fig: go.Figure, template: str | None = None) -> go.Figure:
+    """A copy of `fig` with the export template named explicitly (by default the theme it was prepared in)."""
+    if template is None:
+        template = TEMPLATE_DARK if export_theme(fig) == "dark" else TEMPLATE_LIGHT
     return go.Figure(fig).update_layout(template=template)
 
 
@@ -100,7 +162,7 @@ def to_image(
     height: int | None = None,
     scale: float = 1,
     *,
-    template: str = TEMPLATE_LIGHT,
+    template: str | None = None,
 ) -> bytes:
     """PNG, SVG or PDF bytes of `fig`; width/height default to the figure's layout, then `article`."""
     if fmt not in IMAGE_FORMATS:
@@ -135,7 +197,7 @@ def _plain(value):
     return value
 
 
-def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+def to_html(fig: go.Figure, *, template: str | None = None) -> str:
     """A standalone interactive page: plotly.js embedded, no CDN, no MathJax, works offline.
 
     The data is written as plain JSON numbers (not plotly's base64 blocks) so the page shows them."""
@@ -150,7 +212,7 @@ def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
     )
 
 
-def to_json(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+def to_json(fig: go.Figure, *, template: str | None = None) -> str:
     """The figure as Plotly JSON (data as plain numbers, NaN as null): what the screen draws, for scripts."""
     return pio.to_json(_plain(for_export(fig, template).to_plotly_json()), validate=False, pretty=False)
 
@@ -338,15 +400,24 @@ def prepare_for_export(
     today: dt.date | None = None,
     sources: pd.DataFrame | None = None,
     data_age: str | None = None,
+    theme: str = "light",
 ) -> go.Figure:
     """A copy of `fig` sized for an article, with title, subtitle and the source footer drawn in.
 
     `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
     the figure's source ids into credits; `data_age` the line `charts.common.data_age_line` makes.
-    The figure itself is left unchanged.
+    `theme` "dark" draws it on the dark template's solid paper; a `print` size adds larger type and
+    greyscale-safe line styles. The figure itself is left unchanged.
     """
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; expected one of {', '.join(THEMES)}")
     width, height = resolve_size(size)
-    out = for_export(fig)
+    out = use_theme(fig, dark=theme == "dark")
+    out.update_layout(meta={**_figure_meta(out), "export_theme": theme}, paper_bgcolor=PAPER[theme],
+                      plot_bgcolor=PAPER[theme])
+    printed = print_width_mm(size) is not None
+    if printed:
+        _print_style(out)
     title_text = title if title is not None else _text(out.layout.title.text)
     subtitle_text = subtitle if subtitle is not None else _text(out.layout.title.subtitle.text)
     out.update_layout(title=dict(text=title_text, subtitle=dict(text=subtitle_text)))
@@ -359,9 +430,26 @@ def prepare_for_export(
     out.add_annotation(  # annotations cannot be placed in container units: shifted from the plot's left edge
         text="<br>".join(lines), name="export-footer", showarrow=False, align="left",
         xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-AXIS_SPACE_PX,
-        xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color="#555555"),
+        xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color=FOOTER_INK[theme]),
     )
     return out
+
+
+def _print_style(fig: go.Figure) -> None:
+    """Paper styling: type a quarter larger, and every legend series told apart by its dash or marker
+    shape as well as its colour, so a greyscale print still separates them."""
+    template = fig.layout.template.layout
+    base = template.font.size or 13
+    fig.update_layout(font=dict(size=round(base * PRINT_FONT_SCALE)),
+                      title=dict(font=dict(size=round((template.title.font.size or 19) * PRINT_FONT_SCALE))))
+    shown = [trace for trace in fig.data if trace.type == "scatter" and trace.visible is not False
+             and trace.showlegend is not False and trace.name]
+    for index, trace in enumerate(shown):
+        mode = trace.mode or "lines"
+        if "lines" in mode and (trace.line.dash in (None, "solid")):
+            trace.line.dash = GREYSCALE_DASHES[index % len(GREYSCALE_DASHES)]
+        if "markers" in mode:
+            trace.marker.symbol = GREYSCALE_SYMBOLS[index % len(GREYSCALE_SYMBOLS)]
 
 
 # --- Streamlit camera button and fonts --------------------------------------------------------------
