@@ -112,16 +112,10 @@ def _warm_kaleido_meanwhile() -> None:
     threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
 
 
-def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    from charts import export
+def _render(figure, fmt: str, width: int, height: int, scale: float, lang: str = "en", sources=None) -> bytes:
+    from charts import publish
 
-    if fmt == "html":
-        return export.to_html(figure).encode("utf-8")
-    if fmt == "csv":
-        return export.to_csv(figure).encode("utf-8")
-    if fmt == "json":
-        return export.to_json(figure).encode("utf-8")
-    return export.to_image(figure, fmt, width=width, height=height, scale=scale)
+    return publish.render(figure, fmt, width=width, height=height, scale=scale, lang=lang, sources=sources)
 
 
 def _current_umask() -> int:
@@ -216,7 +210,7 @@ def command_export(args: argparse.Namespace) -> int:
             figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
             share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
             data_age=data_age_line(store, args.lang), theme=args.theme)
-    _write_atomically(args.out, _render(figure, args.format, width, height, scale))
+    _write_atomically(args.out, _render(figure, args.format, width, height, scale, args.lang, store.sources()))
     print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{scale:g})")
     return 0
 

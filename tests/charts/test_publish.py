@@ -105,3 +105,102 @@ def test_cli_bad_size_exits_2(tmp_path, fake_db, capsys):
 def test_demand_chart_exports_in_dark(models_frame):
     ready = export.prepare_for_export(demand.training_compute(models_frame, "en"), theme="dark")
     assert ready.layout.paper_bgcolor == "#0E1117"
+
+
+# --- alt text and labelled files ------------------------------------------------------------------------
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from charts import publish  # noqa: E402
+
+SOURCES = pd.DataFrame({"source_id": ["epoch-notable-models"], "title": ["Notable AI Models"],
+                        "organisation": ["Epoch AI"], "licence": ["CC BY 4.0"]})
+
+
+def crossing_figure() -> go.Figure:
+    fig = small_figure()
+    fig.update_layout(title=dict(subtitle=dict(text="FLOP per run,<br>log scale")))
+    fig.add_annotation(x=2021.5, y=1, yref="paper", text="Ceiling 2021", name="ceiling", showarrow=False)
+    fig.add_annotation(x=2022, y=1.6e25, text="demand", name="direct-label", showarrow=False)
+    return fig
+
+
+def test_alt_text_names_finding_series_values_crossing_and_sources():
+    text = publish.alt_text(crossing_figure(), "en", SOURCES)
+    assert text == (
+        "Chart: Demand outruns supply. FLOP per run, log scale. "
+        "Plotted: demand, from 1.0×10^24 FLOP at 2020 to 1.6×10^25 FLOP at 2022; "
+        "supply, from 2.0×10^24 FLOP at 2020 to 3.0×10^24 FLOP at 2022. "
+        "Marked: Ceiling 2021. Sources: Epoch AI.")
+
+
+def test_alt_text_in_chinese_uses_chinese_words_and_years():
+    text = publish.alt_text(crossing_figure(), "zh", SOURCES)
+    assert text.startswith("图表：Demand outruns supply。")
+    assert "从 2020年 的 1.0×10^24 FLOP 到 2022年 的 1.6×10^25 FLOP" in text
+    assert "标注：Ceiling 2021。" in text and text.endswith("来源：Epoch AI。")
+
+
+def test_alt_text_without_sources_table_names_the_ids():
+    assert publish.alt_text(small_figure(), "en").endswith("Sources: epoch-notable-models.")
+
+
+def test_svg_gets_title_and_desc_first_with_role_img():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
+    out = publish.label_svg(svg, "A & B", "Rising <fast>").decode()
+    assert out.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" role="img" '
+                          'aria-labelledby="cc-title cc-desc"><title id="cc-title">A &amp; B</title>'
+                          '<desc id="cc-desc">Rising &lt;fast&gt;</desc><rect/>')
+
+
+def test_html_has_a_title_element_lang_and_aria_label():
+    ready = export.prepare_for_export(small_figure(), lang="en")
+    page = publish.render(ready, "html", width=800, height=500, lang="en", description="Two lines rise").decode()
+    assert re.search(r"<title>Demand outruns supply</title>", page)
+    assert '<html lang="en">' in page and 'role="img" aria-label="Two lines rise"' in page
+    assert page.count("plotly.js v") <= 2  # plotly.js inlined once (its banner), not fetched
+    assert '<script src="http' not in page
+
+
+def _pdf_info_title(pdf: bytes) -> str:
+    """Independent reading: the last startxref -> its xref section -> the /Info object's offset -> /Title."""
+    start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    section = pdf[start:]
+    assert section.startswith(b"xref")
+    trailer = section[section.index(b"trailer"):]
+    info = int(re.search(rb"/Info (\d+) 0 R", trailer).group(1))
+    first, count = (int(v) for v in section.split(b"\n")[1].split())
+    entries = section.split(b"\n")[2:2 + count]
+    offset = int(entries[info - first][:10])
+    obj = pdf[offset:offset + 2000]
+    assert obj.startswith(b"%d 0 obj" % info)
+    hexed = re.search(rb"/Title <FEFF([0-9A-F]*)>", obj).group(1)
+    return bytes.fromhex(hexed.decode()).decode("utf-16-be")
+
+
+def test_pdf_title_is_set_by_an_incremental_update():
+    original = (b"%PDF-1.4\n1 0 obj\n<</Title (Kaleido-fier)>>\nendobj\n2 0 obj\n<</Type /Catalog>>\nendobj\n"
+                b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000051 00000 n \n"
+                b"trailer\n<</Size 3\n/Root 2 0 R\n/Info 1 0 R>>\nstartxref\n90\n%%EOF\n")
+    labelled = publish.label_pdf(original, "算力 ceiling")
+    assert labelled.startswith(original)  # nothing before the update moves
+    assert _pdf_info_title(labelled) == "算力 ceiling"
+    assert b"/Prev 90" in labelled[len(original):]
+
+
+chromium = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium") and shutil.which("chromium") is None,
+                              reason="Debian's chromium is not installed")
+
+
+@chromium
+def test_real_svg_and_pdf_carry_title_and_description():
+    ready = export.prepare_for_export(small_figure(), lang="en", sources=SOURCES)
+    svg = publish.render(ready, "svg", width=800, height=500, lang="en", sources=SOURCES).decode()
+    assert "<title id=\"cc-title\">Demand outruns supply</title>" in svg
+    assert "Sources: Epoch AI." in svg.split("</desc>")[0]
+    pdf = publish.render(ready, "pdf", width=800, height=500, lang="en")
+    assert _pdf_info_title(pdf) == "Demand outruns supply"
+    export.stop_kaleido_server()
