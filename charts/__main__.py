@@ -1,6 +1,8 @@
 """Batch export for articles.
 
     python -m charts list
+    python -m charts cite CHART [--style apa|bibtex] [scenario, options, --lang, --db as for export]
+    python -m charts embed CHART [--link SHARE_LINK] [--theme light|dark|auto] [as for export]
     python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
         [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json
         [--size article|wide|social-square|social-portrait|link-card|print|print:MM] [--theme light|dark]
@@ -36,29 +38,43 @@ class BadInput(Exception):
     """An argument, scenario or --set value that is not allowed."""
 
 
+def _figure_arguments() -> argparse.ArgumentParser:
+    """The arguments that pick one figure: chart, scenario, options, language and database."""
+    figure = argparse.ArgumentParser(add_help=False)
+    figure.add_argument("chart")
+    figure.add_argument("--preset", default=None)
+    figure.add_argument("--scenario", type=Path, default=None, help="scenario JSON file")
+    figure.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    figure.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
+                        help="one of the chart's options (see `python -m charts list`)")
+    figure.add_argument("--lang", default="en", choices=["en", "zh"])
+    figure.add_argument("--db", type=Path, default=DEFAULT_DB)
+    return figure
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m charts", description="List and export Compute Ceiling charts.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="one chart id per line with a short description, then its options")
-    export = sub.add_parser("export", help="export one chart to a file")
-    export.add_argument("chart")
-    export.add_argument("--preset", default=None)
-    export.add_argument("--scenario", type=Path, default=None, help="scenario JSON file")
-    export.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
-    export.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
-                        help="one of the chart's options (see `python -m charts list`)")
-    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json"])
+    figure = _figure_arguments()
+    export = sub.add_parser("export", parents=[figure], help="export one chart to a file")
+    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json", "zip"])
     export.add_argument("--size", default="article", metavar="NAME",
                         help="article, wide, social-square, social-portrait, link-card, print or print:MM")
     export.add_argument("--theme", default="light", choices=["light", "dark"])
     export.add_argument("--width", type=int)
     export.add_argument("--height", type=int)
     export.add_argument("--scale", type=float, default=1.0)
-    export.add_argument("--lang", default="en", choices=["en", "zh"])
     export.add_argument("--title")
     export.add_argument("--subtitle")
-    export.add_argument("--db", type=Path, default=DEFAULT_DB)
+    export.add_argument("--alt", default=None, help="the description (alt text) for SVG, HTML and ZIP; "
+                        "built from the chart's data when not given")
     export.add_argument("--out", type=Path, required=True)
+    cite = sub.add_parser("cite", parents=[figure], help="print the chart's citation")
+    cite.add_argument("--style", default="apa", choices=["apa", "bibtex"])
+    embed = sub.add_parser("embed", parents=[figure], help="print an <iframe> snippet of the chart-only view")
+    embed.add_argument("--link", default=None, help="a share link of the app: its scenario, language and address")
+    embed.add_argument("--theme", default=None, choices=["light", "dark", "auto"])
     return parser
 
 
@@ -112,10 +128,12 @@ def _warm_kaleido_meanwhile() -> None:
     threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
 
 
-def _render(figure, fmt: str, width: int, height: int, scale: float, lang: str = "en", sources=None) -> bytes:
+def _render(figure, fmt: str, width: int, height: int, scale: float, lang: str = "en", sources=None,
+            description: str | None = None) -> bytes:
     from charts import publish
 
-    return publish.render(figure, fmt, width=width, height=height, scale=scale, lang=lang, sources=sources)
+    return publish.render(figure, fmt, width=width, height=height, scale=scale, lang=lang, sources=sources,
+                          description=description)
 
 
 def _current_umask() -> int:
@@ -171,15 +189,39 @@ def parse_options(items: list[str]) -> dict[str, str]:
     return options
 
 
+def _chart_id(name: str) -> str:
+    from charts.registry import CHARTS, resolve_id
+
+    try:
+        return resolve_id(name)
+    except ValueError:
+        raise BadInput(f"unknown chart {name!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
+
+
+def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_build=None):
+    """(store, figure) for the chart, scenario and options the arguments name."""
+    from charts.registry import ChartContext, OptionError, build
+
+    options = parse_options(args.options)
+    if not args.db.is_file():
+        raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
+    from etl.read import Store
+
+    if before_build is not None:
+        before_build()
+    store = Store(args.db)
+    try:
+        figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options))
+    except OptionError as exc:
+        raise BadInput(f"--option: {exc}") from None
+    return store, figure
+
+
 def command_export(args: argparse.Namespace) -> int:
     from charts import export
     from charts.common import data_age_line
-    from charts.registry import CHARTS, ChartContext, OptionError, build, resolve_id
 
-    try:
-        chart_id = resolve_id(args.chart)
-    except ValueError:
-        raise BadInput(f"unknown chart {args.chart!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
+    chart_id = _chart_id(args.chart)
     if (args.width is None) != (args.height is None):
         raise BadInput("--width and --height go together")
     if not 0 < args.scale <= 10:
@@ -192,33 +234,80 @@ def command_export(args: argparse.Namespace) -> int:
     scale = args.scale
     if export.print_width_mm(size) is not None and args.scale == 1.0:
         scale = export.print_scale()  # 300 dpi on paper
-    options = parse_options(args.options)
     scenario = load_scenario(args.preset, args.scenario, args.sets)
-    if not args.db.is_file():
-        raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
-    from etl.read import Store
+    warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
+    store, figure = _build_figure(args, chart_id, scenario, before_build=warm)
+    if args.format == "zip":
+        from charts import publish
 
-    if args.format in export.IMAGE_FORMATS:
-        _warm_kaleido_meanwhile()
-    store = Store(args.db)
-    try:
-        figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options))
-    except OptionError as exc:
-        raise BadInput(f"--option: {exc}") from None
-    if args.format != "csv":
-        figure = export.prepare_for_export(
-            figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
-            share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
-            data_age=data_age_line(store, args.lang), theme=args.theme)
-    _write_atomically(args.out, _render(figure, args.format, width, height, scale, args.lang, store.sources()))
+        data = publish.data_package(figure, chart_id=chart_id, scenario=scenario, lang=args.lang,
+                                    build_info=store.build_info(), sources=store.sources(), description=args.alt)
+    else:
+        if args.format != "csv":
+            figure = export.prepare_for_export(
+                figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
+                share_link=share_query(scenario), today=dt.date.today(), sources=store.sources(),
+                data_age=data_age_line(store, args.lang), theme=args.theme)
+        data = _render(figure, args.format, width, height, scale, args.lang, store.sources(), args.alt)
+    _write_atomically(args.out, data)
     print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{scale:g})")
+    return 0
+
+
+def command_cite(args: argparse.Namespace) -> int:
+    from charts import publish
+
+    chart_id = _chart_id(args.chart)
+    scenario = load_scenario(args.preset, args.scenario, args.sets)
+    store, figure = _build_figure(args, chart_id, scenario)
+    print(publish.citation(figure, args.style, chart_id=chart_id, lang=args.lang,
+                           url=publish.chart_url(chart_id, scenario, args.lang),
+                           build_info=store.build_info(), sources=store.sources()))
+    return 0
+
+
+def _embed_source(args: argparse.Namespace):
+    """(scenario, lang, base URL) for the embed: from --link when given (a share link of the app), else from
+    --preset/--scenario/--set, --lang and COMPUTE_CEILING_PUBLIC_URL."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from charts import publish
+    from models.scenario import scenario_from_link
+
+    if args.link is None:
+        return load_scenario(args.preset, args.scenario, args.sets), args.lang, publish.public_base_url()
+    parts = urlsplit(args.link)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadInput(f"--link {args.link!r}: expected the app's share link, http(s)://host/page?...")
+    scenario, warnings = scenario_from_link(args.link)
+    if warnings:
+        first = warnings[0]
+        raise BadInput(f"--link: parameter {first.field}={first.value}: expected {first.allowed}")
+    lang = (parse_qs(parts.query).get("lang") or [args.lang])[-1]
+    lang = lang if lang in ("en", "zh") else args.lang
+    path = parts.path.rsplit("/", 1)[0] + "/"  # the app's root: the page name is the last path part
+    return scenario, lang, f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def command_embed(args: argparse.Namespace) -> int:
+    from charts import publish
+
+    chart_id = _chart_id(args.chart)
+    scenario, lang, base = _embed_source(args)
+    args.lang = lang
+    store, figure = _build_figure(args, chart_id, scenario)
+    url = publish.chart_url(chart_id, scenario, lang, base, theme=args.theme)
+    print(publish.embed_snippet(url, title=publish.figure_title(figure),
+                                description=publish.alt_text(figure, lang, store.sources()), lang=lang))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return command_list() if args.command == "list" else command_export(args)
+        commands = {"list": lambda _: command_list(), "export": command_export, "cite": command_cite,
+                    "embed": command_embed}
+        return commands[args.command](args)
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

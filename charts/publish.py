@@ -251,3 +251,214 @@ def render(fig: go.Figure, fmt: str, *, width: int, height: int, scale: float = 
     if fmt == "pdf":
         return label_pdf(image, title, described)
     return image
+
+
+# --- citation -------------------------------------------------------------------------------------------
+
+PUBLIC_URL_ENV = "COMPUTE_CEILING_PUBLIC_URL"  # the same variable the app reads for its share links
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8501/"
+EMBED_PATH = "embed"
+
+
+def public_base_url() -> str:
+    """Where readers open the app: COMPUTE_CEILING_PUBLIC_URL, else the local server (ends with /)."""
+    import os
+
+    base = os.environ.get(PUBLIC_URL_ENV, "").strip() or DEFAULT_PUBLIC_URL
+    return base if base.endswith("/") else base + "/"
+
+
+def data_version(build_info: pd.DataFrame | None) -> tuple[str, str]:
+    """(data version, data as of) from `Store.build_info()`; empty strings when the build lacks them."""
+    if not isinstance(build_info, pd.DataFrame) or build_info.empty:
+        return "", ""
+    version = build_info["data_version"].dropna() if "data_version" in build_info else pd.Series(dtype=str)
+    as_of = pd.to_datetime(build_info["data_as_of"].dropna()) if "data_as_of" in build_info else pd.Series()
+    version_text = str(version.iloc[0]) if len(version) and str(version.iloc[0]).strip() else ""
+    return version_text, (as_of.max().date().isoformat() if len(as_of) else "")
+
+
+def chart_url(chart_id: str, scenario, lang: str, base_url: str | None = None, theme: str | None = None) -> str:
+    """The chart-only view of the live app: `<base>embed?chart=ID&<scenario params>&lang=..[&theme=..]`."""
+    from urllib.parse import urlencode
+
+    base = base_url or public_base_url()
+    base = base if base.endswith("/") else base + "/"
+    params = {"chart": chart_id, **(scenario.to_params() if scenario is not None else {}), "lang": lang}
+    if theme:
+        params["theme"] = theme
+    return f"{base}{EMBED_PATH}?{urlencode(params)}"
+
+
+def _citation_parts(fig: go.Figure, lang: str, build_info, sources, accessed: dt.date) -> dict:
+    version, as_of = data_version(build_info)
+    unknown = t("publish.version_unknown", lang)
+    return dict(title=figure_title(fig), version=version or unknown, as_of=as_of or unknown,
+                accessed=accessed.isoformat(), credits=t("publish.separator", lang).join(source_names(fig, sources)))
+
+
+def citation_apa(fig: go.Figure, *, chart_id: str, url: str, lang: str = "en", build_info=None, sources=None,
+                 accessed: dt.date | None = None) -> str:
+    """APA-like text: author, year, the chart's title, data version and date, access date, URL, and the
+    credits every upstream source needs (Epoch AI's CC BY first among them when the chart uses it)."""
+    accessed = accessed or dt.date.today()
+    parts = _citation_parts(fig, lang, build_info, sources, accessed)
+    return t("publish.cite_apa", lang, year=accessed.year, url=url, **parts)
+
+
+def _bibtex_escape(text: str) -> str:
+    for char in "\\{}":
+        text = text.replace(char, "")
+    for char in "&%$#_":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def citation_bibtex(fig: go.Figure, *, chart_id: str, url: str, lang: str = "en", build_info=None, sources=None,
+                    accessed: dt.date | None = None) -> str:
+    """A BibTeX @misc entry with the same facts as `citation_apa` (the note carries version and credits)."""
+    accessed = accessed or dt.date.today()
+    parts = _citation_parts(fig, lang, build_info, sources, accessed)
+    note = t("publish.cite_note", lang, chart=chart_id, version=parts["version"], as_of=parts["as_of"],
+             accessed=parts["accessed"], credits=parts["credits"])
+    key = re.sub(r"[^a-z0-9]+", "-", f"compute-ceiling-{chart_id}-{accessed.isoformat()}".lower())
+    fields = [("author", "{Compute Ceiling}"), ("title", _bibtex_escape(parts["title"])),
+              ("year", str(accessed.year)), ("howpublished", f"\\url{{{url}}}"), ("url", url),
+              ("urldate", parts["accessed"]), ("note", _bibtex_escape(note))]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def citation(fig: go.Figure, style: str = "apa", **kwargs) -> str:
+    if style not in ("apa", "bibtex"):
+        raise ValueError(f"unknown citation style {style!r}; expected apa or bibtex")
+    return citation_apa(fig, **kwargs) if style == "apa" else citation_bibtex(fig, **kwargs)
+
+
+# --- embed ----------------------------------------------------------------------------------------------
+
+EMBED_MESSAGE = "compute-ceiling:height"  # the postMessage type the chart-only view sends with its height
+EMBED_DEFAULT_HEIGHT = 520
+
+
+def embed_snippet(url: str, *, title: str, description: str, lang: str = "en",
+                  height: int = EMBED_DEFAULT_HEIGHT) -> str:
+    """An `<iframe>` of the chart-only view, full width, with `title` and `aria-label`, followed by the
+    script that sets its height when the view posts `{type: "compute-ceiling:height", height: px}`;
+    the script accepts messages only from the iframe's own window and origin."""
+    frame_id = "compute-ceiling-" + re.sub(r"[^a-z0-9]+", "-", url.rsplit("chart=", 1)[-1].split("&")[0].lower())
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    iframe = (f'<iframe id="{html.escape(frame_id)}" src="{html.escape(url)}" title="{html.escape(title)}" '
+              f'aria-label="{html.escape(description)}" lang="{html.escape(lang)}" loading="lazy" '
+              f'style="width:100%;height:{int(height)}px;border:0" scrolling="no"></iframe>')
+    script = (
+        "<script>\n"
+        "window.addEventListener(\"message\", function (event) {\n"
+        f"  var frame = document.getElementById({_js_string(frame_id)});\n"
+        f"  if (!frame || event.source !== frame.contentWindow || event.origin !== {_js_string(origin)}) return;\n"
+        f"  if (event.data && event.data.type === {_js_string(EMBED_MESSAGE)} && event.data.height > 0) {{\n"
+        "    frame.style.height = Math.ceil(event.data.height) + \"px\";\n"
+        "  }\n"
+        "});\n"
+        "</script>"
+    )
+    return f"{iframe}\n{script}"
+
+
+def _js_string(value: str) -> str:
+    import json
+
+    return json.dumps(value).replace("</", "<\\/")
+
+
+# --- data package ---------------------------------------------------------------------------------------
+
+CSV_BOM = "\ufeff"
+
+
+def data_package(fig: go.Figure, *, chart_id: str, scenario, lang: str = "en", build_info=None, sources=None,
+                 description: str | None = None, accessed: dt.date | None = None, url: str | None = None) -> bytes:
+    """A ZIP for a newsroom: data.csv (the plotted points, UTF-8 with BOM so Excel reads Chinese),
+    metadata.json (units, definitions, sources with licences, data version, scenario, description,
+    citation), scenario.json (reproduces the chart) and README.md."""
+    import io
+    import json
+    import zipfile
+
+    accessed = accessed or dt.date.today()
+    url = url or chart_url(chart_id, scenario, lang)
+    described = description if description is not None else alt_text(fig, lang, sources)
+    version, as_of = data_version(build_info)
+    cite_args = dict(chart_id=chart_id, url=url, lang=lang, build_info=build_info, sources=sources, accessed=accessed)
+    metadata = {
+        "chart": chart_id,
+        "title": figure_title(fig),
+        "subtitle": plain_text(fig.layout.title.subtitle.text),
+        "description": described,
+        "language": lang,
+        "units": dict(_meta(fig).get("units") or {}),
+        "definitions": _definitions(fig),
+        "columns": {"trace": "series name as in the chart", "x": "x value", "y": "y value",
+                    "unit": "unit of the plotted value", "source": "source ids (see sources)"},
+        "sources": _source_records(fig, sources),
+        "licence": t("publish.licence_note", lang),
+        "data_version": version,
+        "data_as_of": as_of,
+        "accessed": accessed.isoformat(),
+        "url": url,
+        "scenario": json.loads(scenario.to_json()) if scenario is not None else None,
+        "citation": {"apa": citation_apa(fig, **cite_args), "bibtex": citation_bibtex(fig, **cite_args)},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.csv", (CSV_BOM + export.to_csv(fig)).encode("utf-8"))
+        archive.writestr("metadata.json", json.dumps(metadata, ensure_ascii=False, indent=2, default=str) + "\n")
+        archive.writestr("scenario.json", (scenario.to_json() if scenario is not None else "{}") + "\n")
+        archive.writestr("README.md", _readme(metadata, lang))
+    return buffer.getvalue()
+
+
+def _definitions(fig: go.Figure) -> dict:
+    """What each axis measures, as the figure titles them."""
+    out = {}
+    for name in ("xaxis", "yaxis"):
+        axis = fig.layout[name]
+        text = plain_text(axis.title.text) if axis is not None and axis.title is not None else ""
+        if text:
+            out[name[0]] = text
+    return out
+
+
+def _source_records(fig: go.Figure, sources: pd.DataFrame | None) -> list[dict]:
+    records = []
+    for sid in export.figure_sources(fig):
+        record = {"source_id": sid, "credit": export.source_credit(sid, sources)}
+        if sources is not None and "source_id" in sources:
+            row = sources.loc[sources["source_id"] == sid]
+            if len(row):
+                for column in ("organisation", "title", "year", "url", "licence", "accessed"):
+                    if column in row:
+                        record[column] = export._text(row.iloc[0][column])
+        records.append(record)
+    return records
+
+
+def _readme(metadata: dict, lang: str) -> str:
+    credits = "\n".join(f"- {record['credit']}" + (f" <{record['url']}>" if record.get("url") else "")
+                        for record in metadata["sources"])
+    chart = metadata["chart"]
+    return (
+        f"# {t('publish.readme_title', lang, title=metadata['title'])}\n\n"
+        f"{t('publish.readme_body', lang)}\n\n"
+        f"{t('publish.readme_files', lang, chart=chart)}\n\n"
+        f"## {t('publish.readme_description', lang)}\n\n{metadata['description']}\n\n"
+        f"## {t('publish.readme_cite', lang)}\n\n{metadata['citation']['apa']}\n\n"
+        f"```bibtex\n{metadata['citation']['bibtex']}\n```\n\n"
+        f"## {t('publish.readme_credits', lang)}\n\n{credits}\n\n"
+        f"## {t('publish.readme_reproduce', lang)}\n\n"
+        f"```\npython -m charts export {chart} --scenario scenario.json --lang {lang} --format png --out {chart}.png\n```\n\n"
+        f"{metadata['url']}\n"
+    )

@@ -204,3 +204,60 @@ def test_real_svg_and_pdf_carry_title_and_description():
     pdf = publish.render(ready, "pdf", width=800, height=500, lang="en")
     assert _pdf_info_title(pdf) == "Demand outruns supply"
     export.stop_kaleido_server()
+
+
+# --- citation -------------------------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from models.scenario import Scenario  # noqa: E402
+
+BUILD_INFO = pd.DataFrame({"file": ["models.csv", "sources.csv"], "data_version": ["2026.11.1", "2026.11.1"],
+                           "data_as_of": ["2026-11-20", "2026-11-28"]})
+CITE_SOURCES = pd.DataFrame({"source_id": ["epoch-notable-models", "openai-ai-and-compute-2018"],
+                             "title": ["Notable AI Models", "AI and Compute"],
+                             "organisation": ["Epoch AI", "OpenAI"], "licence": [None, "© OpenAI; figures cited"]})
+
+
+def two_source_figure() -> go.Figure:
+    fig = small_figure()
+    fig.data[1].meta = {"sources": ["openai-ai-and-compute-2018"]}
+    return fig
+
+
+def test_apa_citation_carries_version_access_date_url_and_every_credit():
+    text = publish.citation(two_source_figure(), "apa", chart_id="test", url="https://x.org/embed?chart=test",
+                            build_info=BUILD_INFO, sources=CITE_SOURCES, accessed=dt.date(2026, 12, 1))
+    assert text == ("Compute Ceiling. (2026). Demand outruns supply [Chart; data version 2026.11.1, data as of "
+                    "2026-11-28]. Retrieved 2026-12-01, from https://x.org/embed?chart=test. Data: Epoch AI, "
+                    "Notable AI Models (CC BY 4.0); OpenAI, AI and Compute (© OpenAI; figures cited).")
+
+
+def test_bibtex_citation_is_one_misc_entry_with_the_same_facts():
+    text = publish.citation(two_source_figure(), "bibtex", chart_id="test", url="https://x.org/e?a=1&b=2",
+                            build_info=BUILD_INFO, sources=CITE_SOURCES, accessed=dt.date(2026, 12, 1))
+    assert text.startswith("@misc{compute-ceiling-test-2026-12-01,\n") and text.endswith("\n}")
+    assert "  title = {Demand outruns supply}," in text and "  year = {2026}," in text
+    assert "  url = {https://x.org/e?a=1&b=2}," in text and "urldate = {2026-12-01}" in text
+    assert "data version 2026.11.1, data as of 2026-11-28" in text and "Epoch AI, Notable AI Models (CC BY 4.0)" in text
+    assert text.count("{") == text.count("}")
+
+
+def test_citation_without_a_recorded_version_says_so():
+    text = publish.citation(small_figure(), "apa", chart_id="test", url="u", accessed=dt.date(2026, 1, 2))
+    assert "data version unrecorded, data as of unrecorded" in text
+
+
+def test_chart_url_has_chart_scenario_lang_and_theme():
+    scenario = Scenario.from_preset("article-2023")
+    url = publish.chart_url("forecast", scenario, "zh", "https://c.example.org", theme="dark")
+    assert url == "https://c.example.org/embed?chart=forecast&preset=article-2023&lang=zh&theme=dark"
+
+
+def test_cli_cite_prints_the_citation(fake_db, capsys, monkeypatch):
+    monkeypatch.setattr(FakeStore, "build_info", lambda self: BUILD_INFO, raising=False)
+    assert cli.main(["cite", "demand-compute", "--db", str(fake_db), "--style", "bibtex"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("@misc{compute-ceiling-demand-compute-") and "2026.11.1" in out
+    assert "Epoch AI, t (CC BY 4.0)" in out  # the fake store's source row
+    assert cli.main(["cite", "nope", "--db", str(fake_db)]) == 2
