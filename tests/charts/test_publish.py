@@ -261,3 +261,43 @@ def test_cli_cite_prints_the_citation(fake_db, capsys, monkeypatch):
     assert out.startswith("@misc{compute-ceiling-demand-compute-") and "2026.11.1" in out
     assert "Epoch AI, t (CC BY 4.0)" in out  # the fake store's source row
     assert cli.main(["cite", "nope", "--db", str(fake_db)]) == 2
+
+
+# --- data package ---------------------------------------------------------------------------------------
+
+import io  # noqa: E402
+import zipfile  # noqa: E402
+
+
+def test_data_package_holds_bom_csv_metadata_scenario_and_readme():
+    scenario = Scenario.from_preset("article-2023")
+    blob = publish.data_package(two_source_figure(), chart_id="test", scenario=scenario, lang="zh",
+                                build_info=BUILD_INFO, sources=CITE_SOURCES, description="两条线",
+                                accessed=dt.date(2026, 12, 1), url="https://x.org/embed?chart=test")
+    archive = zipfile.ZipFile(io.BytesIO(blob))
+    assert sorted(archive.namelist()) == ["README.md", "data.csv", "metadata.json", "scenario.json"]
+    raw = archive.read("data.csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert frame["y"].tolist() == [1e24, 4e24, 1.6e25, 2e24, 3e24]
+    assert set(frame.loc[frame["trace"] == "supply", "source"]) == {"openai-ai-and-compute-2018"}
+    meta = json.loads(archive.read("metadata.json").decode("utf-8"))
+    assert meta["units"] == {"x": "year", "y": "FLOP"} and meta["description"] == "两条线"
+    assert (meta["data_version"], meta["data_as_of"]) == ("2026.11.1", "2026-11-28")
+    assert [s["source_id"] for s in meta["sources"]] == ["epoch-notable-models", "openai-ai-and-compute-2018"]
+    assert meta["sources"][0]["credit"] == "Epoch AI, Notable AI Models (CC BY 4.0)"
+    assert meta["scenario"]["preset"] == "article-2023" and "CC BY 4.0" in meta["licence"]
+    assert meta["citation"]["bibtex"].startswith("@misc{")
+    assert Scenario.from_json(archive.read("scenario.json").decode("utf-8")) == scenario
+    readme = archive.read("README.md").decode("utf-8")
+    assert readme.startswith("# 算力天花板数据包：Demand outruns supply")
+    assert "--scenario scenario.json" in readme and "OpenAI, AI and Compute" in readme
+
+
+def test_cli_zip_export(tmp_path, fake_db, monkeypatch):
+    monkeypatch.setattr(FakeStore, "build_info", lambda self: BUILD_INFO, raising=False)
+    out = tmp_path / "chart.zip"
+    assert cli.main(["export", "demand-compute", "--format", "zip", "--preset", "article-2023",
+                     "--db", str(fake_db), "--out", str(out)]) == 0
+    archive = zipfile.ZipFile(out)
+    assert json.loads(archive.read("metadata.json"))["scenario"]["preset"] == "article-2023"
