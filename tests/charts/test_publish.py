@@ -301,3 +301,55 @@ def test_cli_zip_export(tmp_path, fake_db, monkeypatch):
                      "--db", str(fake_db), "--out", str(out)]) == 0
     archive = zipfile.ZipFile(out)
     assert json.loads(archive.read("metadata.json"))["scenario"]["preset"] == "article-2023"
+
+
+# --- embed ----------------------------------------------------------------------------------------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_embed_snippet_is_an_iframe_with_title_aria_label_and_a_resize_script():
+    url = "https://c.example.org/embed?chart=forecast&preset=article-2023&lang=en"
+    snippet = publish.embed_snippet(url, title='Ceiling "2036"', description="Two lines cross", lang="en")
+    parser = _Tags()
+    parser.feed(snippet)
+    (tag, attrs), (script, _) = parser.tags
+    assert tag == "iframe" and script == "script"
+    assert attrs["src"] == url and attrs["title"] == 'Ceiling "2036"' and attrs["aria-label"] == "Two lines cross"
+    assert attrs["id"] == "compute-ceiling-forecast"
+    body = snippet.split("<script>")[1]
+    assert '"compute-ceiling:height"' in body and 'event.origin !== "https://c.example.org"' in body
+    assert "event.source !== frame.contentWindow" in body
+
+
+def test_cli_embed_reads_the_share_link(fake_db, capsys):
+    link = "https://c.example.org/forecast?preset=article-2023&lang=zh"
+    assert cli.main(["embed", "demand-compute", "--db", str(fake_db), "--link", link, "--theme", "dark"]) == 0
+    parser = _Tags()
+    parser.feed(capsys.readouterr().out)
+    attrs = parser.tags[0][1]
+    assert attrs["src"] == ("https://c.example.org/embed?chart=demand-compute&preset=article-2023&lang=zh"
+                            "&theme=dark")
+    assert attrs["aria-label"].startswith("图表：") and attrs["lang"] == "zh"
+
+
+def test_cli_embed_uses_the_public_url_and_refuses_bad_links(fake_db, capsys, monkeypatch):
+    monkeypatch.setenv("COMPUTE_CEILING_PUBLIC_URL", "https://pub.example.org/app")
+    assert cli.main(["embed", "demand-compute", "--db", str(fake_db), "--set", "utilisation=0.5"]) == 0
+    parser = _Tags()
+    parser.feed(capsys.readouterr().out)
+    assert parser.tags[0][1]["src"] == ("https://pub.example.org/app/embed?chart=demand-compute&utilisation=0.5"
+                                        "&lang=en")
+    assert cli.main(["embed", "demand-compute", "--db", str(fake_db), "--link", "not a link"]) == 2
+    assert cli.main(["embed", "demand-compute", "--db", str(fake_db),
+                     "--link", "https://c.example.org/?utilisation=7"]) == 2
+    assert "utilisation" in capsys.readouterr().err
