@@ -353,14 +353,29 @@ def left_margin_px(fig: go.Figure) -> int:
     return max(int(margin if margin is not None else 80), int(widest * 13 * 0.56) + CATEGORY_AXIS_PAD_PX)
 
 
-def _source_lines(credits: list[str], lang: str, max_units: int) -> list[str]:
-    """The source line wrapped to at most MAX_SOURCE_LINES lines: the first credits (the figure's own
-    sources come first), then how many more there are, so the footer never crowds out the plot."""
+def source_organisation(source_id: str, lookup: pd.DataFrame | None) -> str:
+    """The organisation behind a source id (the id itself when the lookup lacks it)."""
+    if lookup is None or "source_id" not in lookup or not (lookup["source_id"] == source_id).any():
+        return source_id
+    return _text(lookup.loc[lookup["source_id"] == source_id].iloc[0].get("organisation")) or source_id
+
+
+def _source_lines(credits: list[str], lang: str, max_units: int, organisations: list[str] | None = None) -> list[str]:
+    """The source line wrapped to at most MAX_SOURCE_LINES lines: the first credits in full (the figure's
+    own sources come first), the others by organisation ("also: NVIDIA, OpenAI"), so a static export
+    names every source; only when even that does not fit, how many more there are."""
     if not credits:
         return wrap_line(t("charts.export.source_line", lang, sources=t("charts.export.no_source", lang)), max_units)
+    organisations = organisations if organisations is not None and len(organisations) == len(credits) else credits
+    for shown in range(len(credits), 0, -1):
+        named = [name for name in dict.fromkeys(organisations[shown:]) if name]
+        also = f"; {t('publish.also_sources', lang, names=', '.join(named))}" if named else ""
+        lines = wrap_line(t("charts.export.source_line", lang, sources="; ".join(credits[:shown]) + also), max_units)
+        if len(lines) <= MAX_SOURCE_LINES:
+            return lines
     for shown in range(len(credits), 0, -1):
         rest = len(credits) - shown
-        text = "; ".join(credits[:shown]) + (f"; {t('charts.polish.more_sources', lang, n=rest)}" if rest else "")
+        text = "; ".join(credits[:shown]) + (f"; {t('publish.more_sources', lang, n=rest)}" if rest else "")
         lines = wrap_line(t("charts.export.source_line", lang, sources=text), max_units)
         if len(lines) <= MAX_SOURCE_LINES:
             return lines
@@ -380,7 +395,9 @@ def footer_lines(
     """The footer text: sources with licences, then the share link, the date and the data's age
     (`charts.common.data_age_line`: "Data as of YYYY-MM-DD, version V")."""
     max_units = max(30, int(width_px / (FOOTER_FONT_SIZE * FOOTER_CHAR_WIDTH)))
-    lines = _source_lines([source_credit(sid, sources) for sid in figure_sources(fig)], lang, max_units)
+    ids = figure_sources(fig)
+    lines = _source_lines([source_credit(sid, sources) for sid in ids], lang, max_units,
+                          [source_organisation(sid, sources) for sid in ids])
     tail = [t("charts.export.made_with", lang), t("charts.export.date_line", lang, date=today.isoformat())]
     if share_link:
         tail.insert(1, t("charts.export.share_line", lang, link=share_link))
@@ -432,6 +449,19 @@ def prepare_for_export(
         xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-AXIS_SPACE_PX,
         xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color=FOOTER_INK[theme]),
     )
+    return out
+
+
+def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
+    """A PNG, SVG or PDF cannot be hovered: a copy whose claims legend entry says where each claim is
+    named instead (the screen, HTML and JSON keep the hover wording)."""
+    hover_words = t("charts.polish_legend.claims", lang)
+    if not any(trace.name == hover_words for trace in fig.data):
+        return fig
+    out = go.Figure(fig)
+    for trace in out.data:
+        if trace.name == hover_words:
+            trace.name = t("publish.claims_static", lang)
     return out
 
 

@@ -245,7 +245,7 @@ def render(fig: go.Figure, fmt: str, *, width: int, height: int, scale: float = 
     described = description if description is not None else alt_text(fig, lang, sources)
     if fmt == "html":
         return accessible_html(fig, title, described, lang).encode("utf-8")
-    image = export.to_image(fig, fmt, width=width, height=height, scale=scale)
+    image = export.to_image(export.for_static_image(fig, lang), fmt, width=width, height=height, scale=scale)
     if fmt == "svg":
         return label_svg(image, title, described)
     if fmt == "pdf":

@@ -353,3 +353,30 @@ def test_cli_embed_uses_the_public_url_and_refuses_bad_links(fake_db, capsys, mo
     assert cli.main(["embed", "demand-compute", "--db", str(fake_db),
                      "--link", "https://c.example.org/?utilisation=7"]) == 2
     assert "utilisation" in capsys.readouterr().err
+
+
+# --- rough edges ----------------------------------------------------------------------------------------
+
+from i18n import t  # noqa: E402
+
+
+def test_footer_names_the_sources_beyond_the_full_credits_by_organisation():
+    ids = [f"s{i}" for i in range(8)]
+    lookup = pd.DataFrame({"source_id": ids, "organisation": [f"Org{i}" for i in range(8)],
+                           "title": ["A rather long title of a report on compute " * 2] * 8, "licence": ["CC BY"] * 8})
+    fig = small_figure().update_layout(meta={"sources": ids, "chart_id": "test"})
+    lines = export.footer_lines(fig, lang="en", width_px=776, sources=lookup, share_link=None,
+                                today=dt.date(2026, 1, 1))
+    text = " ".join(lines)
+    assert "named in the CSV export" not in text
+    assert all(f"Org{i}" in text for i in range(8))  # every source named, the later ones by organisation
+    assert "; also " in text and len(lines) <= export.MAX_SOURCE_LINES + 1
+
+
+def test_static_export_legend_does_not_ask_to_hover():
+    fig = small_figure()  # with the legend entry the Demand charts draw for their claims
+    fig.add_trace(go.Scatter(x=[None], y=[None], name=t("charts.polish_legend.claims", "zh"),
+                             meta={"legend_only": True}))
+    names = [trace.name for trace in export.for_static_image(export.prepare_for_export(fig, lang="zh"), "zh").data]
+    assert t("publish.claims_static", "zh") in names and t("charts.polish_legend.claims", "zh") not in names
+    assert t("charts.polish_legend.claims", "zh") in [trace.name for trace in fig.data]  # the screen keeps hover
