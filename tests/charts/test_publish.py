@@ -380,3 +380,38 @@ def test_static_export_legend_does_not_ask_to_hover():
     names = [trace.name for trace in export.for_static_image(export.prepare_for_export(fig, lang="zh"), "zh").data]
     assert t("publish.claims_static", "zh") in names and t("charts.polish_legend.claims", "zh") not in names
     assert t("charts.polish_legend.claims", "zh") in [trace.name for trace in fig.data]  # the screen keeps hover
+
+
+# --- the self-contained HTML ----------------------------------------------------------------------------
+
+import base64  # noqa: E402
+import gzip  # noqa: E402
+import subprocess  # noqa: E402
+
+
+def _packed_library(page: str) -> bytes:
+    packed = re.search(r'<script id="cc-plotly" type="application/octet-stream">([A-Za-z0-9+/=]+)</script>', page)
+    return gzip.decompress(base64.b64decode(packed.group(1)))
+
+
+def test_compact_html_carries_the_installed_plotly_js_gzipped_once_and_needs_no_network():
+    from plotly.offline.offline import get_plotlyjs
+
+    page = publish.accessible_html(export.prepare_for_export(small_figure()), "T", "D", "en")
+    assert _packed_library(page).decode("utf-8") == get_plotlyjs()
+    assert page.count('id="cc-plotly"') == 1 and "DecompressionStream" in page
+    assert "src=\"http" not in page and len(page.encode()) < len(get_plotlyjs()) / 2
+    figure = json.loads(re.search(r'<script id="cc-figure" type="application/json">(.*?)</script>', page,
+                                  flags=re.DOTALL).group(1))
+    assert [trace["y"] for trace in figure["data"]] == [[1e24, 4e24, 1.6e25], [2e24, 3e24]]
+
+
+@chromium
+def test_compact_html_draws_the_chart_offline_in_chromium(tmp_path):
+    page = tmp_path / "chart.html"
+    page.write_text(publish.accessible_html(export.prepare_for_export(crossing_figure()), "T", "D", "en"),
+                    encoding="utf-8")
+    browser = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert 'class="main-svg"' in dom and "Ceiling 2021" in dom
