@@ -233,7 +233,7 @@ def command_export(args: argparse.Namespace) -> int:
         raise BadInput(f"{'--width/--height' if args.width else '--size'}: {exc}") from None
     scale = args.scale
     if export.print_width_mm(size) is not None and args.scale == 1.0:
-        scale = export.print_scale()  # 300 dpi on paper
+        scale = export.print_scale(size)  # 300 dpi on paper
     scenario = load_scenario(args.preset, args.scenario, args.sets)
     warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
     store, figure = _build_figure(args, chart_id, scenario, before_build=warm)

@@ -39,15 +39,16 @@ SIZES: dict[str, tuple[int, int]] = {
     "link-card": (1200, 630),
 }
 SIZE_ALIASES = {"square": "social-square"}  # the name earlier releases used
-# Print: a width in millimetres, laid out at CSS pixels (96 per inch) and rendered at 300 dpi, so the type
-# keeps its size on paper; the aspect is the article's 8:5. `print` alone is a 180 mm column, `print:120`
-# any width from 40 to 400 mm.
+# Print: a width in millimetres rendered at 300 dpi (the PNG is exactly that many dots wide), laid out at
+# CSS pixels (96 per inch) but never narrower than PRINT_MIN_LAYOUT_PX, so a narrow column keeps room for
+# the plot under its header and footer; the aspect is the article's 8:5. `print` alone is a 180 mm column,
+# `print:120` any width from 40 to 400 mm.
 PRINT_DEFAULT_MM = 180
+PRINT_MIN_LAYOUT_PX = 680
 PRINT_DPI = 300
 CSS_DPI = 96
 MM_PER_INCH = 25.4
 PRINT_FONT_SCALE = 1.25  # larger type for paper
-GREYSCALE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 GREYSCALE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 CSV_COLUMNS = ["trace", "x", "y", "unit", "source"]
@@ -87,9 +88,14 @@ def print_width_mm(size: object) -> float | None:
     return width
 
 
-def print_scale() -> float:
-    """The PNG scale that renders CSS pixels at the print resolution (300 dpi)."""
-    return PRINT_DPI / CSS_DPI
+def print_dots(size: str) -> int:
+    """The width in dots of a `print` size at 300 dpi."""
+    return round(print_width_mm(size) / MM_PER_INCH * PRINT_DPI)
+
+
+def print_scale(size: str = "print") -> float:
+    """The PNG scale that renders a `print` size's layout at 300 dpi on its paper width."""
+    return print_dots(size) / resolve_size(size)[0]
 
 
 def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
@@ -97,7 +103,7 @@ def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
     if isinstance(size, str):
         millimetres = print_width_mm(size)
         if millimetres is not None:
-            width = round(millimetres / MM_PER_INCH * CSS_DPI)
+            width = max(round(millimetres / MM_PER_INCH * CSS_DPI), PRINT_MIN_LAYOUT_PX)
             return width, round(width * 5 / 8)
         name = SIZE_ALIASES.get(size, size)
         if name not in SIZES:
@@ -466,20 +472,30 @@ def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
 
 
 def _print_style(fig: go.Figure) -> None:
-    """Paper styling: type a quarter larger, and every legend series told apart by its dash or marker
-    shape as well as its colour, so a greyscale print still separates them."""
+    """Paper styling: the plot's type (axes, ticks, labels) a quarter larger, and the series told apart by
+    line pattern and marker shape as well as colour, so a greyscale print still separates them. Solid stays
+    solid for the first colour (data) and dashed stays a dash pattern (projections); each further colour
+    gets its own pattern. The header keeps its sizes: it is laid out for them."""
     template = fig.layout.template.layout
-    base = template.font.size or 13
-    fig.update_layout(font=dict(size=round(base * PRINT_FONT_SCALE)),
-                      title=dict(font=dict(size=round((template.title.font.size or 19) * PRINT_FONT_SCALE))))
-    shown = [trace for trace in fig.data if trace.type == "scatter" and trace.visible is not False
-             and trace.showlegend is not False and trace.name]
-    for index, trace in enumerate(shown):
+    fig.update_layout(font=dict(size=round((template.font.size or 13) * PRINT_FONT_SCALE)))
+    patterns = {False: ("solid", "longdash", "dashdot", "longdashdot"), True: ("dash", "dot", "dashdot", "longdashdot")}
+    colours: dict[bool, list[str]] = {False: [], True: []}
+    marker_colours: list[str] = []
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.visible is False or not trace.name or trace.hoverinfo == "skip":
+            continue
         mode = trace.mode or "lines"
-        if "lines" in mode and (trace.line.dash in (None, "solid")):
-            trace.line.dash = GREYSCALE_DASHES[index % len(GREYSCALE_DASHES)]
-        if "markers" in mode:
-            trace.marker.symbol = GREYSCALE_SYMBOLS[index % len(GREYSCALE_SYMBOLS)]
+        if "lines" in mode:
+            dashed = trace.line.dash not in (None, "solid")
+            colour = str(trace.line.color)
+            if colour not in colours[dashed]:
+                colours[dashed].append(colour)
+            trace.line.dash = patterns[dashed][colours[dashed].index(colour) % len(patterns[dashed])]
+        if "markers" in mode and isinstance(trace.marker.color, (str, type(None))):
+            colour = str(trace.marker.color)
+            if colour not in marker_colours:
+                marker_colours.append(colour)
+            trace.marker.symbol = GREYSCALE_SYMBOLS[marker_colours.index(colour) % len(GREYSCALE_SYMBOLS)]
 
 
 # --- Streamlit camera button and fonts --------------------------------------------------------------

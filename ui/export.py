@@ -65,8 +65,8 @@ def renderer(fig, fmt: str, scale: float, options: dict):
                 sources=layout.get("sources"), description=publishing.get("description"))
         ready = chart_export.prepare_for_export(fig, **layout)
         width, height = chart_export.resolve_size(layout.get("size", "article"))
-        image_scale = scale * (chart_export.print_scale() if chart_export.print_width_mm(layout.get("size"))
-                               else 1)
+        printed = chart_export.print_width_mm(layout.get("size")) is not None
+        image_scale = scale * (chart_export.print_scale(layout["size"]) if printed else 1)
         out = publish.render(ready, fmt, width=width, height=height, scale=image_scale,
                              lang=layout.get("lang", "en"), sources=layout.get("sources"),
                              description=publishing.get("description"))

@@ -30,10 +30,14 @@ def test_size_presets(name, pixels):
 
 
 def test_print_size_is_millimetres_at_css_pixels_rendered_at_300_dpi():
-    # 180 mm = 7.087 in = 680.3 CSS px (96/in); 8:5 aspect -> 425 px; 300 dpi / 96 = 3.125
+    # 180 mm = 7.087 in = 680.3 CSS px (96/in); 8:5 aspect -> 425 px; 7.087 in x 300 dpi = 2126 dots
     assert export.resolve_size("print") == (680, 425)
-    assert export.resolve_size("print:127") == (480, 300)  # 127 mm = 5 in = 480 px
-    assert export.print_scale() == pytest.approx(3.125)
+    assert export.print_dots("print") == 2126 and export.print_scale("print") == pytest.approx(2126 / 680)
+    assert export.resolve_size("print:254") == (960, 600)  # 254 mm = 10 in = 960 px
+    assert export.print_dots("print:254") == 3000
+    # a narrow column is laid out at the minimum width and scaled down to its 300 dpi dots: 127 mm = 1500 dots
+    assert export.resolve_size("print:127") == (680, 425)
+    assert 680 * export.print_scale("print:127") == pytest.approx(1500)
     for bad in ("print:10", "print:wide"):
         with pytest.raises(ValueError, match="print"):
             export.resolve_size(bad)
@@ -55,10 +59,16 @@ def test_default_export_is_light():
 
 
 def test_print_styling_sets_each_series_apart_by_dash_and_enlarges_type():
-    ready = export.prepare_for_export(small_figure(), size="print")
+    fig = small_figure()
+    fig.data[0].line.color, fig.data[1].line.color = "#0072B2", "#009E73"
+    fig.add_scatter(x=[2022, 2023], y=[1.6e25, 6e25], name="demand projected", line=dict(color="#0072B2", dash="dash"))
+    fig.add_scatter(x=[2022, 2023], y=[3e24, 4e24], name="supply projected", line=dict(color="#009E73", dash="dash"))
+    ready = export.prepare_for_export(fig, size="print")
     dashes = [trace.line.dash for trace in ready.data]
-    assert dashes == ["solid", "dash"]  # the first keeps its solid line, the second is dashed
-    assert ready.layout.font.size == round(13 * 1.25)
+    # solid data: first colour solid, second long-dashed; projections: first colour dashed, second dotted
+    assert dashes == ["solid", "longdash", "dash", "dot"]
+    assert ready.layout.font.size == round(13 * 1.25) and ready.layout.title.font.size in (None, 19)
+    assert [trace.line.dash for trace in fig.data] == [None, None, "dash", "dash"]  # the screen's figure untouched
 
 
 def test_unknown_theme_is_refused():

@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pandas as pd
+import pytest
 
 from models.scenario import Scenario
 from tests.pages.test_export_control import OPTIONS, small_figure
@@ -44,7 +45,7 @@ def test_print_png_is_rendered_at_300_dpi(monkeypatch):
     calls = []
     monkeypatch.setattr("charts.export.to_image", lambda fig, fmt, **kw: calls.append(kw) or b"png")
     renderer(small_figure(), "png", 2, dict(OPTIONS, size="print"))()
-    assert calls[0]["width"] == 680 and calls[0]["scale"] == 2 * 300 / 96
+    assert calls[0]["width"] == 680 and calls[0]["scale"] == pytest.approx(2 * 2126 / 680)  # 180 mm at 300 dpi, x2
 
 
 def test_subtitle_field_shows_no_raw_line_break():
