@@ -468,7 +468,7 @@ def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
     for trace in out.data:
         if trace.name == hover_words:
             trace.name = t("publish.claims_static", lang)
-    return out
+    return layout_header(out, int(out.layout.width or SIZES["article"][0]))  # the legend's rows may change
 
 
 def _print_style(fig: go.Figure) -> None:

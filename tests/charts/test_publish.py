@@ -425,3 +425,19 @@ def test_compact_html_draws_the_chart_offline_in_chromium(tmp_path):
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000",
                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
     assert 'class="main-svg"' in dom and "Ceiling 2021" in dom
+
+
+def test_static_legend_wording_lays_the_header_out_again():
+    from charts.common import LEGEND_ROW_PX, legend_entries, legend_rows, plot_width_px
+
+    fig = small_figure()
+    for name in ("Events", "Models (estimate)"):
+        fig.add_scatter(x=[2020], y=[1e24], name=name, mode="markers")
+    fig.add_trace(go.Scatter(x=[None], y=[None], name=t("charts.polish_legend.claims", "en"),
+                             meta={"legend_only": True}))
+    ready = export.prepare_for_export(fig, size=(900, 500))
+    static = export.for_static_image(ready, "en")
+    rows_before = legend_rows(legend_entries(ready), plot_width_px(ready, 900))
+    rows_after = legend_rows(legend_entries(static), plot_width_px(static, 900))
+    assert rows_after > rows_before  # the longer wording takes another legend row ...
+    assert static.layout.margin.t - ready.layout.margin.t == (rows_after - rows_before) * LEGEND_ROW_PX  # ... and room
