@@ -1,10 +1,17 @@
 """Batch export for articles.
 
     python -m charts list
+    python -m charts cite CHART [--style apa|bibtex] [scenario, options, --lang, --db as for export]
+    python -m charts embed CHART [--link SHARE_LINK] [--theme light|dark|auto] [as for export]
     python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
         (serving charts: --set serve_<setting>=VALUE, e.g. serve_users=2e6 or serve_preset=llama-70b-h100)
-        [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json [--size article|wide|square]
+        [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json
+        [--size article|wide|social-square|social-portrait|link-card|print|print:MM] [--theme light|dark]
         [--width W --height H] [--scale S] [--lang en|zh] [--db PATH] --out FILE
+
+Sizes: `social-square` 1080×1080 (`square` is the same), `social-portrait` 1080×1350, `link-card`
+1200×630; `print` is a 180 mm column (`print:MM` another width) at 300 dpi with larger type and
+greyscale-safe line styles. The background is always solid: white, or near-black with `--theme dark`.
 
 `--set` changes a scenario field (the forecast's assumptions); `--option` picks one of the chart's own
 choices (population, window, year, unit, ...), the ones its page offers: `list` names them per chart.
@@ -33,27 +40,43 @@ class BadInput(Exception):
     """An argument, scenario or --set value that is not allowed."""
 
 
+def _figure_arguments() -> argparse.ArgumentParser:
+    """The arguments that pick one figure: chart, scenario, options, language and database."""
+    figure = argparse.ArgumentParser(add_help=False)
+    figure.add_argument("chart")
+    figure.add_argument("--preset", default=None)
+    figure.add_argument("--scenario", type=Path, default=None, help="scenario JSON file")
+    figure.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    figure.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
+                        help="one of the chart's options (see `python -m charts list`)")
+    figure.add_argument("--lang", default="en", choices=["en", "zh"])
+    figure.add_argument("--db", type=Path, default=DEFAULT_DB)
+    return figure
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m charts", description="List and export Compute Ceiling charts.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="one chart id per line with a short description, then its options")
-    export = sub.add_parser("export", help="export one chart to a file")
-    export.add_argument("chart")
-    export.add_argument("--preset", default=None)
-    export.add_argument("--scenario", type=Path, default=None, help="scenario JSON file")
-    export.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
-    export.add_argument("--option", dest="options", action="append", default=[], metavar="NAME=VALUE",
-                        help="one of the chart's options (see `python -m charts list`)")
-    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json"])
-    export.add_argument("--size", default="article", choices=["article", "wide", "square"])
+    figure = _figure_arguments()
+    export = sub.add_parser("export", parents=[figure], help="export one chart to a file")
+    export.add_argument("--format", required=True, choices=["png", "svg", "pdf", "html", "csv", "json", "zip"])
+    export.add_argument("--size", default="article", metavar="NAME",
+                        help="article, wide, social-square, social-portrait, link-card, print or print:MM")
+    export.add_argument("--theme", default="light", choices=["light", "dark"])
     export.add_argument("--width", type=int)
     export.add_argument("--height", type=int)
     export.add_argument("--scale", type=float, default=1.0)
-    export.add_argument("--lang", default="en", choices=["en", "zh"])
     export.add_argument("--title")
     export.add_argument("--subtitle")
-    export.add_argument("--db", type=Path, default=DEFAULT_DB)
+    export.add_argument("--alt", default=None, help="the description (alt text) for SVG, HTML and ZIP; "
+                        "built from the chart's data when not given")
     export.add_argument("--out", type=Path, required=True)
+    cite = sub.add_parser("cite", parents=[figure], help="print the chart's citation")
+    cite.add_argument("--style", default="apa", choices=["apa", "bibtex"])
+    embed = sub.add_parser("embed", parents=[figure], help="print an <iframe> snippet of the chart-only view")
+    embed.add_argument("--link", default=None, help="a share link of the app: its scenario, language and address")
+    embed.add_argument("--theme", default=None, choices=["light", "dark", "auto"])
     return parser
 
 
@@ -93,24 +116,43 @@ def load_scenario(preset: str | None, scenario_file: Path | None, sets: list[str
     return updated
 
 
-def _render(figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+def _warm_kaleido_meanwhile() -> None:
+    """Start Chromium for Kaleido in a background thread while the figure is being built (the two take
+    about as long as each other; the export waits for the server under its lock)."""
+    import threading
+
     from charts import export
 
-    if fmt == "html":
-        return export.to_html(figure).encode("utf-8")
-    if fmt == "csv":
-        return export.to_csv(figure).encode("utf-8")
-    if fmt == "json":
-        return export.to_json(figure).encode("utf-8")
-    return export.to_image(figure, fmt, width=width, height=height, scale=scale)
+    def start() -> None:
+        with export._kaleido_lock:
+            export._ensure_kaleido_server()
+
+    threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
+
+
+def _render(figure, fmt: str, width: int, height: int, scale: float, lang: str = "en", sources=None,
+            description: str | None = None) -> bytes:
+    from charts import publish
+
+    return publish.render(figure, fmt, width=width, height=height, scale=scale, lang=lang, sources=sources,
+                          description=description)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place, with the mode a plain `open` would give
+    (0666 less the umask: 0644 usually), not mkstemp's private 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -163,32 +205,26 @@ def load_serving(sets: list[str]):
         raise BadInput(f"--set {PARAM_PREFIX}{exc.field}: {exc.message}") from None
 
 
-def command_export(args: argparse.Namespace) -> int:
-    from charts import export
-    from charts.common import data_age_line
-    from charts.registry import CHARTS, ChartContext, OptionError, build, resolve_id
+def _chart_id(name: str) -> str:
+    from charts.registry import CHARTS, resolve_id
 
     try:
-        chart_id = resolve_id(args.chart)
+        return resolve_id(name)
     except ValueError:
-        raise BadInput(f"unknown chart {args.chart!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
-    if (args.width is None) != (args.height is None):
-        raise BadInput("--width and --height go together")
-    if not 0 < args.scale <= 10:
-        raise BadInput(f"--scale {args.scale}: expected a number above 0 and at most 10")
-    try:
-        size = (args.width, args.height) if args.width else args.size
-        width, height = export.resolve_size(size)
-    except ValueError as exc:
-        raise BadInput(f"--width/--height: {exc}") from None
+        raise BadInput(f"unknown chart {name!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
+
+
+def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_build=None, serving=None):
+    """(store, figure) for the chart, scenario and options the arguments name."""
+    from charts.registry import ChartContext, OptionError, build
+
     options = parse_options(args.options)
-    serving = load_serving([item for item in args.sets if item.strip().startswith("serve_")])
-    scenario = load_scenario(args.preset, args.scenario, [item for item in args.sets
-                                                          if not item.strip().startswith("serve_")])
     if not args.db.is_file():
         raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
     from etl.read import Store
 
+    if before_build is not None:
+        before_build()
     store = Store(args.db)
     try:
         figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options,
@@ -197,23 +233,105 @@ def command_export(args: argparse.Namespace) -> int:
         raise BadInput(f"--option: {exc}") from None
     except ValueError as exc:  # a serving chip not in the accelerators table
         raise BadInput(str(exc)) from None
-    if args.format != "csv":
-        link = share_query(scenario)
-        if chart_id.startswith("serving-") and serving.to_params():
-            link = f"{link or '?'}{'&' if link else ''}{urlencode(serving.to_params())}"
-        figure = export.prepare_for_export(
-            figure, title=args.title, subtitle=args.subtitle, size=(width, height), lang=args.lang,
-            share_link=link, today=dt.date.today(), sources=store.sources(),
-            data_age=data_age_line(store, args.lang))
-    _write_atomically(args.out, _render(figure, args.format, width, height, args.scale))
-    print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{args.scale:g})")
+    return store, figure
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from charts import export
+    from charts.common import data_age_line
+
+    chart_id = _chart_id(args.chart)
+    if (args.width is None) != (args.height is None):
+        raise BadInput("--width and --height go together")
+    if not 0 < args.scale <= 10:
+        raise BadInput(f"--scale {args.scale}: expected a number above 0 and at most 10")
+    try:
+        size = (args.width, args.height) if args.width else args.size
+        width, height = export.resolve_size(size)
+    except ValueError as exc:
+        raise BadInput(f"{'--width/--height' if args.width else '--size'}: {exc}") from None
+    scale = args.scale
+    if export.print_width_mm(size) is not None and args.scale == 1.0:
+        scale = export.print_scale(size)  # 300 dpi on paper
+    serving = load_serving([item for item in args.sets if item.strip().startswith("serve_")])
+    scenario = load_scenario(args.preset, args.scenario, [item for item in args.sets
+                                                          if not item.strip().startswith("serve_")])
+    warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
+    store, figure = _build_figure(args, chart_id, scenario, before_build=warm, serving=serving)
+    link = share_query(scenario)
+    if chart_id.startswith("serving-") and serving.to_params():
+        link = f"{link or '?'}{'&' if link else ''}{urlencode(serving.to_params())}"
+    if args.format == "zip":
+        from charts import publish
+
+        data = publish.data_package(figure, chart_id=chart_id, scenario=scenario, lang=args.lang,
+                                    build_info=store.build_info(), sources=store.sources(), description=args.alt)
+    else:
+        if args.format != "csv":
+            figure = export.prepare_for_export(
+                figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
+                share_link=link, today=dt.date.today(), sources=store.sources(),
+                data_age=data_age_line(store, args.lang), theme=args.theme)
+        data = _render(figure, args.format, width, height, scale, args.lang, store.sources(), args.alt)
+    _write_atomically(args.out, data)
+    print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{scale:g})")
+    return 0
+
+
+def command_cite(args: argparse.Namespace) -> int:
+    from charts import publish
+
+    chart_id = _chart_id(args.chart)
+    scenario = load_scenario(args.preset, args.scenario, args.sets)
+    store, figure = _build_figure(args, chart_id, scenario)
+    print(publish.citation(figure, args.style, chart_id=chart_id, lang=args.lang,
+                           url=publish.chart_url(chart_id, scenario, args.lang),
+                           build_info=store.build_info(), sources=store.sources()))
+    return 0
+
+
+def _embed_source(args: argparse.Namespace):
+    """(scenario, lang, base URL) for the embed: from --link when given (a share link of the app), else from
+    --preset/--scenario/--set, --lang and COMPUTE_CEILING_PUBLIC_URL."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from charts import publish
+    from models.scenario import scenario_from_link
+
+    if args.link is None:
+        return load_scenario(args.preset, args.scenario, args.sets), args.lang, publish.public_base_url()
+    parts = urlsplit(args.link)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadInput(f"--link {args.link!r}: expected the app's share link, http(s)://host/page?...")
+    scenario, warnings = scenario_from_link(args.link)
+    if warnings:
+        first = warnings[0]
+        raise BadInput(f"--link: parameter {first.field}={first.value}: expected {first.allowed}")
+    lang = (parse_qs(parts.query).get("lang") or [args.lang])[-1]
+    lang = lang if lang in ("en", "zh") else args.lang
+    path = parts.path.rsplit("/", 1)[0] + "/"  # the app's root: the page name is the last path part
+    return scenario, lang, f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def command_embed(args: argparse.Namespace) -> int:
+    from charts import publish
+
+    chart_id = _chart_id(args.chart)
+    scenario, lang, base = _embed_source(args)
+    args.lang = lang
+    store, figure = _build_figure(args, chart_id, scenario)
+    url = publish.chart_url(chart_id, scenario, lang, base, theme=args.theme)
+    print(publish.embed_snippet(url, title=publish.figure_title(figure),
+                                description=publish.alt_text(figure, lang, store.sources()), lang=lang))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return command_list() if args.command == "list" else command_export(args)
+        commands = {"list": lambda _: command_list(), "export": command_export, "cite": command_cite,
+                    "embed": command_embed}
+        return commands[args.command](args)
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

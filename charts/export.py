@@ -28,10 +28,28 @@ import plotly.io as pio
 from charts.common import layout_header
 from charts.text import display_width as _display_width
 from charts.text import wrap_line
-from charts.theme import TEMPLATE_LIGHT
+from charts.theme import TEMPLATE_DARK, TEMPLATE_LIGHT, use_theme
 from i18n import t
 
-SIZES: dict[str, tuple[int, int]] = {"article": (800, 500), "wide": (1200, 675), "square": (1080, 1080)}
+SIZES: dict[str, tuple[int, int]] = {
+    "article": (800, 500),
+    "wide": (1200, 675),
+    "social-square": (1080, 1080),
+    "social-portrait": (1080, 1350),
+    "link-card": (1200, 630),
+}
+SIZE_ALIASES = {"square": "social-square"}  # the name earlier releases used
+# Print: a width in millimetres rendered at 300 dpi (the PNG is exactly that many dots wide), laid out at
+# CSS pixels (96 per inch) but never narrower than PRINT_MIN_LAYOUT_PX, so a narrow column keeps room for
+# the plot under its header and footer; the aspect is the article's 8:5. `print` alone is a 180 mm column,
+# `print:120` any width from 40 to 400 mm.
+PRINT_DEFAULT_MM = 180
+PRINT_MIN_LAYOUT_PX = 680
+PRINT_DPI = 300
+CSS_DPI = 96
+MM_PER_INCH = 25.4
+PRINT_FONT_SCALE = 1.25  # larger type for paper
+GREYSCALE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 CSV_COLUMNS = ["trace", "x", "y", "unit", "source"]
 EPOCH_LICENCE = "CC BY 4.0"
@@ -50,12 +68,48 @@ _kaleido_started = False
 # --- sizes ------------------------------------------------------------------------------------------
 
 
+def size_names() -> tuple[str, ...]:
+    """The size presets a user can name: the fixed ones, then `print` (`print:MM` for another width)."""
+    return (*SIZES, "print")
+
+
+def print_width_mm(size: object) -> float | None:
+    """The paper width of a `print` / `print:MM` size in millimetres; None for any other size."""
+    if not isinstance(size, str) or not (size == "print" or size.startswith("print:")):
+        return None
+    if size == "print":
+        return float(PRINT_DEFAULT_MM)
+    try:
+        width = float(size.split(":", 1)[1])
+    except ValueError:
+        raise ValueError(f"size {size!r}: expected print:MM with MM a number of millimetres") from None
+    if not 40 <= width <= 400:
+        raise ValueError(f"size {size!r}: print width must be 40..400 mm")
+    return width
+
+
+def print_dots(size: str) -> int:
+    """The width in dots of a `print` size at 300 dpi."""
+    return round(print_width_mm(size) / MM_PER_INCH * PRINT_DPI)
+
+
+def print_scale(size: str = "print") -> float:
+    """The PNG scale that renders a `print` size's layout at 300 dpi on its paper width."""
+    return print_dots(size) / resolve_size(size)[0]
+
+
 def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
-    """A preset name ("article", "wide", "square") or an explicit (width, height) in pixels."""
+    """A preset name (see `size_names`, "square" still accepted), `print:MM`, or (width, height) in pixels."""
     if isinstance(size, str):
-        if size not in SIZES:
-            raise ValueError(f"unknown size {size!r}; expected one of {', '.join(SIZES)} or (width, height)")
-        return SIZES[size]
+        millimetres = print_width_mm(size)
+        if millimetres is not None:
+            width = max(round(millimetres / MM_PER_INCH * CSS_DPI), PRINT_MIN_LAYOUT_PX)
+            return width, round(width * 5 / 8)
+        name = SIZE_ALIASES.get(size, size)
+        if name not in SIZES:
+            raise ValueError(f"unknown size {size!r}; expected one of {', '.join(size_names())}, print:MM "
+                             "or (width, height)")
+        return SIZES[name]
     width, height = (int(v) for v in size)
     if not (100 <= width <= 5000 and 100 <= height <= 5000):
         raise ValueError(f"size {width}x{height} px is outside 100..5000 px")
@@ -88,8 +142,22 @@ def stop_kaleido_server() -> None:
             _kaleido_started = False
 
 
-def for_export(fig: go.Figure, template: str = TEMPLATE_LIGHT) -> go.Figure:
-    """A copy of `fig` with the export template named explicitly."""
+THEMES = ("light", "dark")
+# Solid paper for each theme: an export is never transparent (a dark chart pasted on a white page, or a
+# light one on a dark slide, would lose its text).
+PAPER = {"light": "#FFFFFF", "dark": "#0E1117"}
+FOOTER_INK = {"light": "#555555", "dark": "#B0B0B0"}
+
+
+def export_theme(fig: go.Figure) -> str:
+    """The theme `prepare_for_export` drew the figure in ("light" unless it said "dark")."""
+    return "dark" if _figure_meta(fig).get("export_theme") == "dark" else "light"
+
+
+def for_export(fig: go.Figure, template: str | None = None) -> go.Figure:
+    """A copy of `fig` with the export template named explicitly (by default the theme it was prepared in)."""
+    if template is None:
+        template = TEMPLATE_DARK if export_theme(fig) == "dark" else TEMPLATE_LIGHT
     return go.Figure(fig).update_layout(template=template)
 
 
@@ -100,7 +168,7 @@ def to_image(
     height: int | None = None,
     scale: float = 1,
     *,
-    template: str = TEMPLATE_LIGHT,
+    template: str | None = None,
 ) -> bytes:
     """PNG, SVG or PDF bytes of `fig`; width/height default to the figure's layout, then `article`."""
     if fmt not in IMAGE_FORMATS:
@@ -135,7 +203,7 @@ def _plain(value):
     return value
 
 
-def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+def to_html(fig: go.Figure, *, template: str | None = None) -> str:
     """A standalone interactive page: plotly.js embedded, no CDN, no MathJax, works offline.
 
     The data is written as plain JSON numbers (not plotly's base64 blocks) so the page shows them."""
@@ -150,7 +218,7 @@ def to_html(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
     )
 
 
-def to_json(fig: go.Figure, *, template: str = TEMPLATE_LIGHT) -> str:
+def to_json(fig: go.Figure, *, template: str | None = None) -> str:
     """The figure as Plotly JSON (data as plain numbers, NaN as null): what the screen draws, for scripts."""
     return pio.to_json(_plain(for_export(fig, template).to_plotly_json()), validate=False, pretty=False)
 
@@ -291,14 +359,29 @@ def left_margin_px(fig: go.Figure) -> int:
     return max(int(margin if margin is not None else 80), int(widest * 13 * 0.56) + CATEGORY_AXIS_PAD_PX)
 
 
-def _source_lines(credits: list[str], lang: str, max_units: int) -> list[str]:
-    """The source line wrapped to at most MAX_SOURCE_LINES lines: the first credits (the figure's own
-    sources come first), then how many more there are, so the footer never crowds out the plot."""
+def source_organisation(source_id: str, lookup: pd.DataFrame | None) -> str:
+    """The organisation behind a source id (the id itself when the lookup lacks it)."""
+    if lookup is None or "source_id" not in lookup or not (lookup["source_id"] == source_id).any():
+        return source_id
+    return _text(lookup.loc[lookup["source_id"] == source_id].iloc[0].get("organisation")) or source_id
+
+
+def _source_lines(credits: list[str], lang: str, max_units: int, organisations: list[str] | None = None) -> list[str]:
+    """The source line wrapped to at most MAX_SOURCE_LINES lines: the first credits in full (the figure's
+    own sources come first), the others by organisation ("also: NVIDIA, OpenAI"), so a static export
+    names every source; only when even that does not fit, how many more there are."""
     if not credits:
         return wrap_line(t("charts.export.source_line", lang, sources=t("charts.export.no_source", lang)), max_units)
+    organisations = organisations if organisations is not None and len(organisations) == len(credits) else credits
+    for shown in range(len(credits), 0, -1):
+        named = [name for name in dict.fromkeys(organisations[shown:]) if name]
+        also = f"; {t('publish.also_sources', lang, names=', '.join(named))}" if named else ""
+        lines = wrap_line(t("charts.export.source_line", lang, sources="; ".join(credits[:shown]) + also), max_units)
+        if len(lines) <= MAX_SOURCE_LINES:
+            return lines
     for shown in range(len(credits), 0, -1):
         rest = len(credits) - shown
-        text = "; ".join(credits[:shown]) + (f"; {t('charts.polish.more_sources', lang, n=rest)}" if rest else "")
+        text = "; ".join(credits[:shown]) + (f"; {t('publish.more_sources', lang, n=rest)}" if rest else "")
         lines = wrap_line(t("charts.export.source_line", lang, sources=text), max_units)
         if len(lines) <= MAX_SOURCE_LINES:
             return lines
@@ -318,7 +401,9 @@ def footer_lines(
     """The footer text: sources with licences, then the share link, the date and the data's age
     (`charts.common.data_age_line`: "Data as of YYYY-MM-DD, version V")."""
     max_units = max(30, int(width_px / (FOOTER_FONT_SIZE * FOOTER_CHAR_WIDTH)))
-    lines = _source_lines([source_credit(sid, sources) for sid in figure_sources(fig)], lang, max_units)
+    ids = figure_sources(fig)
+    lines = _source_lines([source_credit(sid, sources) for sid in ids], lang, max_units,
+                          [source_organisation(sid, sources) for sid in ids])
     tail = [t("charts.export.made_with", lang), t("charts.export.date_line", lang, date=today.isoformat())]
     if share_link:
         tail.insert(1, t("charts.export.share_line", lang, link=share_link))
@@ -338,15 +423,24 @@ def prepare_for_export(
     today: dt.date | None = None,
     sources: pd.DataFrame | None = None,
     data_age: str | None = None,
+    theme: str = "light",
 ) -> go.Figure:
     """A copy of `fig` sized for an article, with title, subtitle and the source footer drawn in.
 
     `sources` is the lookup of sources.csv rows (source_id, title, organisation, licence) that turns
     the figure's source ids into credits; `data_age` the line `charts.common.data_age_line` makes.
-    The figure itself is left unchanged.
+    `theme` "dark" draws it on the dark template's solid paper; a `print` size adds larger type and
+    greyscale-safe line styles. The figure itself is left unchanged.
     """
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; expected one of {', '.join(THEMES)}")
     width, height = resolve_size(size)
-    out = for_export(fig)
+    out = use_theme(fig, dark=theme == "dark")
+    out.update_layout(meta={**_figure_meta(out), "export_theme": theme}, paper_bgcolor=PAPER[theme],
+                      plot_bgcolor=PAPER[theme])
+    printed = print_width_mm(size) is not None
+    if printed:
+        _print_style(out)
     title_text = title if title is not None else _text(out.layout.title.text)
     subtitle_text = subtitle if subtitle is not None else _text(out.layout.title.subtitle.text)
     out.update_layout(title=dict(text=title_text, subtitle=dict(text=subtitle_text)))
@@ -359,9 +453,49 @@ def prepare_for_export(
     out.add_annotation(  # annotations cannot be placed in container units: shifted from the plot's left edge
         text="<br>".join(lines), name="export-footer", showarrow=False, align="left",
         xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-AXIS_SPACE_PX,
-        xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color="#555555"),
+        xshift=FOOTER_PAD_PX - left, font=dict(size=FOOTER_FONT_SIZE, color=FOOTER_INK[theme]),
     )
     return out
+
+
+def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
+    """A PNG, SVG or PDF cannot be hovered: a copy whose claims legend entry says where each claim is
+    named instead (the screen, HTML and JSON keep the hover wording)."""
+    hover_words = t("charts.polish_legend.claims", lang)
+    if not any(trace.name == hover_words for trace in fig.data):
+        return fig
+    out = go.Figure(fig)
+    for trace in out.data:
+        if trace.name == hover_words:
+            trace.name = t("publish.claims_static", lang)
+    return layout_header(out, int(out.layout.width or SIZES["article"][0]))  # the legend's rows may change
+
+
+def _print_style(fig: go.Figure) -> None:
+    """Paper styling: the plot's type (axes, ticks, labels) a quarter larger, and the series told apart by
+    line pattern and marker shape as well as colour, so a greyscale print still separates them. Solid stays
+    solid for the first colour (data) and dashed stays a dash pattern (projections); each further colour
+    gets its own pattern. The header keeps its sizes: it is laid out for them."""
+    template = fig.layout.template.layout
+    fig.update_layout(font=dict(size=round((template.font.size or 13) * PRINT_FONT_SCALE)))
+    patterns = {False: ("solid", "longdash", "dashdot", "longdashdot"), True: ("dash", "dot", "dashdot", "longdashdot")}
+    colours: dict[bool, list[str]] = {False: [], True: []}
+    marker_colours: list[str] = []
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.visible is False or not trace.name or trace.hoverinfo == "skip":
+            continue
+        mode = trace.mode or "lines"
+        if "lines" in mode:
+            dashed = trace.line.dash not in (None, "solid")
+            colour = str(trace.line.color)
+            if colour not in colours[dashed]:
+                colours[dashed].append(colour)
+            trace.line.dash = patterns[dashed][colours[dashed].index(colour) % len(patterns[dashed])]
+        if "markers" in mode and isinstance(trace.marker.color, (str, type(None))):
+            colour = str(trace.marker.color)
+            if colour not in marker_colours:
+                marker_colours.append(colour)
+            trace.marker.symbol = GREYSCALE_SYMBOLS[marker_colours.index(colour) % len(GREYSCALE_SYMBOLS)]
 
 
 # --- Streamlit camera button and fonts --------------------------------------------------------------
