@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
@@ -26,6 +27,7 @@ def _store(db: str):
     return Store(db)
 
 
+@functools.lru_cache(maxsize=4)
 def _inputs(db: str):
     from models.inputs import inputs_from_store
 
