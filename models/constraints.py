@@ -232,7 +232,8 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
     t = np.asarray(t, dtype=float)
     ln_fpw = log(p["flop_per_watt_growth"])
     util = np.asarray(p["utilisation"], dtype=float)
-    ln_run = log(util * seconds * precision_factor(p))
+    ln_seconds = np.log(seconds)  # (S, 1), or (S, T) when the run length grows: one log for all that follows
+    ln_run = log(util * precision_factor(p)) + ln_seconds
     # power: min(level·g^(t−2030), max) × 1e9 × FLOP/J(2024)·fpw^(t−2024) × utilisation × seconds × precision
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
     ln_joule0 = log(H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3))
@@ -244,7 +245,11 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
                      (log(p["power_max_gw"]) + rest) + ln_fpw * t)
     if scenario.money_included:
         np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0), out=out)
-    np.minimum(out, np.log(np.minimum(data_flop(p), latency_flop(p, seconds))), out=out)  # (S, 1): one pass
+    # data and latency: C = 6·D²/r, latency's D = batch × seconds ÷ step time, in logs (no power per element)
+    ln_r = log(p["tokens_per_param"])
+    ln_latency = (np.log(6.0) - ln_r + 2.0 * (log(p["latency_batch_tokens"]) - log(p["latency_step_seconds"])))
+    ln_latency = ln_latency + 2.0 * ln_seconds
+    np.minimum(out, np.minimum(np.log(data_flop(p)), ln_latency), out=out)
     ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + np.log(precision_factor(p))
     return np.minimum(out, ln_chips)
 
