@@ -137,7 +137,10 @@ def test_forecast_of_any_link_is_finite(engine_inputs, params, preset):
         # +inf is the engine's "link not modelled" (its capacity set to 0): whole row, never NaN or -inf.
         assert np.isfinite(values).all() or np.isposinf(values).all(), f"caps[{link}]"
     annual = fc.annual()
-    _finite(annual[["demand_flop", "available_flop", "gap", "shipments_h100e", "stock_h100e"]], "annual")
+    _finite(annual[["demand_flop", "available_flop", "shipments_h100e", "stock_h100e"]], "annual")
+    # the gap is demand ÷ available: +inf exactly where a link chokes shipments to nothing, never NaN
+    gap, nothing = annual["gap"].to_numpy(), annual["available_flop"].to_numpy() == 0
+    assert (np.isfinite(gap) | (np.isposinf(gap) & nothing)).all(), "annual gap"
     assert fc.ceiling_time is None or scenario.base_year <= fc.ceiling_time <= scenario.horizon
 
     mc = monte_carlo(scenario, engine_inputs, samples=200)
