@@ -124,7 +124,10 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
     cols = np.searchsorted(t, years - 1e-9)
-    bands = {name: np.exp(np.percentile(out["log_" + name][:, cols], BAND_PERCENTILES, axis=0))
+    # a link choked to nothing gives ln 0 = −inf (and −inf + inf where the present is lifted): bounded, so a
+    # band is 0 (or huge), never NaN
+    bands = {name: np.exp(np.percentile(np.nan_to_num(out["log_" + name][:, cols], nan=-700.0, posinf=700.0,
+                                                      neginf=-700.0), BAND_PERCENTILES, axis=0))
              for name in ("demand", "available", "feasible")}
     return MonteCarlo(times, years, p_by_year, bands, resolved, samples, seed)
 

@@ -73,4 +73,4 @@ def test_rebuild_under_an_open_session_shows_new_data_without_error(tmp_path, br
         assert page.locator(EXCEPTION).count() == 0
         assert page.get_by_text(new_title, exact=False).count() >= 1
         assert console.errors == []
-        browser.close()
+        page.close()  # the browser is the session's, shared with the tests that follow
