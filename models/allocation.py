@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.arrays import layout, real
 from models.scenario import H100_FLOPS, SECONDS_PER_DAY
 
 PRECISION_SPEEDUP = {"bf16": 1.0, "fp8": 2.0}  # dense FP8 FLOP/s of an H100 is twice BF16
@@ -52,9 +53,11 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
                   order: str = "C") -> np.ndarray:
     """ln(factor × site_path(...)), built in log space for many samples: one (S, T) product and sum."""
     rt, rv = records
-    last_t = rt[-1]
-    excess = np.maximum(t - last_t - flat_years, 0.0)
-    out = np.multiply(np.log(growth), excess, order=order)
+    last_t = float(rt[-1])  # a Python float: it keeps a single-precision grid single
+    out = np.subtract(t, last_t + real(flat_years), order=order)  # the years of growth after the flat spell
+    np.maximum(out, 0.0, out=out)
+    out = np.multiply(out, np.log(growth), out=out) if out.shape == np.broadcast_shapes(
+        out.shape, np.shape(growth)) else out * np.log(growth)
     out = out + np.log(np.asarray(level) * factor) if out.shape != np.broadcast_shapes(
         out.shape, np.shape(level), np.shape(factor)) else np.add(out, np.log(np.asarray(level) * factor), out=out)
     before = int(np.searchsorted(t, last_t))  # t is sorted: the columns before the last record are a prefix
@@ -66,12 +69,13 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
 
 
 def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, records: tuple,
-                  precision: str) -> np.ndarray:
+                  precision: str, log_run_days: np.ndarray | None = None) -> np.ndarray:
     """ln(available FLOP) for many samples, in place on ln(stock): ln(min(share × stock, m × site)) +
     ln(FLOP/s × utilisation × 86,400) + ln(run length in days). Same values as `available_flop`.
-    Temporaries take the memory layout of `log_stock` (time-major in the Monte Carlo): mixed layouts are slow."""
-    order = "F" if log_stock.flags.f_contiguous and not log_stock.flags.c_contiguous else "C"
-    years = np.maximum(np.asarray(p["share_years_to_cap"], dtype=float), 1e-9)
+    Temporaries take the memory layout of `log_stock` (time-major in the Monte Carlo): mixed layouts are slow.
+    `log_run_days` is `log_run_length(...)` when the caller has it already (the constraints use it too)."""
+    order = layout(log_stock)
+    years = np.maximum(real(p["share_years_to_cap"]), 1e-9)
     fraction = np.divide(t - start, years, order=order)
     np.clip(fraction, 0.0, 1.0, out=fraction)
     log_today = np.log(p["share_today"])
@@ -81,17 +85,22 @@ def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, r
                          p["multi_site_factor"], order)
     site = _minus(site, log_today)  # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
     np.minimum(out, site, out=out)
-    run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0), order=order)
-    run += np.log(p["run_length_days"])
-    np.minimum(run, np.log(np.maximum(p["run_length_cap_days"], p["run_length_days"])), out=run)
-    out += run
+    out += log_run_length(t, start, p, order) if log_run_days is None else log_run_days
     out += log_today + np.log(flop_per_h100e_second(precision) * np.asarray(p["utilisation"]) * SECONDS_PER_DAY)
     return out
 
 
+def log_run_length(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.ndarray:
+    """ln(run length in days) for many samples: ln `run_length_path`, one product, one sum and one minimum."""
+    run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0), order=order)
+    run += np.log(p["run_length_days"])
+    np.minimum(run, np.log(np.maximum(p["run_length_cap_days"], p["run_length_days"])), out=run)
+    return run
+
+
 def share_path(t: np.ndarray, start: float, share_today, share_cap, years_to_cap):
     """share(t) = today × (cap / today)^f, f = (t − start) / years_to_cap clipped to [0, 1] (log-linear)."""
-    years = np.maximum(np.asarray(years_to_cap, dtype=float), 1e-9)
+    years = np.maximum(real(years_to_cap), 1e-9)
     fraction = np.clip((t - start) / years, 0.0, 1.0)
     log_today = np.log(share_today)
     return np.exp(log_today + fraction * (np.log(share_cap) - log_today))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.arrays import layout, real
 from models.scenario import FIELDS, H100_FLOPS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
 
 CONSTRAINTS = ("chips", "power", "money", "data", "latency")
@@ -88,21 +89,21 @@ def precision_factor(p: dict) -> float:
 
 
 def run_seconds_of(p: dict):
-    return np.asarray(p["run_length_days"], dtype=float) * SECONDS_PER_DAY
+    return real(p["run_length_days"]) * SECONDS_PER_DAY
 
 
 def flop_per_joule(t, p: dict):
     """Peak FLOP per joule drawn at the wall: an H100 at power_kw_per_h100e all-in in 2024, improving at
     flop_per_watt_growth a year, doubled by FP8."""
-    base = H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3)
-    return base * np.asarray(p["flop_per_watt_growth"], dtype=float) ** (t - FLOP_PER_WATT_YEAR) * precision_factor(p)
+    base = H100_FLOPS / (real(p["power_kw_per_h100e"]) * 1e3)
+    return base * real(p["flop_per_watt_growth"]) ** (t - FLOP_PER_WATT_YEAR) * precision_factor(p)
 
 
 def power_gw(t, p: dict):
     """GW one training effort can draw in year t: the 2030 level (one campus, or several when distributed)
     moved at power_run_growth a year, never above power_max_gw."""
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
-    grown = np.asarray(level, dtype=float) * np.asarray(p["power_run_growth"], dtype=float) ** (t - POWER_YEAR)
+    grown = real(level) * real(p["power_run_growth"]) ** (t - POWER_YEAR)
     return np.minimum(grown, p["power_max_gw"])
 
 
@@ -114,11 +115,11 @@ def power_flop(t, p: dict, run_seconds=None):
 def cost_per_flop(t, p: dict, hardware: Hardware = FALLBACK_HARDWARE):
     """US$ per FLOP actually computed: the chip's price amortised over its lifetime, per FLOP/s delivered
     (× utilisation, × FP8), falling with price-performance from its release; plus energy ÷ FLOP per joule."""
-    delivered = np.asarray(p["utilisation"], dtype=float)
-    hardware_cost = (hardware.price_usd / (np.asarray(p["chip_lifetime_years"], dtype=float) * SECONDS_PER_YEAR)
+    delivered = real(p["utilisation"])
+    hardware_cost = (hardware.price_usd / (real(p["chip_lifetime_years"]) * SECONDS_PER_YEAR)
                      / (hardware.flops * precision_factor(p) * delivered)
-                     / np.asarray(p["money_price_performance_growth"], dtype=float) ** (t - hardware.year))
-    energy_cost = np.asarray(p["money_usd_per_kwh"], dtype=float) / JOULES_PER_KWH / (flop_per_joule(t, p) * delivered)
+                     / real(p["money_price_performance_growth"]) ** (t - hardware.year))
+    energy_cost = real(p["money_usd_per_kwh"]) / JOULES_PER_KWH / (flop_per_joule(t, p) * delivered)
     return hardware_cost + energy_cost
 
 
@@ -126,10 +127,9 @@ def spend_usd(t, p: dict, payer: str | None = None):
     """What the largest run may cost in year t: the 2023 spend growing at money_spend_growth, capped at
     money_cap_share of the payer's means (growing at money_means_growth)."""
     who = PAYERS[payer or p.get("money_payer") or "world_gdp"]
-    trend = np.asarray(p["money_spend_2023_usd"], dtype=float) * np.asarray(p["money_spend_growth"],
-                                                                             dtype=float) ** (t - SPEND_YEAR)
-    cap = (np.asarray(p["money_cap_share"], dtype=float) * who.usd
-           * np.asarray(p["money_means_growth"], dtype=float) ** (t - who.year))
+    trend = real(p["money_spend_2023_usd"]) * real(p["money_spend_growth"]) ** (t - SPEND_YEAR)
+    cap = (real(p["money_cap_share"]) * who.usd
+           * real(p["money_means_growth"]) ** (t - who.year))
     return np.minimum(trend, cap)
 
 
@@ -139,12 +139,12 @@ def money_flop(t, p: dict, hardware: Hardware = FALLBACK_HARDWARE, payer: str | 
 
 def data_tokens_effective(p: dict):
     stock = p["data_multimodal_tokens"] if p.get("data_multimodal") else p["data_tokens"]
-    return np.asarray(stock, dtype=float) * np.asarray(p["data_epochs"], dtype=float)
+    return real(stock) * real(p["data_epochs"])
 
 
 def compute_from_tokens(tokens, tokens_per_param):
     """C = 6·N·D with N = D / r: the compute-optimal run that uses D tokens."""
-    return 6.0 * np.asarray(tokens, dtype=float) ** 2 / np.asarray(tokens_per_param, dtype=float)
+    return 6.0 * real(tokens) ** 2 / real(tokens_per_param)
 
 
 def data_flop(p: dict):
@@ -154,8 +154,7 @@ def data_flop(p: dict):
 def latency_tokens(p: dict, run_seconds=None):
     """Tokens one run can process: critical batch × the number of serial steps its length allows."""
     seconds = run_seconds_of(p) if run_seconds is None else run_seconds
-    return np.asarray(p["latency_batch_tokens"], dtype=float) * seconds / np.asarray(p["latency_step_seconds"],
-                                                                                     dtype=float)
+    return real(p["latency_batch_tokens"]) * seconds / real(p["latency_step_seconds"])
 
 
 def latency_flop(p: dict, run_seconds=None):
@@ -222,44 +221,67 @@ def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware 
 
 
 def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
-                 run_seconds=None) -> np.ndarray:
-    """`feasible_flop` in natural logs, from the log of the available compute (the Monte Carlo works in logs)."""
+                 run_seconds=None, log_run_days=None) -> np.ndarray:
+    """`feasible_flop` in natural logs, from the log of the available compute (the Monte Carlo works in logs).
+
+    The run length enters as ln(days) + ln 86,400: `log_run_days` when the caller has it (the Monte Carlo's
+    allocation computed it), else the log of `run_seconds` (or of the scenario's fixed length). Power and
+    latency both grow with it: min(P + ln s, L + 2 ln s) = ln s + min(P, L + ln s), one sum fewer per sample."""
     if not applies(scenario):
         return log_available
     p = with_switches(p, scenario)
-    seconds = run_seconds_of(p) if run_seconds is None else run_seconds
+    if log_run_days is not None:
+        ln_days, offset = log_run_days, math.log(SECONDS_PER_DAY)
+    else:
+        ln_days, offset = np.log(run_seconds_of(p) if run_seconds is None else run_seconds), 0.0
     log = _log_column
-    t = np.asarray(t, dtype=float)
+    t = real(t)
+    order = layout(log_available)
     ln_fpw = log(p["flop_per_watt_growth"])
-    util = np.asarray(p["utilisation"], dtype=float)
-    ln_seconds = np.log(seconds)  # (S, 1), or (S, T) when the run length grows: one log for all that follows
-    ln_run = log(util * precision_factor(p)) + ln_seconds
-    # power: min(level·g^(t−2030), max) × 1e9 × FLOP/J(2024)·fpw^(t−2024) × utilisation × seconds × precision
+    util = real(p["utilisation"])
+    ln_joule0 = log(H100_FLOPS / (real(p["power_kw_per_h100e"]) * 1e3))
+    # ln power = min(lnL + lnG·(t − 2030), lnMax) + ln FLOP/J(2024) + ln_fpw·(t − 2024) + ln(1e9·util·prec) + ln s,
+    # folded into min(A + B·t, C + E·t) + ln days: each branch is one multiply and one add over (S, T)
+    rest = ln_joule0 + (math.log(1e9) + offset) + log(util * precision_factor(p)) - ln_fpw * FLOP_PER_WATT_YEAR
+    # latency: C = 6·D²/r with D = batch × seconds ÷ step time: L + 2 ln days
+    latency = (math.log(6.0) - log(p["tokens_per_param"])
+               + 2.0 * (log(p["latency_batch_tokens"]) - log(p["latency_step_seconds"]) + offset))
+    grows = np.ndim(ln_days) == 2 and np.shape(ln_days)[-1] > 1
+    if not grows:  # a fixed run length is a column: fold it into the lines
+        rest, latency = rest + ln_days, latency + 2.0 * ln_days
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
-    ln_joule0 = log(H100_FLOPS / (np.asarray(p["power_kw_per_h100e"], dtype=float) * 1e3))
-    # ln power = min(lnL + lnG·(t − 2030), lnMax) + ln FLOP/J(2024) + ln_fpw·(t − 2024) + ln(1e9·util·s·prec),
-    # folded into min(A + B·t, C + E·t) so each branch is one multiply and one add over (S, T)
-    rest = ln_joule0 + np.log(1e9) + ln_run - ln_fpw * FLOP_PER_WATT_YEAR
     ln_g = log(p["power_run_growth"])
-    out = np.minimum((log(level) - ln_g * POWER_YEAR + rest) + (ln_g + ln_fpw) * t,
-                     (log(p["power_max_gw"]) + rest) + ln_fpw * t)
+    out = _line(log(level) - ln_g * POWER_YEAR + rest, ln_g + ln_fpw, t, order)
+    np.minimum(out, _line(log(p["power_max_gw"]) + rest, ln_fpw, t, order), out=out)
+    if grows:
+        np.minimum(out, np.add(ln_days, latency, order=order), out=out)
+        out += ln_days
+        np.minimum(out, _ln_data(p), out=out)
+    else:
+        np.minimum(out, np.minimum(_ln_data(p), latency), out=out)
     if scenario.money_included:
-        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0), out=out)
-    # data and latency: C = 6·D²/r, latency's D = batch × seconds ÷ step time, in logs (no power per element)
-    ln_r = log(p["tokens_per_param"])
-    ln_latency = (np.log(6.0) - ln_r + 2.0 * (log(p["latency_batch_tokens"]) - log(p["latency_step_seconds"])))
-    ln_latency = ln_latency + 2.0 * ln_seconds
-    np.minimum(out, np.minimum(np.log(data_flop(p)), ln_latency), out=out)
-    ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + np.log(precision_factor(p))
-    return np.minimum(out, ln_chips)
+        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order), out=out)
+    ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + math.log(precision_factor(p))
+    return np.minimum(out, ln_chips, out=out) if out.shape == np.shape(ln_chips) else np.minimum(out, ln_chips)
+
+
+def _line(a, b, t, order: str = "C") -> np.ndarray:
+    """a + b·t over (S, T) for columns a, b: one product and one sum in place."""
+    out = np.multiply(b, t, order=order)
+    return np.add(out, a, out=out) if out.shape == np.broadcast_shapes(out.shape, np.shape(a)) else out + a
+
+
+def _ln_data(p: dict):
+    """ln data_flop = ln 6 + 2 ln D − ln r (in logs: D² of a large token stock overflows single precision)."""
+    return math.log(6.0) + 2.0 * np.log(data_tokens_effective(p)) - _log_column(p["tokens_per_param"])
 
 
 def _log_column(value):
     """ln of a field's value: a float, or an (S, 1) column of draws."""
-    return np.log(np.asarray(value, dtype=float))
+    return np.log(real(value))
 
 
-def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0):
+def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0, order: str = "C"):
     """ln of money_flop, for many samples, in as few passes over (S, T) as the algebra allows:
     ln spend − ln cost, with spend = min(e^(a1 + b1·t), e^(a2 + b2·t)) and cost = e^(a3 + b3·t) + e^(a4 + b4·t),
     so ln money = min(a1 − a3 + (b1 − b3)·t, a2 − a3 + (b2 − b3)·t) − log1p(e^(a4 − a3 + (b4 − b3)·t))."""
@@ -268,16 +290,17 @@ def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0):
     b1 = log(p["money_spend_growth"])
     a1 = log(p["money_spend_2023_usd"]) - b1 * SPEND_YEAR
     b2 = log(p["money_means_growth"])
-    a2 = log(np.asarray(p["money_cap_share"], dtype=float) * who.usd) - b2 * who.year
+    a2 = log(real(p["money_cap_share"]) * who.usd) - b2 * who.year
     delivered = hardware.flops * precision_factor(p) * util
     b3 = -log(p["money_price_performance_growth"])
-    a3 = log(hardware.price_usd / (np.asarray(p["chip_lifetime_years"], dtype=float) * SECONDS_PER_YEAR)
+    a3 = log(hardware.price_usd / (real(p["chip_lifetime_years"]) * SECONDS_PER_YEAR)
              / delivered) - b3 * hardware.year
     b4 = -ln_fpw
-    a4 = (log(np.asarray(p["money_usd_per_kwh"], dtype=float) / JOULES_PER_KWH / util) - ln_joule0
-          - np.log(precision_factor(p)) - b4 * FLOP_PER_WATT_YEAR)
-    out = np.minimum((a1 - a3) + (b1 - b3) * t, (a2 - a3) + (b2 - b3) * t)
-    ratio = (a4 - a3) + (b4 - b3) * t
+    a4 = (log(real(p["money_usd_per_kwh"]) / JOULES_PER_KWH / util) - ln_joule0
+          - math.log(precision_factor(p)) - b4 * FLOP_PER_WATT_YEAR)
+    out = _line(a1 - a3, b1 - b3, t, order)
+    np.minimum(out, _line(a2 - a3, b2 - b3, t, order), out=out)
+    ratio = _line(a4 - a3, b4 - b3, t, order)
     np.exp(ratio, out=ratio)
     out -= np.log1p(ratio, out=ratio)
     return out
@@ -285,7 +308,7 @@ def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0):
 
 def binding(values: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
     """The name of the smallest constraint in `names` at each point (first in CONSTRAINTS order on ties)."""
-    stacked = np.stack([np.asarray(values[n], dtype=float) for n in names])
+    stacked = np.stack([real(values[n]) for n in names])
     return np.asarray(names)[np.argmin(stacked, axis=0)]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.arrays import real
+
 FLOP_PER_PARAM_TOKEN = 6.0  # 2 forward + 4 backward (Kaplan et al. 2020)
 PARAMETER_WARNING_RATIO = 2.0  # warn when parameter-driven growth is over 2x the fitted compute growth
 
@@ -54,7 +56,7 @@ def parameter_growth_warning(implied_growth: float, fitted_growth: float) -> boo
 def algorithmic_gain_per_year(halving_months):
     """Effective compute per physical FLOP gained each year when the compute needed halves every
     `halving_months` months (8 months → 2.83x a year)."""
-    return np.exp(np.log(2.0) * 12.0 / np.asarray(halving_months, dtype=float))
+    return np.exp(np.log(2.0) * 12.0 / real(halving_months))
 
 
 def physical_growth(effective_growth, halving_months):

@@ -13,6 +13,7 @@ from models import allocation as alloc
 from models import constraints as con
 from models import demand as dem
 from models import supply as sup
+from models.arrays import layout
 from models.inputs import Claim, ForecastInputs, InputsError
 from models.scenario import CLAIMS, FALLBACK_CLAIM, FIELDS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
 from models.trends import TrendError, fit_trend
@@ -486,8 +487,10 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     out = {"rate": np.atleast_2d(rate), "stock": stock, "caps": caps}
     if log_space:
         log_stock = np.log(stock, out=stock)
+        log_run_days = alloc.log_run_length(tc, b, p, layout(log_stock)) \
+            if scenario.demand_scope == "largest_run" else None
         if scenario.demand_scope == "largest_run":
-            available = alloc.log_available(log_stock, tc, b, p, site_arrays(inputs), scenario.precision)
+            available = alloc.log_available(log_stock, tc, b, p, site_arrays(inputs), scenario.precision, log_run_days)
         else:
             available = log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision)
                                            * np.asarray(p["utilisation"]) * SECONDS_PER_YEAR)
@@ -496,10 +499,8 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
             if j < len(tc) and np.any(p.get("present_floor", 0.0)):
                 lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
                 available += (lift[:, None] + PRESENT_MARGIN) * (lift[:, None] > 0)
-        run_days = alloc.run_length_path(tc, b, p["run_length_days"], p["run_length_growth"],
-                                         p["run_length_cap_days"]) if scenario.demand_scope == "largest_run" else None
         log_feasible = con.log_feasible(available, tc, p, scenario, con.hardware_for(inputs, b),
-                                        run_seconds=None if run_days is None else run_days * SECONDS_PER_DAY)
+                                        log_run_days=log_run_days)
         out.update(log_demand=np.broadcast_to(demand, available.shape), log_available=available,
                    log_feasible=log_feasible, stock=None)
         return out

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models.arrays import SINGLE, single
 from models.forecast import Resolved, first_crossing, parameters, resolve, simulate, time_grid, until_horizon
 from models.inputs import ForecastInputs
 from models.scenario import FIELDS, Scenario, constraint_fields_in_use
 
 BAND_PERCENTILES = (5, 10, 50, 90, 95)
+BANDS = ("demand", "available", "feasible")
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +52,20 @@ class MonteCarlo:
         return {"ceiling_p10": self.p10, "ceiling_p50": self.p50, "ceiling_p90": self.p90,
                 "p_by_year": {int(y): float(p) for y, p in zip(self.years, self.p_by_year, strict=True)},
                 "samples": self.samples, "seed": self.seed}
+
+
+def log_bands(logs: list[np.ndarray]) -> list[np.ndarray]:
+    """exp of the BAND_PERCENTILES of each (S, Y) array of logs over its samples (linear interpolation, as
+    np.percentile's default), all from one sort of the stacked columns. A link choked to nothing gives
+    ln 0 = −inf (and −inf + inf where the present is lifted): bounded, so a band is 0 (or huge), never NaN."""
+    stacked = np.nan_to_num(np.concatenate(logs, axis=1).astype(float), nan=-700.0, posinf=700.0, neginf=-700.0)
+    stacked.sort(axis=0)
+    position = np.array(BAND_PERCENTILES) / 100.0 * (len(stacked) - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, len(stacked) - 1)
+    weight = (position - below)[:, None]
+    values = np.exp(stacked[below] + weight * (stacked[above] - stacked[below]))
+    return np.split(values, np.cumsum([np.shape(a)[1] for a in logs])[:-1], axis=1)
 
 
 def uncertain_fields(scenario: Scenario) -> list[str]:
@@ -116,19 +132,15 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     resolved = resolved or resolve(scenario, inputs)
     t = until_horizon(time_grid(scenario.base_year, scenario.horizon), scenario.horizon)
     future = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
-    p, order = by_lifetime(sample_parameters(scenario, resolved, samples, seed), samples)
-    out = simulate(p, scenario, inputs, t, future, with_links=False, time_major=True, log_space=True)
+    p, order = by_lifetime(single(sample_parameters(scenario, resolved, samples, seed)), samples)
+    out = simulate(p, scenario, inputs, t.astype(SINGLE), future, with_links=False, time_major=True, log_space=True)
     t = t[future]
     times = np.empty(samples)
     times[order] = first_crossing(t, out["log_demand"], out["log_feasible"], scenario.base_year)  # draw order
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     p_by_year = np.array([(times < y + 1).mean() for y in years])  # NaN compares False: no crossing
     cols = np.searchsorted(t, years - 1e-9)
-    # a link choked to nothing gives ln 0 = −inf (and −inf + inf where the present is lifted): bounded, so a
-    # band is 0 (or huge), never NaN
-    bands = {name: np.exp(np.percentile(np.nan_to_num(out["log_" + name][:, cols], nan=-700.0, posinf=700.0,
-                                                      neginf=-700.0), BAND_PERCENTILES, axis=0))
-             for name in ("demand", "available", "feasible")}
+    bands = dict(zip(BANDS, log_bands([out["log_" + name][:, cols] for name in BANDS]), strict=True))
     return MonteCarlo(times, years, p_by_year, bands, resolved, samples, seed)
 
 

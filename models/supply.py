@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from models.arrays import real
 from models.scenario import H100_FLOPS
 
 WAFER_DIAMETER_MM = 300.0
@@ -47,13 +48,13 @@ def unit_logs(p: dict) -> dict[str, np.ndarray]:
     """ln(H100e a year per unit of each link's level) in the base year: a wafer (or stack) a month gives
     12 a year; logic counts the AI-allocable share of good dies; power is GW ÷ all-in kW per H100e."""
     ln = np.log
-    chip = ln(np.asarray(p["h100e_per_chip"], dtype=float))
+    chip = ln(real(p["h100e_per_chip"]))
     good = good_dies_per_wafer(p["die_area_mm2"], p["defect_density"])
     return {
         "logic": ln(12.0 * np.asarray(p["logic_ai_share"]) * good / p["dies_per_chip"]) + chip,
-        "cowos": ln(12.0 * np.asarray(p["chips_per_cowos_wafer"], dtype=float)) + chip,
-        "hbm": ln(12.0 / np.asarray(p["hbm_stacks_per_chip"], dtype=float)) + chip,
-        "power": ln(1e6 / np.asarray(p["kw_per_h100e"], dtype=float)),
+        "cowos": ln(12.0 * real(p["chips_per_cowos_wafer"])) + chip,
+        "hbm": ln(12.0 / real(p["hbm_stacks_per_chip"])) + chip,
+        "power": ln(1e6 / real(p["kw_per_h100e"])),
     }
 
 
@@ -67,7 +68,7 @@ def link_shape(series, t: np.ndarray, anchor: float) -> tuple[np.ndarray, np.nda
     log_c = np.log(series.central)
     last = float(series.t[-1])
     shape = np.interp(np.minimum(t, last), series.t, log_c) - np.interp(min(anchor, last), series.t, log_c)
-    return shape, np.maximum(t, last) - max(anchor, last)
+    return shape.astype(t.dtype, copy=False), np.maximum(t, last) - max(anchor, last)
 
 
 def link_logs(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> dict[str, np.ndarray]:
@@ -75,7 +76,7 @@ def link_logs(p: dict, shapes: dict, t: np.ndarray, anchor: float) -> dict[str, 
     units = unit_logs(p)
     out = {}
     for name, (level, growth, efficiency) in LINK_FIELDS.items():
-        lv = np.asarray(p[level], dtype=float)
+        lv = real(p[level])
         if np.all(lv <= 0):
             continue
         shape, years = shapes[name]
@@ -98,7 +99,7 @@ def chain_log_cap(p: dict, shapes: dict, t: np.ndarray, anchor: float, order: st
     units = unit_logs(p)
     groups: dict[str, np.ndarray] = {}
     for name, (level, growth, efficiency) in LINK_FIELDS.items():
-        lv = np.asarray(p[level], dtype=float)
+        lv = real(p[level])
         if np.all(lv <= 0):
             continue
         shape, years = shapes[name]
@@ -145,14 +146,14 @@ def shipments_path(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray
     first = projection_start(t, base_year)
     shape = np.broadcast_shapes(np.shape(growth), np.shape(base_h100e), np.shape(scale),
                                 () if log_cap is None else np.shape(log_cap)[:-1] + (1,), (1,))[:-1] + t.shape
-    rate = np.empty(shape, order=order)
+    rate = np.empty(shape, dtype=np.result_type(t, growth), order=order)
     trend = np.multiply(np.log(growth), t[h:] + dt / 2 - (base_year + 0.5), order=order)  # where no history is
     trend = trend + np.log(base_h100e) if trend.shape != np.broadcast_shapes(trend.shape, np.shape(base_h100e)) \
         else np.add(trend, np.log(base_h100e), out=trend)
     if log_cap is not None:  # the history (years up to base_year) is never capped
         trend = _full(trend, np.shape(log_cap)[:-1] + trend.shape[-1:])
         np.minimum(trend[..., first - h:], log_cap, out=trend[..., first - h:])
-    rate[..., h:] = np.exp(trend, out=trend)
+    np.exp(trend, out=rate[..., h:])
     if h:
         rate[..., :h] = hist[1] * np.asarray(scale)
     return rate
@@ -210,7 +211,7 @@ def installed_stock(rate: np.ndarray, dt: float, lifetime_years, cols: slice = s
     A time-major (Fortran-ordered) rate of many samples takes `_stock_time_major`: same sums, ~3x faster."""
     rate = np.atleast_2d(rate)
     rows, count = rate.shape
-    steps = np.rint(np.broadcast_to(np.asarray(lifetime_years, dtype=float) / dt, (rows, 1))).astype(np.int64)
+    steps = np.rint(np.broadcast_to(real(lifetime_years) / dt, (rows, 1))).astype(np.int64)
     pad = max(int(steps.max()), 0)
     idx = np.arange(count)[cols]  # the stock at t_j sums the steps before j
     if len(idx) == 0:
@@ -219,7 +220,7 @@ def installed_stock(rate: np.ndarray, dt: float, lifetime_years, cols: slice = s
     contiguous = len(idx) == 1 or bool(np.all(np.diff(idx) == 1))
     if contiguous and rows > 1 and rate.flags.f_contiguous and bool(np.all(np.diff(lag_start) <= 0)):
         return _stock_time_major(rate, dt, pad, idx, lag_start)
-    cum = np.zeros((rows, pad + count + 1))
+    cum = np.zeros((rows, pad + count + 1), dtype=rate.dtype)
     np.cumsum(rate, axis=1, out=cum[:, pad + 1:])
     if contiguous:
         windows = np.lib.stride_tricks.sliding_window_view(cum, len(idx), axis=1)
@@ -239,12 +240,12 @@ def _stock_time_major(rate: np.ndarray, dt: float, pad: int, idx: np.ndarray, la
     sum is one vector add per grid step across all samples, in the same order, so the sums are identical.
     Samples sharing a lifetime share one lag, so their lagged windows are one block copy."""
     rows, count = rate.shape
-    cum = np.zeros((rows, pad + count + 1), order="F")
+    cum = np.zeros((rows, pad + count + 1), dtype=rate.dtype, order="F")
     np.copyto(cum[:, pad + 1], rate[:, 0])
     for j in range(1, count):
         np.add(cum[:, pad + j], rate[:, j], out=cum[:, pad + j + 1])
     width = len(idx)
-    lagged = np.empty((rows, width), order="F")
+    lagged = np.empty((rows, width), dtype=rate.dtype, order="F")
     firsts = np.flatnonzero(np.r_[True, np.diff(lag_start) != 0])
     for first, end in zip(firsts, np.r_[firsts[1:], rows], strict=True):
         lag = lag_start[first]
