@@ -28,6 +28,7 @@ FLOP_PER_WATT_YEAR = 2024  # H100 at power_kw_per_h100e all-in is the 2024 effic
 SPEND_YEAR = 2023  # money_spend_2023_usd: GPT-4's cost (Cottier et al. 2024)
 FP8_FACTOR = 2.0  # FP8 doubles FLOP/s and FLOP per joule against BF16 (Epoch 2024)
 JOULES_PER_KWH = 3.6e6
+PRESENT_MARGIN = 1e-3  # ln units (0.1%): a present lifted to the record sits above it, in single precision too
 ENGINE_HAS_PRECISION = "precision" in FIELDS  # an engine precision setting already counts FP8 in chips
 
 
@@ -99,17 +100,38 @@ def flop_per_joule(t, p: dict):
     return base * real(p["flop_per_watt_growth"]) ** (t - FLOP_PER_WATT_YEAR) * precision_factor(p)
 
 
-def power_gw(t, p: dict):
+def power_gw(t, p: dict, floor=None):
     """GW one training effort can draw in year t: the 2030 level (one campus, or several when distributed)
-    moved at power_run_growth a year, never above power_max_gw."""
+    moved at power_run_growth a year, never above power_max_gw, and never below `floor`: the largest site
+    operating at t (`site_power` of the clusters table), since a run could draw what a site already draws."""
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
-    grown = real(level) * real(p["power_run_growth"]) ** (t - POWER_YEAR)
-    return np.minimum(grown, p["power_max_gw"])
+    grown = np.minimum(real(level) * real(p["power_run_growth"]) ** (t - POWER_YEAR), p["power_max_gw"])
+    return grown if floor is None else np.maximum(grown, np.exp(ln_site_power(t, floor)))
 
 
-def power_flop(t, p: dict, run_seconds=None):
+def power_flop(t, p: dict, run_seconds=None, floor=None):
     seconds = run_seconds_of(p) if run_seconds is None else run_seconds
-    return power_gw(t, p) * 1e9 * flop_per_joule(t, p) * p["utilisation"] * seconds
+    return power_gw(t, p, floor) * 1e9 * flop_per_joule(t, p) * p["utilisation"] * seconds
+
+
+def site_power(clusters: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """(t, GW) of the operating sites that set a power record when they appeared, oldest first; None
+    without a clusters table with power figures."""
+    if clusters is None or "power_mw" not in clusters:
+        return None
+    rows = clusters.dropna(subset=["power_mw"]).sort_values("t", kind="stable")
+    rows = rows[rows["power_mw"] > rows["power_mw"].cummax().shift(fill_value=0.0)]
+    if rows.empty:
+        return None
+    return rows["t"].to_numpy(dtype=float), rows["power_mw"].to_numpy(dtype=float) / 1e3
+
+
+def ln_site_power(t, records: tuple[np.ndarray, np.ndarray]):
+    """ln GW of the largest operating site at t: log-linear between records (sites ramp up), flat after
+    the last record and before the first."""
+    rt, gw = records
+    return np.interp(t, rt, np.log(gw)).astype(np.result_type(t, np.float32), copy=False) \
+        if np.ndim(t) else float(np.interp(t, rt, np.log(gw)))
 
 
 def cost_per_flop(t, p: dict, hardware: Hardware = FALLBACK_HARDWARE):
@@ -189,24 +211,56 @@ def in_use(scenario: Scenario) -> tuple[str, ...]:
     return tuple(name for name in CONSTRAINTS if name != "money" or scenario.money_included)
 
 
+RUN_LEVEL = ("power", "money", "data", "latency")
+
+
+def run_level(t, p: dict, scenario: Scenario, hardware: Hardware, seconds, floor=None) -> dict:
+    """Power, money, data and latency at t (FLOP), before any lift to the present (p has its switches)."""
+    return {"power": power_flop(t, p, seconds, floor), "money": money_flop(t, p, hardware, scenario.money_payer),
+            "data": data_flop(p), "latency": latency_flop(p, seconds)}
+
+
+def present_lift(present, p: dict, scenario: Scenario, hardware: Hardware, seconds, floor=None) -> dict:
+    """ln of the factor (≥ 1) by which each run-level constraint is raised so that the run actually done
+    at the present was feasible: `present` = (t, ln FLOP of that run), or None (no lift).
+
+    The present is data: a draw (or a setting) under which the record run could not have been trained is
+    corrected by the smallest factor that admits it, as the allocation's share is; the curve keeps its shape."""
+    if present is None:
+        return dict.fromkeys(RUN_LEVEL, 0.0)
+    t0, ln_record = present
+    values = run_level(np.asarray(t0, dtype=np.result_type(ln_record, np.float32)), p, scenario, hardware,
+                       seconds, floor)
+    with np.errstate(divide="ignore"):
+        short = {name: ln_record - np.log(value) for name, value in values.items()}
+    dtype = np.asarray(ln_record).dtype  # the run's precision (single in the Monte Carlo)
+    return {name: np.where(gap > 0, gap + PRESENT_MARGIN, 0.0).astype(dtype, copy=False) for name, gap in short.items()}
+
+
 def curves(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
-           run_seconds=None) -> dict[str, np.ndarray]:
-    """Each constraint's largest feasible run on grid t, broadcast to available's shape."""
+           run_seconds=None, floor=None, present=None) -> dict[str, np.ndarray]:
+    """Each constraint's largest feasible run on grid t, broadcast to available's shape. `floor`: the site
+    power records (`site_power`); `present`: (t, ln FLOP) of the record run the constraints must admit."""
     shape = np.shape(available)
     p = with_switches(p, scenario)
     seconds = run_seconds_of(p) if run_seconds is None else run_seconds
-    values = {
-        "chips": chips_flop(available, p),
-        "power": power_flop(t, p, seconds),
-        "money": money_flop(t, p, hardware, scenario.money_payer),
-        "data": data_flop(p),
-        "latency": latency_flop(p, seconds),
-    }
+    lift = present_lift(present, p, scenario, hardware, _at_present(seconds, t, present), floor)
+    values = {"chips": chips_flop(available, p)}
+    for name, value in run_level(t, p, scenario, hardware, seconds, floor).items():
+        values[name] = value * np.exp(lift[name])
     return {name: np.broadcast_to(value, shape) for name, value in values.items()}
 
 
+def _at_present(seconds, t, present):
+    """The run length (s) at the present's grid point: a column of `seconds` when it varies over t."""
+    if present is None or np.ndim(seconds) < 2 or np.shape(seconds)[-1] == 1:
+        return seconds
+    j = min(int(np.searchsorted(np.ravel(t), present[0] - 1e-6)), np.shape(seconds)[-1] - 1)
+    return seconds[..., j:j + 1]
+
+
 def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
-                  run_seconds=None) -> np.ndarray:
+                  run_seconds=None, floor=None, present=None) -> np.ndarray:
     """The largest run feasible at each t: the minimum over the constraints in use (available itself when
     the run-level constraints are off or demand is not one run).
 
@@ -217,11 +271,11 @@ def feasible_flop(available, t, p: dict, scenario: Scenario, hardware: Hardware 
         return available
     with np.errstate(divide="ignore"):  # no chips yet (before the history): log 0 = −inf, feasible 0
         log_available = np.log(available)
-    return np.exp(log_feasible(log_available, t, p, scenario, hardware, run_seconds))
+    return np.exp(log_feasible(log_available, t, p, scenario, hardware, run_seconds, floor=floor, present=present))
 
 
 def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
-                 run_seconds=None, log_run_days=None) -> np.ndarray:
+                 run_seconds=None, log_run_days=None, floor=None, present=None) -> np.ndarray:
     """`feasible_flop` in natural logs, from the log of the available compute (the Monte Carlo works in logs).
 
     The run length enters as ln(days) + ln 86,400: `log_run_days` when the caller has it (the Monte Carlo's
@@ -247,20 +301,27 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
     latency = (math.log(6.0) - log(p["tokens_per_param"])
                + 2.0 * (log(p["latency_batch_tokens"]) - log(p["latency_step_seconds"]) + offset))
     grows = np.ndim(ln_days) == 2 and np.shape(ln_days)[-1] > 1
+    lift = present_lift(present, p, scenario, hardware, None if present is None
+                        else np.exp(_at_present(ln_days, t, present) + offset), floor)
+    rest, latency = rest + lift["power"], latency + lift["latency"]
     if not grows:  # a fixed run length is a column: fold it into the lines
         rest, latency = rest + ln_days, latency + 2.0 * ln_days
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
     ln_g = log(p["power_run_growth"])
     out = _line(log(level) - ln_g * POWER_YEAR + rest, ln_g + ln_fpw, t, order)
     np.minimum(out, _line(log(p["power_max_gw"]) + rest, ln_fpw, t, order), out=out)
+    if floor is not None:  # never below the largest operating site: max(floor, min(A, B)) + the rest
+        site = _line(rest, ln_fpw, t, order)
+        site += ln_site_power(t, floor)
+        np.maximum(out, site, out=out)
     if grows:
         np.minimum(out, np.add(ln_days, latency, order=order), out=out)
         out += ln_days
-        np.minimum(out, _ln_data(p), out=out)
+        np.minimum(out, _ln_data(p) + lift["data"], out=out)
     else:
-        np.minimum(out, np.minimum(_ln_data(p), latency), out=out)
+        np.minimum(out, np.minimum(_ln_data(p) + lift["data"], latency), out=out)
     if scenario.money_included:
-        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order), out=out)
+        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order, lift["money"]), out=out)
     ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + math.log(precision_factor(p))
     return np.minimum(out, ln_chips, out=out) if out.shape == np.shape(ln_chips) else np.minimum(out, ln_chips)
 
@@ -281,7 +342,7 @@ def _log_column(value):
     return np.log(real(value))
 
 
-def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0, order: str = "C"):
+def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0, order: str = "C", lift=0.0):
     """ln of money_flop, for many samples, in as few passes over (S, T) as the algebra allows:
     ln spend − ln cost, with spend = min(e^(a1 + b1·t), e^(a2 + b2·t)) and cost = e^(a3 + b3·t) + e^(a4 + b4·t),
     so ln money = min(a1 − a3 + (b1 − b3)·t, a2 − a3 + (b2 − b3)·t) − log1p(e^(a4 − a3 + (b4 − b3)·t))."""
@@ -298,8 +359,8 @@ def _ln_money(t, p: dict, hardware: Hardware, util, ln_fpw, ln_joule0, order: st
     b4 = -ln_fpw
     a4 = (log(real(p["money_usd_per_kwh"]) / JOULES_PER_KWH / util) - ln_joule0
           - math.log(precision_factor(p)) - b4 * FLOP_PER_WATT_YEAR)
-    out = _line(a1 - a3, b1 - b3, t, order)
-    np.minimum(out, _line(a2 - a3, b2 - b3, t, order), out=out)
+    out = _line(a1 - a3 + lift, b1 - b3, t, order)
+    np.minimum(out, _line(a2 - a3 + lift, b2 - b3, t, order), out=out)
     ratio = _line(a4 - a3, b4 - b3, t, order)
     np.exp(ratio, out=ratio)
     out -= np.log1p(ratio, out=ratio)
@@ -310,6 +371,18 @@ def binding(values: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray
     """The name of the smallest constraint in `names` at each point (first in CONSTRAINTS order on ties)."""
     stacked = np.stack([real(values[n]) for n in names])
     return np.asarray(names)[np.argmin(stacked, axis=0)]
+
+
+def site_power_for(inputs) -> tuple[np.ndarray, np.ndarray] | None:
+    """`site_power` of the inputs' clusters table (cached on the inputs); None without one."""
+    cache = getattr(inputs, "_fits", None)
+    key = ("site-power",)
+    if cache is not None and key in cache:
+        return cache[key]
+    records = site_power(getattr(inputs, "clusters", None))
+    if cache is not None:
+        cache[key] = records
+    return records
 
 
 def hardware_for(inputs, until_year: int | None) -> Hardware:
@@ -340,14 +413,18 @@ class YearConstraints:
 def at_year(forecast, year: int, inputs=None) -> YearConstraints:
     """Each constraint at the start of `year` (the grid point where the engine's demand for that year sits:
     the base year's record is demand at t = base_year) for a deterministic Forecast."""
-    from models.forecast import parameters
+    from models.forecast import parameters, present_run
 
     scenario = forecast.scenario
     i = int(np.argmin(np.abs(forecast.t - year)))
     t = forecast.t[i:i + 1]
     p = parameters(scenario, forecast.resolved)
     hardware = hardware_for(inputs, scenario.base_year) if inputs is not None else FALLBACK_HARDWARE
-    values = curves(forecast.available_flop[i:i + 1], t, p, scenario, hardware)
+    seconds = None if forecast.run_days is None else forecast.run_days[i:i + 1] * SECONDS_PER_DAY
+    j = int(np.searchsorted(forecast.t, scenario.base_year - 1e-9))
+    present = present_run(p, scenario.base_year, np.log(forecast.demand_flop[j:j + 1]))
+    values = curves(forecast.available_flop[i:i + 1], t, p, scenario, hardware, seconds,
+                    site_power_for(inputs) if inputs is not None else None, present)
     flat = {name: float(np.ravel(v)[0]) for name, v in values.items()}
     names = in_use(scenario)
     name = str(binding(values, names).ravel()[0])

@@ -21,7 +21,6 @@ from models.trends import TrendError, fit_trend
 STEPS_PER_YEAR = 12
 BACKCAST_YEARS = 12  # history window before base_year, longer than the longest chip lifetime
 FALLBACK_SUPPLY_GROWTH = 2.3  # Epoch: NVIDIA stock ~2.3x/year since 2019, used only without chip-sales data
-PRESENT_MARGIN = 1e-9  # ln units: a lifted present sits just above the record, never equal to it
 ANNUAL_YEARS_BEFORE = 5  # annual rows start five years before the base year
 # Link levels used only when the database lacks the figure (foundry_capacity rows; chip units)
 FALLBACK_LINK_LEVELS = {"logic_wafers_per_month": 260_000.0,  # TSMC N5 + N3, 2025 mean (Epoch; Morgan Stanley)
@@ -423,6 +422,8 @@ def parameters(scenario: Scenario, resolved: Resolved) -> dict:
     # the present is data: when today's share is calibrated from the record, the allocation at the base
     # year is never below the record run that was actually run (see `simulate`)
     p["present_floor"] = 1.0 if resolved.origin.get("share_today") == "data" else 0.0
+    # and when demand starts from the record run, no run-level constraint may make that run infeasible
+    p["present_record"] = 1.0 if resolved.origin.get("demand_base_flop") == "data" else 0.0
     for link, name in LEVEL_FIELDS.items():  # a level read from the data follows the data's own path
         p[f"{link}_from_data"] = 1.0 if resolved.origin.get(name) == "data" else 0.0
     return p
@@ -498,9 +499,11 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
             j = int(np.searchsorted(tc, b - 1e-9))
             if j < len(tc) and np.any(p.get("present_floor", 0.0)):
                 lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
-                available += (lift[:, None] + PRESENT_MARGIN) * (lift[:, None] > 0)
+                available += (lift[:, None] + con.PRESENT_MARGIN) * (lift[:, None] > 0)
+        j = int(np.searchsorted(tc, b - 1e-9))
+        present = present_run(p, b, np.broadcast_to(demand, available.shape)[:, j:j + 1]) if j < len(tc) else None
         log_feasible = con.log_feasible(available, tc, p, scenario, con.hardware_for(inputs, b),
-                                        log_run_days=log_run_days)
+                                        log_run_days=log_run_days, floor=con.site_power_for(inputs), present=present)
         out.update(log_demand=np.broadcast_to(demand, available.shape), log_available=available,
                    log_feasible=log_feasible, stock=None)
         return out
@@ -515,15 +518,23 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
         j = int(np.searchsorted(tc, b - 1e-9))
         if j < len(tc) and np.any(p.get("present_floor", 0.0)):
             lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] / available[:, j], 1.0)
-            available = available * np.where(lift > 1.0, lift * np.exp(PRESENT_MARGIN), 1.0)[:, None]
+            available = available * np.where(lift > 1.0, lift * np.exp(con.PRESENT_MARGIN), 1.0)[:, None]
         out.update(share=share, site=site, run_days=run_days)
     else:
         available = stock * (alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
                              * SECONDS_PER_YEAR)
+    j = int(np.searchsorted(tc, b - 1e-9))
+    present = present_run(p, b, np.log(np.broadcast_to(demand, available.shape)[:, j:j + 1])) if j < len(tc) else None
     feasible = con.feasible_flop(available, tc, p, scenario, con.hardware_for(inputs, b),
-                                 run_seconds=_run_seconds(out))
+                                 run_seconds=_run_seconds(out), floor=con.site_power_for(inputs), present=present)
     out.update(demand=np.broadcast_to(demand, stock.shape), available=available, feasible=feasible)
     return out
+
+
+def present_run(p: dict, base_year: float, ln_demand_at_base):
+    """(base year, ln FLOP) of the run the data show was done at the base year, which the run-level
+    constraints must admit; None when demand does not start from the record (a set base, parameters)."""
+    return (float(base_year), ln_demand_at_base) if np.any(p.get("present_record", 0.0)) else None
 
 
 def _run_seconds(out: dict):
@@ -673,13 +684,40 @@ def forecast(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved | No
     def row(name):
         return None if name not in out else np.broadcast_to(out[name], t.shape).ravel()
 
+    notes = resolved.notes + _raised_notes(scenario, inputs, resolved, t, out)
     return Forecast(
         scenario, resolved, t, out["demand"][0], out["available"][0], out["rate"][0], out["stock"][0], caps,
-        None if math.isnan(crossing) else float(crossing), resolved.notes, out["demand"][0] * gain,
+        None if math.isnan(crossing) else float(crossing), notes, out["demand"][0] * gain,
         row("share"), row("site"), row("run_days"),
         {k: (float(v.t[0]), float(v.t[-1])) for k, v in inputs.capacity.items()},
         out["feasible"][0],
     )
+
+
+def _raised_notes(scenario: Scenario, inputs: ForecastInputs, resolved: Resolved, t: np.ndarray,
+                  out: dict) -> tuple[Note, ...]:
+    """A note for each run-level constraint the present lifted to admit the record run (see
+    `constraints.present_lift`): a setting that contradicts the data is corrected, and said so."""
+    b = scenario.base_year
+    j = int(np.searchsorted(t, b - 1e-9))
+    p = con.with_switches(parameters(scenario, resolved), scenario)
+    record = float(np.ravel(out["demand"])[j])
+    present = present_run(p, b, math.log(record)) if con.applies(scenario) and record > 0 else None
+    if present is None:
+        return ()
+    seconds = None if out.get("run_days") is None else float(np.ravel(out["run_days"])[j]) * SECONDS_PER_DAY
+    hardware, floor = con.hardware_for(inputs, b), con.site_power_for(inputs)
+    lifts = con.present_lift(present, p, scenario, hardware, seconds, floor)
+    notes = []
+    for name in con.in_use(scenario):
+        factor = math.exp(float(np.ravel(lifts.get(name, 0.0))[0]))
+        if factor > 1.0:
+            allowed = record * math.exp(con.PRESENT_MARGIN) / factor
+            notes.append(Note("engine.note.constraint_raised",
+                              {"constraint": name, "allowed": allowed, "record": record, "factor": factor},
+                              f"The {name} constraint allows {allowed:.3g} FLOP at the start of {b}, less than the "
+                              f"record run it starts from ({record:.3g}); it is raised by {factor:.3g}x to admit it."))
+    return tuple(notes)
 
 
 def _n(t: np.ndarray, horizon: int) -> int:

@@ -198,8 +198,8 @@ def read_capacity(frame: pd.DataFrame) -> dict[str, LinkSeries]:
 
 
 def read_clusters(frame: pd.DataFrame) -> pd.DataFrame:
-    """clusters rows with an H100e figure, dated (decimal year), not speculative: (t, h100e, name, source_id),
-    oldest first."""
+    """clusters rows with an H100e figure, dated (decimal year), not speculative: (t, h100e, name, source_id,
+    power_mw), oldest first."""
     _require(frame, ("date", "h100e"), "clusters")
     rows = frame.copy()
     rows["h100e"] = pd.to_numeric(rows["h100e"], errors="coerce")
@@ -213,8 +213,9 @@ def read_clusters(frame: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows["h100e"] > 0]
     names = rows["name"].astype(str) if "name" in rows else pd.Series("", index=rows.index)
     ids = rows["source_id"].astype(str) if "source_id" in rows else pd.Series("", index=rows.index)
+    power = pd.to_numeric(rows["power_mw"], errors="coerce") if "power_mw" in rows else np.nan
     out = pd.DataFrame({"t": rows["t"].astype(float), "h100e": rows["h100e"].astype(float), "name": names,
-                        "source_id": ids})
+                        "source_id": ids, "power_mw": power})
     return out.sort_values("t", kind="stable").reset_index(drop=True)
 
 

@@ -216,3 +216,99 @@ def test_backtest_cli_reports_rows_coverage_and_a_date_not_after_its_year(capsys
     inside = [row["p10"] <= row["actual_flop"] <= row["p90"] for row in out["rows"]]
     assert out["coverage_80"] == pytest.approx(sum(inside) / len(inside))
     assert main(["backtest", "--as-of", "2030", "--db", str(real_db)]) == 2
+
+
+# --- the present from data: the largest operating site's power, and the record run ------------------
+
+SITES = (np.array([2025.5, 2026.25]), np.array([0.44, 1.092]))  # (t, GW) of two record sites
+
+
+def test_power_is_never_below_the_largest_operating_site_by_hand():
+    p = params(power_gw_2030=2.2, power_run_growth=1.57, power_max_gw=120.0)
+    # Epoch's path alone at 2026.25: 2.2 / 1.57^3.75 = 0.405 GW, below the 1.092 GW site then operating
+    assert float(con.power_gw(2026.25, p)) == pytest.approx(2.2 / 1.57 ** 3.75)
+    assert float(con.power_gw(2026.25, p, SITES)) == pytest.approx(1.092)
+    # between the records the site ramps log-linearly: √(0.44 × 1.092) = 0.6932 GW at 2025.875
+    assert float(con.power_gw(2025.875, p, SITES)) == pytest.approx(0.6932, rel=1e-3)
+    # flat after the last record until Epoch's path overtakes it: 2.2 GW in 2030
+    assert float(con.power_gw(2030.0, p, SITES)) == pytest.approx(2.2)
+
+
+def test_site_power_records_are_the_operating_sites_that_set_a_power_record():
+    clusters = pd.DataFrame({"t": [2024.7, 2025.1, 2025.5, 2025.9, 2026.25],
+                             "power_mw": [181.0, 361.0, np.nan, 299.0, 1092.0]})
+    t, gw = con.site_power(clusters)
+    assert t.tolist() == [2024.7, 2025.1, 2026.25] and gw.tolist() == [0.181, 0.361, 1.092]
+    assert con.site_power(None) is None and con.site_power(clusters.drop(columns="power_mw")) is None
+
+
+def test_the_default_power_allows_what_the_largest_operating_site_draws(real_db):
+    # calibration against the clusters table read directly: the largest operational site by Q1 2026
+    from etl.read import Store
+    from models.forecast import parameters, resolve
+    from models.inputs import inputs_from_store
+
+    rows = pd.read_csv(RAW_DIR / "clusters.csv")
+    rows = rows[(rows["status"] == "operational") & (rows["date"] <= "2026-03-31")]
+    largest_gw = rows["power_mw"].max() / 1e3  # Anthropic-Amazon New Carlisle, 1,092 MW
+    inputs = inputs_from_store(Store(real_db))
+    scenario = Scenario()
+    p = con.with_switches(parameters(scenario, resolve(scenario, inputs)), scenario)
+    assert float(con.power_gw(2026.25, p, con.site_power_for(inputs))) >= largest_gw * (1 - 1e-9)
+
+
+def test_a_constraint_below_the_record_run_is_raised_to_admit_it_by_hand():
+    s = Scenario()
+    p = params(power_gw_2030=2.2, power_run_growth=1.57, run_length_days=100.0)
+    power_2025 = float(con.power_flop(2025.0, p))
+    present = (2025.0, np.log(4.0 * power_2025))  # the record run needed 4x what power allows
+    t = np.array([2025.0, 2026.0])
+    values = con.curves(np.full(2, 1e40), t, p, s, present=present)
+    factor = 4.0 * np.exp(con.PRESENT_MARGIN)
+    assert values["power"][0] == pytest.approx(power_2025 * factor)
+    assert values["power"][1] == pytest.approx(float(con.power_flop(2026.0, p)) * factor)
+    assert values["data"][0] == pytest.approx(float(con.data_flop(p)))  # the data wall admits it: untouched
+
+
+@pytest.mark.parametrize("growing_run", [False, True])
+def test_the_fast_minimum_with_the_site_floor_and_the_present_equals_the_formulas(growing_run):
+    s = Scenario()
+    rng = np.random.default_rng(2)
+    p = params()
+    for name in ("power_gw_2030", "money_spend_2023_usd", "data_tokens", "latency_step_seconds"):
+        p[name] = p[name] * np.exp(rng.standard_normal((50, 1)))
+    t = np.linspace(2025, 2040, 30)
+    seconds = (100.0 * 1.4 ** (t - 2025) if growing_run else np.full(30, 100.0)) * DAY
+    seconds = np.broadcast_to(seconds, (50, 30)) if growing_run else None
+    available = 10 ** rng.uniform(26, 30, (50, 30))
+    present = (2025.0, np.log(5e26) + 0.5 * rng.standard_normal((50, 1)))
+    values = con.curves(available, t, p, s, run_seconds=seconds, floor=SITES, present=present)
+    expected = np.min(np.stack([values[n] for n in con.in_use(s)]), axis=0)
+    got = con.feasible_flop(available, t, p, s, run_seconds=seconds, floor=SITES, present=present)
+    assert np.allclose(got, expected, rtol=1e-9)
+
+
+def test_no_draw_puts_the_wall_at_the_start_of_the_year_whose_record_it_starts_from(real_db):
+    # the record run of the base year was trained: with demand starting from it, no Monte Carlo draw may
+    # find demand above every path from the base year's first day (chips, power, money, data, latency)
+    from etl.read import Store
+    from models.inputs import inputs_from_store
+    from models.montecarlo import monte_carlo
+
+    scenario = Scenario(samples=2000)
+    mc = monte_carlo(scenario, inputs_from_store(Store(real_db)))
+    times = mc.ceiling_times[np.isfinite(mc.ceiling_times)]
+    assert len(times) and np.all(times > scenario.base_year)
+
+
+def test_a_setting_below_the_record_is_raised_and_the_forecast_says_so(real_db):
+    from etl.read import Store
+    from models.forecast import forecast
+    from models.inputs import inputs_from_store
+
+    inputs = inputs_from_store(Store(real_db))
+    # $1M for the largest run of 2023 grows to $5.8M in 2025 (× 2.4²): about 3e25 FLOP, below the 2.4e26 of 1 January
+    result = forecast(Scenario(money_spend_2023_usd=1e6), inputs)
+    raised = [n for n in result.notes if n.key == "engine.note.constraint_raised"]
+    assert [n.params["constraint"] for n in raised] == ["money"] and raised[0].params["factor"] > 5
+    assert not [n for n in forecast(Scenario(), inputs).notes if n.key == "engine.note.constraint_raised"]
