@@ -93,3 +93,23 @@ def test_an_unknown_chart_is_named_escaped_without_a_traceback(embed):
     (error,) = at.error
     assert "\\[click\\]" in error.value and "\\!\\[i\\]" in error.value  # escaped: no link, no image
     assert "python -m charts list" in error.value
+
+
+def test_the_export_controls_embed_code_opens_the_registered_chart(monkeypatch):
+    """A page's key for a chart ("overview-hero") is not a chart id: the embed code names the registered id the
+    figure carries, so that /embed finds it."""
+    import plotly.graph_objects as go
+
+    from i18n import translator
+    from models.scenario import Scenario
+    from ui import export
+
+    shown = []
+    monkeypatch.setattr(export.st, "code", lambda body, **kwargs: shown.append(body))
+    monkeypatch.setattr(export.st, "caption", lambda *args, **kwargs: None)
+    monkeypatch.setenv("COMPUTE_CEILING_PUBLIC_URL", "https://c.example.org/")
+    fig = go.Figure(layout=dict(title=dict(text="Ceiling 2031"), meta={"chart_id": "forecast", "sources": []}))
+    export._cite_and_embed(fig, "overview-hero", "en", Scenario.from_preset("article-2023"), None, None,
+                           "A description", translator("en"))
+    (snippet,) = [body for body in shown if "<iframe" in body]
+    assert 'src="https://c.example.org/embed?chart=forecast&amp;preset=article-2023&amp;lang=en"' in snippet
