@@ -212,7 +212,11 @@ HEIGHT_SCRIPT = """<script>
 
 
 def report_height() -> None:
-    """The script that tells the embedding page the view's height whenever it changes (ResizeObserver)."""
+    """The script that tells the embedding page the view's height whenever it changes (ResizeObserver).
+
+    `st.html(..., unsafe_allow_javascript=True)` runs it in the app's own document (a component would run it
+    in an iframe of its own), so the message comes from the embedded window itself: the snippet's check
+    `event.source === iframe.contentWindow` holds (tested in Chromium, tests/e2e/test_embed.py)."""
     import json
 
     st.html(HEIGHT_SCRIPT % {"message": json.dumps(publish.EMBED_MESSAGE)}, unsafe_allow_javascript=True)
