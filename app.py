@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import frame, lang, runtime, state
+from ui import embed, frame, lang, runtime, state
 
 PAGES = (  # (file, url path, icon); titles come from the catalogue under nav.<url path>
     ("app_pages/overview.py", "overview", ":material/home:"),
@@ -25,14 +25,17 @@ tr = state.tr_for(lang.current_language())
 # An emoji favicon is drawn locally; a material-icon favicon (also the default: the page's icon) is
 # fetched from Google Fonts, which an offline newsroom server cannot reach.
 st.set_page_config(page_title=tr("app.title"), page_icon="📈", layout="wide")
-language = frame.draw_frame()
+embedding = embed.requested()  # the chart-only view for other sites' iframes: no sidebar, no frame
+language = embed.prepare() if embedding else frame.draw_frame()
 tr = state.tr_for(language)
 navigation = st.navigation([
-    st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url, default=(index == 0))
-    for index, (path, url, icon) in enumerate(PAGES)
-])
+    *(st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url, default=(index == 0))
+      for index, (path, url, icon) in enumerate(PAGES)),
+    st.Page("app_pages/embed.py", title=tr("embed.page_title"), url_path=embed.EMBED_PATH, visibility="hidden"),
+], position="hidden" if embedding else "sidebar")
 st.session_state[state.PAGE_KEY] = navigation.url_path or PAGES[0][1]
-state.sync_url(language)  # the address bar shows the session's scenario on every page, after every change
+if not embedding:  # an embed's URL stays as its snippet wrote it
+    state.sync_url(language)  # the address bar shows the session's scenario on every page, after every change
 with runtime.run_slot():  # at most a few page runs at once: see ui/runtime.py
     navigation.run()
 runtime.freeze_startup_objects()  # after the first run has imported and cached what every run needs

@@ -477,12 +477,17 @@ class Scenario:
             return base.replace(**accepted), warnings
 
 
+LINK_APP_PARAMS = ("lang", "chart", "theme")  # a link's parameters that are the app's, not the scenario's (the
+# language; the embed view's chart id and colour theme)
+
+
 def params_from_pairs(pairs) -> tuple[dict[str, str], list[ParamWarning]]:
-    """(key, value) pairs of a URL as scenario parameters: `lang` is not a scenario field, and a key given
-    more than once keeps its last value, with a warning (the app's address bar and every CLI read links so)."""
+    """(key, value) pairs of a URL as scenario parameters: the app's own (`lang`, an embed's `chart` and
+    `theme`) are not scenario fields, and a key given more than once keeps its last value, with a warning
+    (the app's address bar and every CLI read links so)."""
     values: dict[str, list[str]] = {}
     for key, value in pairs:
-        if key != "lang":
+        if key not in LINK_APP_PARAMS:
             values.setdefault(key, []).append(value)
     warnings = [ParamWarning(key, " / ".join(given), "repeated", given[-1])
                 for key, given in values.items() if len(given) > 1]

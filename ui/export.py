@@ -127,9 +127,11 @@ def _export_fragment(fig, chart_id: str, lang: str, share_link: str) -> None:
 
 
 def _cite_and_embed(fig, chart_id: str, lang: str, scenario, sources, build_info, description: str, tr) -> None:
-    """The chart's citation (APA-like and BibTeX) and the embed code of its chart-only view."""
-    url = publish.chart_url(chart_id, scenario, lang, state.public_base_url())
-    cite = dict(chart_id=chart_id, url=url, lang=lang, build_info=build_info, sources=sources)
+    """The chart's citation (APA-like and BibTeX) and the embed code of its chart-only view (which opens the
+    registered chart the figure names, not the page's key for it, e.g. `forecast` for "overview-hero")."""
+    registered = (fig.layout.meta or {}).get("chart_id") or chart_id
+    url = publish.chart_url(registered, scenario, lang, state.public_base_url())
+    cite = dict(chart_id=registered, url=url, lang=lang, build_info=build_info, sources=sources)
     st.caption(tr("publish.cite_label"))
     st.code(publish.citation(fig, "apa", **cite), language=None, wrap_lines=True)
     st.code(publish.citation(fig, "bibtex", **cite), language="latex", wrap_lines=True)
