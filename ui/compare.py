@@ -101,19 +101,29 @@ def ceiling_years(pinned_result: tuple, current_result: tuple, tr) -> pd.DataFra
     return _table(rows, tr)
 
 
-def comparison(current: Scenario, fc, mc, tr, lang: str) -> None:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _tables(version, pinned_key: str, current_key: str, lang: str, _pinned: Scenario, _current: Scenario):
+    """(inputs that differ, ceiling years) of a pair, built once per pair and language and shared read-only:
+    the Monte Carlo's percentiles sort every sample on each call, and a rerun that saw the pair skips that."""
+    tr = state.tr_for(lang)
+    results = [(engine.forecast(value), engine.monte_carlo(value)) for value in (_pinned, _current)]
+    return differences(_pinned, _current, tr, lang), ceiling_years(*results, tr)
+
+
+def comparison(current: Scenario, tr, lang: str) -> None:
     """With A pinned: the inputs that differ and the ceiling years of A and B, side by side."""
+    from ui import data
+
     pinned = state.pinned()
     if pinned is None:
         return
-    pinned_result = (engine.forecast(pinned), engine.monte_carlo(pinned))
+    changed, years = _tables(data.db_version(), repr(pinned), repr(current), lang, pinned, current)
     st.caption(tr("compare.caption"))
     inputs_column, years_column = st.columns(2)
     inputs_column.markdown(f"**{tr('compare.inputs_heading')}**")
-    changed = differences(pinned, current, tr, lang)
     if changed.empty:
         inputs_column.caption(tr("compare.no_difference"))
     else:
         inputs_column.table(changed)
     years_column.markdown(f"**{tr('compare.years_heading')}**")
-    years_column.table(ceiling_years(pinned_result, (fc, mc), tr))
+    years_column.table(years)

@@ -36,10 +36,11 @@ def chart_context(scenario, lang: str, tornado: bool = True, compare=None):
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _forecast_figure(version: int, scenario, lang: str, key: str, compare=None):
+def _forecast_figure(version: int, scenario, lang: str, key: str, compare_key: str | None = None, _compare=None):
+    """`compare_key` (the pinned scenario's repr) keys the cache instead of hashing a second Scenario."""
     from charts import registry
 
-    ctx = chart_context(scenario, lang, tornado=key == "tornado", compare=compare)
+    ctx = chart_context(scenario, lang, tornado=key == "tornado", compare=_compare)
     return registry.build(FORECAST_CHARTS[key], ctx)
 
 
@@ -49,7 +50,9 @@ def forecast_figure(scenario, lang: str, key: str, compare=None):
     `compare`: a pinned scenario A that the hero draws in grey beside `scenario` (B); other figures ignore it."""
     from ui import data
 
-    return _forecast_figure(data.db_version(), scenario, lang, key, compare if key == "hero" else None)
+    if compare is None or key != "hero":
+        return _forecast_figure(data.db_version(), scenario, lang, key)
+    return _forecast_figure(data.db_version(), scenario, lang, key, repr(compare), compare)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
