@@ -3,7 +3,10 @@ parser as the link's own scenario, never mistaken for a scenario field."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.scenario import (
     MAX_COMPARE_CHARS,
@@ -56,3 +59,15 @@ def test_a_repeated_compare_keeps_the_last_with_a_warning():
     pinned, warnings = compare_from_link("compare=preset%3Dlow&compare=preset%3Dhigh")
     assert pinned == Scenario.from_preset("high")
     assert [(w.field, w.code) for w in warnings] == [("compare", "repeated")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.lists(st.sampled_from(
+    ["preset=high", "demand_growth=4", "demand_growth=nan", "utilisation=2", "horizon=2020", "compare=x", "&", "=",
+     "%", "%3D", "lang=zh", "samples=1e9", "seed=-1", "fit"]), max_size=12).map("&".join))
+def test_any_compare_value_pins_a_valid_scenario_or_nothing_and_never_raises(text):
+    pinned, warnings = compare_from_link("compare=" + quote(text, safe=""))
+    assert pinned is None or isinstance(pinned, Scenario)
+    if pinned is None:
+        assert warnings  # nothing pinned is always said
+    assert all(w.field.startswith("compare") for w in warnings)
