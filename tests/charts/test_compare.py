@@ -117,10 +117,16 @@ def test_the_current_scenario_keeps_its_title_and_is_named_b(figures):
 
 
 def test_export_with_a_link_carries_both_series_and_a_in_the_package(fake_db, tmp_path):
-    csv, package = tmp_path / "hero.csv", tmp_path / "hero.zip"
-    for out, fmt in ((csv, "csv"), (package, "zip")):
+    csv, package, figure = tmp_path / "hero.csv", tmp_path / "hero.zip", tmp_path / "hero.json"
+    for out, fmt in ((csv, "csv"), (package, "zip"), (figure, "json")):
         assert cli.main(["export", "forecast", "--link", link(B, A), "--format", fmt, "--db", str(fake_db),
                          "--out", str(out)]) == 0
+    exported = json.loads(figure.read_text(encoding="utf-8"))  # the figure as PNG/SVG/PDF render it
+    drawn = {trace.get("name", "") for trace in exported["data"]}
+    assert any(name.startswith("A: ") for name in drawn) and any(name.startswith("B: ") for name in drawn)
+    footer = " ".join(note.get("text", "") for note in exported["layout"]["annotations"]
+                      if note.get("name") == "export-footer")
+    assert "compare=" in footer  # the footer's link reproduces the pair
     names = set(pd.read_csv(csv)["trace"])
     assert any(name.startswith("A: ") for name in names) and any(name.startswith("B: ") for name in names)
     with zipfile.ZipFile(package) as archive:
