@@ -3,7 +3,7 @@
     python -m charts list
     python -m charts cite CHART [--style apa|bibtex] [scenario, options, --lang, --db as for export]
     python -m charts embed CHART [--link SHARE_LINK] [--theme light|dark|auto] [as for export]
-    python -m charts export CHART [--preset NAME] [--scenario FILE.json] [--set KEY=VALUE ...]
+    python -m charts export CHART [--preset NAME] [--scenario FILE.json | --link SHARE_LINK] [--set KEY=VALUE ...]
         (serving charts: --set serve_<setting>=VALUE, e.g. serve_users=2e6 or serve_preset=llama-70b-h100)
         [--option NAME=VALUE ...] --format png|svg|pdf|html|csv|json
         [--size article|wide|social-square|social-portrait|link-card|print|print:MM] [--theme light|dark]
@@ -16,6 +16,8 @@ greyscale-safe line styles. The background is always solid: white, or near-black
 `--set` changes a scenario field (the forecast's assumptions); `--option` picks one of the chart's own
 choices (population, window, year, unit, ...), the ones its page offers: `list` names them per chart.
 `json` writes the Plotly figure as JSON (title, traces and data exactly as exported).
+`--link` takes the scenario from a share link of the app (full URL or query string), as the app reads it;
+a link with a pinned scenario A (`compare=`) draws A in grey beside it on the hero chart (`forecast`).
 
 Exit 0 on success, 2 on bad input (the message names the field); a failed export writes no file:
 the bytes are rendered first and then written to a temporary file that is renamed into place.
@@ -72,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--alt", default=None, help="the description (alt text) for SVG, HTML and ZIP; "
                         "built from the chart's data when not given")
     export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--link", default=None, help="a share link of the app (full URL or query string): its "
+                        "scenario and, on the hero chart, its pinned scenario A (compare=)")
     cite = sub.add_parser("cite", parents=[figure], help="print the chart's citation")
     cite.add_argument("--style", default="apa", choices=["apa", "bibtex"])
     embed = sub.add_parser("embed", parents=[figure], help="print an <iframe> snippet of the chart-only view")
@@ -106,6 +110,13 @@ def load_scenario(preset: str | None, scenario_file: Path | None, sets: list[str
         if key.strip() not in FIELDS:
             raise BadInput(f"--set {item!r}: unknown field {key.strip()!r}")
         params[key.strip()] = value
+    return _apply_sets(scenario, params)
+
+
+def _apply_sets(scenario, params: dict[str, str]):
+    """The scenario with the --set values (KEY: text) applied; BadInput names the first refused one."""
+    from models.scenario import Scenario
+
     if not params:
         return scenario
     params = {**scenario.to_params(), **params, "preset": scenario.preset}
@@ -114,6 +125,24 @@ def load_scenario(preset: str | None, scenario_file: Path | None, sets: list[str
         first = warnings[0]
         raise BadInput(f"--set {first.field}={first.value}: field {first.field!r}: expected {first.allowed}")
     return updated
+
+
+def load_link(link: str, sets: list[str]):
+    """(scenario, pinned scenario A or None) of a share link, read as the app reads its address bar but
+    strictly: a parameter the app would drop is BadInput here. --set values apply on top of the scenario."""
+    from models.scenario import FIELDS, compare_from_link, scenario_from_link
+
+    scenario, warnings = scenario_from_link(link)
+    pinned, pinned_warnings = compare_from_link(link)
+    for warning in [*warnings, *pinned_warnings]:
+        raise BadInput(f"--link: parameter {warning.field}={warning.value}: expected {warning.allowed}")
+    params = {}
+    for item in sets:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in FIELDS:
+            raise BadInput(f"--set {item!r}: expected KEY=VALUE with a scenario field as KEY")
+        params[key.strip()] = value
+    return _apply_sets(scenario, params), pinned
 
 
 def _warm_kaleido_meanwhile() -> None:
@@ -159,11 +188,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def share_query(scenario) -> str | None:
-    """The scenario as URL parameters ("?preset=...&..."), or None for the default scenario."""
+def share_query(scenario, compare=None) -> str | None:
+    """The scenario (and a pinned scenario A) as URL parameters ("?preset=...&..."), or None for the default
+    scenario alone."""
     from urllib.parse import urlencode
 
-    params = scenario.to_params()
+    from models.scenario import compare_params
+
+    params = {**scenario.to_params(), **compare_params(compare)}
     return "?" + urlencode(params) if params else None
 
 
@@ -214,8 +246,8 @@ def _chart_id(name: str) -> str:
         raise BadInput(f"unknown chart {name!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
 
 
-def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_build=None, serving=None):
-    """(store, figure) for the chart, scenario and options the arguments name."""
+def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_build=None, serving=None, compare=None):
+    """(store, figure) for the chart, scenario (and pinned scenario A) and options the arguments name."""
     from charts.registry import ChartContext, OptionError, build
 
     options = parse_options(args.options)
@@ -228,7 +260,7 @@ def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_buil
     store = Store(args.db)
     try:
         figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options,
-                                              serving=serving))
+                                              serving=serving, compare=compare))
     except OptionError as exc:
         raise BadInput(f"--option: {exc}") from None
     except ValueError as exc:  # a serving chip not in the accelerators table
@@ -254,11 +286,17 @@ def command_export(args: argparse.Namespace) -> int:
     if export.print_width_mm(size) is not None and args.scale == 1.0:
         scale = export.print_scale(size)  # 300 dpi on paper
     serving = load_serving([item for item in args.sets if item.strip().startswith("serve_")])
-    scenario = load_scenario(args.preset, args.scenario, [item for item in args.sets
-                                                          if not item.strip().startswith("serve_")])
+    training_sets = [item for item in args.sets if not item.strip().startswith("serve_")]
+    compare = None
+    if args.link is not None:
+        if args.preset is not None or args.scenario is not None:
+            raise BadInput("--link gives the whole scenario; use it without --preset or --scenario")
+        scenario, compare = load_link(args.link, training_sets)
+    else:
+        scenario = load_scenario(args.preset, args.scenario, training_sets)
     warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
-    store, figure = _build_figure(args, chart_id, scenario, before_build=warm, serving=serving)
-    link = share_query(scenario)
+    store, figure = _build_figure(args, chart_id, scenario, before_build=warm, serving=serving, compare=compare)
+    link = share_query(scenario, compare if chart_id == "forecast" else None)
     if chart_id.startswith("serving-") and serving.to_params():
         link = f"{link or '?'}{'&' if link else ''}{urlencode(serving.to_params())}"
     if args.format == "zip":

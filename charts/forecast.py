@@ -7,7 +7,8 @@ Builders take plain arrays and Lines, so they do not depend on the engine's resu
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -80,35 +81,42 @@ def _value_at(line: Line, year: float) -> float:
 def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_year: float | None = None,
                      ceiling_range: tuple[float, float] | None = None, horizon: int | None = None,
                      history: Sequence[Line] = (), bands: Sequence[Line] = (),
-                     records: pd.DataFrame | None = None, subtitle: str | None = None) -> go.Figure:
+                     records: pd.DataFrame | None = None, subtitle: str | None = None,
+                     pinned: Sequence[Line] = (), pinned_ceiling: tuple[float, str] | None = None,
+                     ceiling_name: Callable[[str], str] | None = None) -> go.Figure:
     """The hero chart: compute of the largest run (demand) against compute available to it (supply), in
     FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band.
 
     `ceiling_year` is the crossing as a decimal year (the line sits there); the title names the calendar
-    year it falls in. `bands` are drawn as bands only (e.g. Monte Carlo 10–90% of demand and supply)."""
+    year it falls in. `bands` are drawn as bands only (e.g. Monte Carlo 10–90% of demand and supply).
+    `pinned` are a pinned scenario's lines (supply, then demand), drawn under the others, and `pinned_ceiling`
+    its crossing (decimal year, label), marked in grey on its demand line; `ceiling_name` then renames this
+    scenario's crossing ("B: Ceiling 2031")."""
     fig = new_figure()
     for band in bands:
         add_band(fig, band)
-    for line in [*history, supply, demand]:
+    for line in [*pinned, *history, supply, demand]:
         add_line(fig, line, lang=lang)
+    if pinned and pinned_ceiling is not None and math.isfinite(pinned_ceiling[0]):
+        _mark_pinned_ceiling(fig, pinned[-1], *pinned_ceiling)
     add_record_points(fig, records, lang)
     if ceiling_range is not None and all(v is not None and math.isfinite(v) for v in ceiling_range):
         fig.add_vrect(x0=ceiling_range[0], x1=ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12), line_width=0,
                       layer="below")
     if ceiling_year is not None and math.isfinite(ceiling_year):
         year = math.floor(ceiling_year + 1e-9)
+        mark = (ceiling_name or str)(t("charts.forecast.ceiling_mark", lang, year=year))
         fig.add_vline(x=ceiling_year, line=dict(color=ACCENT, width=2))
         fig.add_trace(go.Scatter(x=[ceiling_year], y=[_value_at(demand, ceiling_year)], mode="markers",
-                                 name=t("charts.forecast.ceiling_mark", lang, year=year), showlegend=False,
+                                 name=mark, showlegend=False,
                                  marker=dict(color=ACCENT, size=11, line=dict(color="white", width=1.5)),
                                  hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>", meta={"unit": "FLOP"}))
         fig.add_annotation(x=ceiling_year, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=t("charts.forecast.ceiling_mark", lang, year=year),
-                           font=dict(color=ACCENT, size=13), name="ceiling")
+                           text=mark, font=dict(color=ACCENT, size=13), name="ceiling")
         title = t("charts.forecast.hero.title", lang, year=year)
     else:
         title = t("charts.forecast.hero.title_none", lang, horizon=horizon or int(max(demand.x)))
-    drawn = [*history, supply, demand, *bands]
+    drawn = [*pinned, *history, supply, demand, *bands]
     values = [v for line in drawn for v in [*line.y, *(line.low or []), *(line.high or [])]]
     if records is not None and not records.empty:
         values += records["training_compute_flop"].astype(float).tolist()
@@ -117,6 +125,18 @@ def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_ye
     sources = [s for line in drawn for s in line.sources] + sources_of(records)
     return finish(fig, chart_id="forecast-hero", sources=sources, units={"x": "year", "y": "FLOP"}, title=title,
                   subtitle=subtitle if subtitle is not None else t("charts.forecast.hero.subtitle", lang))
+
+
+def _mark_pinned_ceiling(fig: go.Figure, demand: Line, year: float, label: str) -> None:
+    """A pinned scenario's crossing: a dotted grey rule, a grey dot on its demand line, and its label at the
+    foot of the plot (the current scenario's label sits at the top)."""
+    fig.add_vline(x=year, line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"))
+    fig.add_trace(go.Scatter(x=[year], y=[_value_at(demand, year)], mode="markers", name=label, showlegend=False,
+                             marker=dict(color=CONTEXT_GREY, size=10, line=dict(color="white", width=1.5)),
+                             hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>",
+                             meta={"unit": "FLOP", "sources": list(demand.sources)}))
+    fig.add_annotation(x=year, y=0, xref="x", yref="paper", xanchor="left", yanchor="bottom", xshift=4,
+                       showarrow=False, text=label, font=dict(color=CONTEXT_GREY, size=12), name="pinned-ceiling")
 
 
 def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[float]], lang: str = "en", *,
@@ -287,20 +307,56 @@ def _constrained(fc) -> bool:
 HERO_YEARS_BACK = 10  # the hero starts ten years before the base year (2015 for 2025)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """A pinned scenario A drawn in grey on the hero beside the current one (B): its forecast, its Monte Carlo
+    (None: the deterministic crossing is marked) and the sources of its two lines."""
+
+    forecast: object  # models.forecast.Forecast
+    monte_carlo: object = None  # models.montecarlo.MonteCarlo
+    demand_sources: Sequence[str] = ()
+    supply_sources: Sequence[str] = ()
+
+
+def _supply_label(fc, lang: str) -> str:
+    """The supply line's name: the largest feasible run when run-level constraints cut it, else the compute
+    available to the run."""
+    return t("charts.constraints.feasible" if _constrained(fc) else "charts.forecast2.series_available", lang)
+
+
+def _pinned_lines(compare: Comparison, lang: str) -> tuple[list[Line], tuple[float, str] | None]:
+    """The pinned scenario's projected supply and demand as grey dashed Lines named "A: …", and its headline
+    crossing (the Monte Carlo median, else the deterministic one) with its label."""
+    fc = compare.forecast
+    future = fc.t >= fc.scenario.base_year - 1e-9
+    supply_y = fc.feasible_flop if _constrained(fc) else fc.available_flop
+    lines = [Line(label=t("compare.series_a", lang, name=name), x=list(fc.t[future]), y=list(values[future]),
+                  colour=CONTEXT_GREY, dashed=True, sources=tuple(sources), unit="FLOP", width=2.0)
+             for name, values, sources in ((_supply_label(fc, lang), supply_y, compare.supply_sources),
+                                           (demand_label(fc.scenario, lang), fc.demand_flop, compare.demand_sources))]
+    mc = compare.monte_carlo
+    crossing = mc.p50 if mc is not None else fc.ceiling_time
+    if crossing is None or not math.isfinite(crossing):
+        return lines, None
+    return lines, (crossing, t("compare.ceiling_a", lang, year=math.floor(crossing + 1e-9)))
+
+
 def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (), supply_sources: Sequence[str] = (),
                 record: Line | None = None, records: pd.DataFrame | None = None,
-                supply_history_since: float | None = None) -> go.Figure:
+                supply_history_since: float | None = None, compare: Comparison | None = None) -> go.Figure:
     """Demand against available supply: history as history (the record training runs as dots, the compute
     available from chip sales since `supply_history_since` solid), projections dashed from the base year,
     each with its Monte Carlo 10–90% band, the crossing at fc.ceiling_time and the 10–90% range of the
-    ceiling year. `record` (a line of the record by year) is the older form of `records`."""
+    ceiling year. `record` (a line of the record by year) is the older form of `records`.
+
+    With `compare`, a pinned scenario A is drawn in grey (its demand and supply lines and its crossing) and
+    every series of this scenario is named "B: …", so the CSV tells the two apart; the title stays B's."""
     scenario = fc.scenario
     start = scenario.base_year - HERO_YEARS_BACK
     future = fc.t >= scenario.base_year - 1e-9
-    d_label, s_label = demand_label(scenario, lang), t("charts.forecast2.series_available", lang)
+    own = (lambda name: t("compare.series_b", lang, name=name)) if compare is not None else (lambda name: name)
+    d_label, s_label = own(demand_label(scenario, lang)), own(_supply_label(fc, lang))
     constrained = _constrained(fc)  # the run-level constraints cut the compute available to the run
-    if constrained:
-        s_label = t("charts.constraints.feasible", lang)
     supply_y = fc.feasible_flop if constrained else fc.available_flop
     demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
                   dashed=True, sources=tuple(demand_sources), unit="FLOP", width=2.5)
@@ -314,12 +370,12 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     history = [record] if record else []
     if supply_history_since is not None and supply_history_since < scenario.base_year:
         past = (fc.t >= max(supply_history_since, start) - 1e-9) & (fc.t <= scenario.base_year + 1e-9)
-        history.append(Line(label=t("charts.polish.supply_history", lang), x=list(fc.t[past]),
+        history.append(Line(label=own(t("charts.polish.supply_history", lang)), x=list(fc.t[past]),
                             y=list(fc.available_flop[past]), colour=SUPPLY_COLOUR, sources=tuple(supply_sources),
                             unit="FLOP", width=2.5, direct_label=False))
     if scenario.algorithmic_efficiency:  # effective compute beside the physical compute that meets supply
         effective = fc.effective_demand_flop[future]
-        history.append(Line(label=t("charts.forecast2.series_effective", lang), x=list(fc.t[future]),
+        history.append(Line(label=own(t("charts.forecast2.series_effective", lang)), x=list(fc.t[future]),
                             y=list(effective), colour=OKABE_ITO["sky_blue"], dashed=True,
                             sources=tuple(demand_sources), unit="FLOP"))
     if records is not None and not records.empty:
@@ -328,12 +384,30 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     # The crossing drawn and named is the headline one (models.headline): the Monte Carlo median when there
     # is one, so the title, the marker, the page's metric and the CLI's headline_year say the same year.
     crossing = mc.p50 if mc is not None else fc.ceiling_time
+    pinned, pinned_ceiling = _pinned_lines(compare, lang) if compare is not None else ([], None)
+    subtitle = t("charts.polish.hero_subtitle", lang)
+    if compare is not None:
+        subtitle = t("compare.hero_subtitle", lang, subtitle=subtitle)
     fig = demand_vs_supply(demand, supply, lang, ceiling_year=crossing, ceiling_range=span,
                            horizon=scenario.horizon, history=history, bands=bands, records=records,
-                           subtitle=t("charts.polish.hero_subtitle", lang))
+                           subtitle=subtitle, pinned=pinned, pinned_ceiling=pinned_ceiling,
+                           ceiling_name=own if compare is not None else None)
+    horizon = max(scenario.horizon, compare.forecast.scenario.horizon) if compare is not None else scenario.horizon
     first = min([start, *[min(line.x) for line in history if len(line.x)]])
-    fig.update_xaxes(range=[max(first, start) - 0.5, scenario.horizon + 0.3 * (scenario.horizon - start)])
+    fig.update_xaxes(range=[max(first, start) - 0.5, horizon + 0.3 * (horizon - start)])
+    if compare is not None:
+        fig.update_layout(meta={**dict(fig.layout.meta or {}), "compare": _compare_meta(compare)})
     return fig
+
+
+def _compare_meta(compare: Comparison) -> dict:
+    """What the data package records of the pinned scenario A: its link parameters and ceiling years."""
+    from models.headline import headline_year
+
+    fc, mc = compare.forecast, compare.monte_carlo
+    return {"params": {"preset": fc.scenario.preset, **fc.scenario.to_params()},
+            "headline_year": headline_year(fc, mc), "ceiling_p10": getattr(mc, "p10", None),
+            "ceiling_p50": getattr(mc, "p50", None), "ceiling_p90": getattr(mc, "p90", None)}
 
 
 def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] = (),

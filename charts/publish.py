@@ -458,6 +458,8 @@ def data_package(fig: go.Figure, *, chart_id: str, scenario, lang: str = "en", b
         "scenario": json.loads(scenario.to_json()) if scenario is not None else None,
         "citation": {"apa": citation_apa(fig, **cite_args), "bibtex": citation_bibtex(fig, **cite_args)},
     }
+    if _meta(fig).get("compare"):  # a pinned scenario A drawn beside it: its series are named "A: …"
+        metadata["compare"] = _meta(fig)["compare"]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.csv", (CSV_BOM + export.to_csv(fig)).encode("utf-8"))

@@ -35,6 +35,9 @@ class ChartContext:
     # line; an option left out takes its default. `build` checks them against the chart's ChartOptions.
     options: dict = field(default_factory=dict)
     serving: object = None  # models.serving_scenario.ServingScenario; None = its default preset
+    # A pinned scenario A (models.scenario.Scenario) that the hero chart draws in grey beside this one (then
+    # labelled B); None: no comparison. Other charts ignore it.
+    compare: object = None
 
     def memoised(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
         if key not in self.sources_memo:
@@ -96,6 +99,19 @@ class ChartContext:
         from models.montecarlo import tornado
 
         return tornado(self.scenario, self.inputs, self.resolved)
+
+    @cached_property
+    def compare_forecast(self):
+        """The deterministic forecast of the pinned scenario A (over the same inputs)."""
+        from models.forecast import forecast as run_forecast
+
+        return run_forecast(self.compare, self.inputs)
+
+    @cached_property
+    def compare_monte_carlo(self):
+        from models.montecarlo import monte_carlo
+
+        return monte_carlo(self.compare, self.inputs, resolved=self.compare_forecast.resolved)
 
     @cached_property
     def shipments_annual(self) -> pd.DataFrame:
@@ -441,10 +457,24 @@ def _supply_history_since(ctx: ChartContext) -> float | None:
     return float(min(years)) if years is not None and len(years) else None
 
 
+def _compare_context(ctx: ChartContext) -> ChartContext:
+    """A context for the pinned scenario A over the same store, tables and engine inputs (for its sources)."""
+    pinned = ChartContext(ctx.store, ctx.compare, ctx.lang, sources_memo=ctx.sources_memo)
+    pinned.models, pinned.shipments_annual, pinned.inputs = ctx.models, ctx.shipments_annual, ctx.inputs
+    pinned.resolved = ctx.compare_forecast.resolved
+    return pinned
+
+
 def build_forecast(ctx: ChartContext) -> go.Figure:
+    """The hero; with `ctx.compare`, the pinned scenario A drawn in grey beside the context's scenario (B)."""
+    compare = None
+    if ctx.compare is not None:
+        pinned = _compare_context(ctx)
+        compare = forecast.Comparison(ctx.compare_forecast, ctx.compare_monte_carlo,
+                                      demand_sources=demand_sources(pinned), supply_sources=supply_sources(pinned))
     return forecast.hero_figure(ctx.forecast, ctx.monte_carlo, ctx.lang, demand_sources=demand_sources(ctx),
                                 supply_sources=supply_sources(ctx), records=_record_points(ctx),
-                                supply_history_since=_supply_history_since(ctx))
+                                supply_history_since=_supply_history_since(ctx), compare=compare)
 
 
 def build_forecast_fan(ctx: ChartContext) -> go.Figure:

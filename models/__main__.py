@@ -9,7 +9,7 @@ import math
 import sys
 from pathlib import Path
 
-from models.scenario import FIELDS, PRESETS, Scenario, ScenarioError, scenario_from_link
+from models.scenario import FIELDS, PRESETS, Scenario, ScenarioError, compare_from_link, scenario_from_link
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "compute.duckdb"
 
@@ -57,6 +57,25 @@ def _scenario_from_link(link: str) -> Scenario:
     for warning in warnings:
         print(f"models forecast: --link: {warning.message}", file=sys.stderr)
     return scenario
+
+
+def _compare_from_link(link: str) -> Scenario | None:
+    """The pinned scenario A a share link carries (`compare=`), parsed as the app parses it; None without one."""
+    scenario, warnings = compare_from_link(link)
+    for warning in warnings:
+        print(f"models forecast: --link: {warning.message}", file=sys.stderr)
+    return scenario
+
+
+def _ceiling(scenario: Scenario, inputs, samples: int | None):
+    """(scenario as run, forecast, Monte Carlo) of one scenario."""
+    from models.forecast import forecast
+    from models.montecarlo import monte_carlo
+
+    if samples is not None:
+        scenario = scenario.replace(samples=samples)
+    result = forecast(scenario, inputs)
+    return scenario, result, monte_carlo(scenario, inputs, resolved=result.resolved)
 
 
 def cmd_presets(args) -> int:
@@ -130,28 +149,36 @@ def cmd_backtest(args) -> int:
     return 0
 
 
-def cmd_forecast(args) -> int:
-    from models.forecast import forecast
+def _compare_summary(scenario: Scenario, result, mc) -> dict:
+    """What a script checks of a link's pinned scenario A: its ceiling years and its link parameters."""
     from models.headline import headline_year
-    from models.montecarlo import monte_carlo
 
+    return {"preset": scenario.preset, "headline_year": headline_year(result, mc),
+            "ceiling_year": result.ceiling_year, "ceiling_p10": mc.p10, "ceiling_p50": mc.p50,
+            "ceiling_p90": mc.p90, "params": scenario.to_params()}
+
+
+def cmd_forecast(args) -> int:
+    from models.headline import headline_year
+
+    compare = None
     if args.link is not None:
         if args.scenario or args.preset:
             raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
         scenario = _parse_sets(_scenario_from_link(args.link), args.set or [])
+        compare = _compare_from_link(args.link)
     else:
         scenario = _scenario_of(args)
-    if args.samples is not None:
-        scenario = scenario.replace(samples=args.samples)
     inputs = _inputs(args.db)
-    result = forecast(scenario, inputs)
-    mc = monte_carlo(scenario, inputs, resolved=result.resolved)
+    scenario, result, mc = _ceiling(scenario, inputs, args.samples)
     out = {"preset": scenario.preset, "headline_year": headline_year(result, mc),
            "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
            "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
            "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
            "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
            "inputs": scenario.values(), "annual": result.annual_rows()}
+    if compare is not None:  # the link's pinned scenario A (`compare=`), as the Forecast page draws it in grey
+        out["compare"] = _compare_summary(*_ceiling(compare, inputs, args.samples))
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -163,6 +190,11 @@ def cmd_forecast(args) -> int:
         print(f"Monte Carlo ({mc.samples} samples): 10% {year(mc.p10)}, 50% {year(mc.p50)}, 90% {year(mc.p90)}")
         for note in result.notes:
             print("note:", note.message)
+        if compare is not None:
+            pinned = out["compare"]
+            print(f"pinned scenario A (preset {pinned['preset']}): ceiling year "
+                  f"{pinned['headline_year'] or 'none before ' + str(compare.horizon)}; Monte Carlo 10% "
+                  f"{year(pinned['ceiling_p10'])}, 50% {year(pinned['ceiling_p50'])}, 90% {year(pinned['ceiling_p90'])}")
     return 0
 
 

@@ -477,14 +477,17 @@ class Scenario:
             return base.replace(**accepted), warnings
 
 
-LINK_APP_PARAMS = ("lang", "chart", "theme")  # a link's parameters that are the app's, not the scenario's (the
-# language; the embed view's chart id and colour theme)
+COMPARE_PARAM = "compare"  # a link's pinned scenario A: its parameters as one URL-encoded query string
+MAX_COMPARE_CHARS = 4_000  # every field set differently is about 1,800 characters
+LINK_APP_PARAMS = ("lang", "chart", "theme", COMPARE_PARAM)  # a link's parameters that are not the scenario's
+# fields: the language, the embed view's chart id and colour theme, and the pinned scenario A
 
 
 def params_from_pairs(pairs) -> tuple[dict[str, str], list[ParamWarning]]:
     """(key, value) pairs of a URL as scenario parameters: the app's own (`lang`, an embed's `chart` and
-    `theme`) are not scenario fields, and a key given more than once keeps its last value, with a warning
-    (the app's address bar and every CLI read links so)."""
+    `theme`) and `compare` (the pinned scenario A, read by `compare_from_pairs`) are not scenario fields,
+    and a key given more than once keeps its last value, with a warning (the app's address bar and every
+    CLI read links so)."""
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         if key not in LINK_APP_PARAMS:
@@ -496,10 +499,16 @@ def params_from_pairs(pairs) -> tuple[dict[str, str], list[ParamWarning]]:
 
 def link_params(link: str) -> tuple[dict[str, str], list[ParamWarning]]:
     """A share link's scenario parameters: a full URL, a path with a query, or just the query string."""
-    from urllib.parse import parse_qsl, urlsplit
+    from urllib.parse import parse_qsl
 
-    query = urlsplit(link).query if ("://" in link or link.startswith("/")) else link.lstrip("?")
-    return params_from_pairs(parse_qsl(query, keep_blank_values=True))
+    return params_from_pairs(parse_qsl(_link_query(link), keep_blank_values=True))
+
+
+def _link_query(link: str) -> str:
+    """The query string of a full URL, of a path with a query, or the query string itself."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(link).query if ("://" in link or link.startswith("/")) else link.lstrip("?")
 
 
 def scenario_from_link(link: str) -> tuple[Scenario, list[ParamWarning]]:
@@ -509,13 +518,66 @@ def scenario_from_link(link: str) -> tuple[Scenario, list[ParamWarning]]:
     return scenario, repeated + warnings
 
 
-def share_link(scenario: Scenario, lang: str, base_url: str, page: str = "forecast") -> str:
-    """The link that reproduces `scenario` on `page` (the first page lives at the base URL itself)."""
+def compare_value(scenario: Scenario) -> str:
+    """A pinned scenario A as the value of a link's `compare` parameter: its preset and the fields that differ
+    from that preset, as a query string (`preset=data-trend&demand_growth=6.7`; URL-encoded once more inside
+    the link). The preset is always written, so the value is never empty."""
+    from urllib.parse import urlencode
+
+    return urlencode({"preset": scenario.preset, **scenario.to_params()})
+
+
+def compare_params(scenario: Scenario | None) -> dict[str, str]:
+    """`{"compare": ...}` for a pinned scenario, `{}` for none: what a link adds to carry A."""
+    return {} if scenario is None else {COMPARE_PARAM: compare_value(scenario)}
+
+
+def compare_from_value(text: str) -> tuple[Scenario | None, list[ParamWarning]]:
+    """The pinned scenario A of a `compare` value, parsed as leniently as the link's own scenario
+    (`params_from_pairs` + `Scenario.from_params`): a parameter that cannot be read is dropped with a warning
+    named `compare.<field>`. None, with a warning, when nothing in the value can be read or it is too long."""
+    from urllib.parse import parse_qsl
+
+    expected = "the pinned scenario's parameters, e.g. preset=data-trend&demand_growth=6.7"
+    if len(text) > MAX_COMPARE_CHARS:
+        return None, [ParamWarning(COMPARE_PARAM, text[:60] + "…", "invalid",
+                                   f"{expected}, in at most {MAX_COMPARE_CHARS:,} characters")]
+    params, repeated = params_from_pairs(parse_qsl(text, keep_blank_values=True))
+    scenario, refused = Scenario.from_params(params)
+    warnings = [dataclasses.replace(w, field=f"{COMPARE_PARAM}.{w.field}") for w in repeated + refused]
+    unread = {w.field for w in refused if w.code != "repeated"}
+    if not set(params) - unread:
+        return None, warnings or [ParamWarning(COMPARE_PARAM, text, "invalid", expected)]
+    return scenario, warnings
+
+
+def compare_from_pairs(pairs) -> tuple[Scenario | None, list[ParamWarning]]:
+    """The pinned scenario A among a URL's (key, value) pairs (None when there is no `compare`); a repeated
+    `compare` keeps its last value, with a warning, like any other parameter."""
+    given = [value for key, value in pairs if key == COMPARE_PARAM]
+    if not given:
+        return None, []
+    repeated = [ParamWarning(COMPARE_PARAM, " / ".join(given), "repeated", given[-1])] if len(given) > 1 else []
+    scenario, warnings = compare_from_value(given[-1])
+    return scenario, repeated + warnings
+
+
+def compare_from_link(link: str) -> tuple[Scenario | None, list[ParamWarning]]:
+    """The pinned scenario A a share link carries (None without one), with its warnings."""
+    from urllib.parse import parse_qsl
+
+    return compare_from_pairs(parse_qsl(_link_query(link), keep_blank_values=True))
+
+
+def share_link(scenario: Scenario, lang: str, base_url: str, page: str = "forecast",
+               compare: Scenario | None = None) -> str:
+    """The link that reproduces `scenario` (and a pinned scenario A beside it) on `page` (the first page lives
+    at the base URL itself)."""
     from urllib.parse import urlencode
 
     base = base_url if base_url.endswith("/") else base_url + "/"
     path = "" if page in ("", "overview") else page
-    return f"{base}{path}?{urlencode({**scenario.to_params(), 'lang': lang})}"
+    return f"{base}{path}?{urlencode({**scenario.to_params(), **compare_params(compare), 'lang': lang})}"
 
 
 MAX_JSON_CHARS = 100_000  # a full scenario is about 1,500 characters

@@ -16,9 +16,10 @@ def _sources_memo(version: int) -> dict:
     return {}
 
 
-def chart_context(scenario, lang: str, tornado: bool = True):
+def chart_context(scenario, lang: str, tornado: bool = True, compare=None):
     """A registry ChartContext whose engine results are the pages' cached ones (no second engine run);
-    the tornado's sensitivity runs only when `tornado` (only its chart reads it)."""
+    the tornado's sensitivity runs only when `tornado` (only its chart reads it). `compare` is a pinned
+    scenario A, whose forecast and Monte Carlo come from the same caches."""
     from charts.registry import ChartContext
     from ui import data, engine
 
@@ -28,23 +29,30 @@ def chart_context(scenario, lang: str, tornado: bool = True):
     ctx.monte_carlo = engine.monte_carlo(scenario)
     if tornado:
         ctx.tornado = engine.tornado(scenario)
+    if compare is not None:
+        ctx.compare, ctx.compare_forecast, ctx.compare_monte_carlo = (compare, engine.forecast(compare),
+                                                                      engine.monte_carlo(compare))
     return ctx
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _forecast_figure(version: int, scenario, lang: str, key: str):
+def _forecast_figure(version: int, scenario, lang: str, key: str, compare_key: str | None = None, _compare=None):
+    """`compare_key` (the pinned scenario's repr) keys the cache instead of hashing a second Scenario."""
     from charts import registry
 
-    ctx = chart_context(scenario, lang, tornado=key == "tornado")
+    ctx = chart_context(scenario, lang, tornado=key == "tornado", compare=_compare)
     return registry.build(FORECAST_CHARTS[key], ctx)
 
 
-def forecast_figure(scenario, lang: str, key: str):
+def forecast_figure(scenario, lang: str, key: str, compare=None):
     """One forecast figure ("hero", "fan", "probability" or "tornado") for a scenario, built only when asked
-    for and shared read-only between reruns and sessions (nothing mutates it: export works on a copy)."""
+    for and shared read-only between reruns and sessions (nothing mutates it: export works on a copy).
+    `compare`: a pinned scenario A that the hero draws in grey beside `scenario` (B); other figures ignore it."""
     from ui import data
 
-    return _forecast_figure(data.db_version(), scenario, lang, key)
+    if compare is None or key != "hero":
+        return _forecast_figure(data.db_version(), scenario, lang, key)
+    return _forecast_figure(data.db_version(), scenario, lang, key, repr(compare), compare)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

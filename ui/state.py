@@ -6,6 +6,11 @@ or resolved with a visible, escaped warning). After that it changes only through
 Forecast page's widget callbacks, the preset picker and the scenario file all call it, before the script
 runs. Every run then writes the URL from the scenario (`sync_url`), so the address bar, the share box,
 the export footer and `python -m models forecast --link` all read the same value.
+
+A session may also hold a *pinned* scenario A (`pinned()`), which the Forecast page draws in grey beside
+the current one (B). It is part of the same state: parsed from the URL's `compare` parameter on the same
+first run by the same parser, changed only by `pin` (the page's buttons, from callbacks), and written back
+into the URL, the share box and the export footer with the scenario.
 """
 
 from __future__ import annotations
@@ -15,11 +20,20 @@ import os
 import streamlit as st
 
 from i18n import t, translator
-from models.scenario import FIELDS, ParamWarning, Scenario, params_from_pairs
+from models.scenario import (
+    COMPARE_PARAM,
+    FIELDS,
+    ParamWarning,
+    Scenario,
+    compare_from_pairs,
+    compare_params,
+    params_from_pairs,
+)
 from models.scenario import share_link as scenario_link
 from ui.text import escape_markdown
 
 SCENARIO_KEY = "ui_scenario"
+PINNED_KEY = "ui_pinned_scenario"  # the pinned scenario A (a Scenario) or None
 _WARNINGS_KEY = "ui_param_warnings"
 PAGE_KEY = "ui_page"  # url path of the page being run (set by app.py), for share links
 APP_PARAMS = ("lang",)  # URL parameters that are not scenario fields
@@ -36,11 +50,16 @@ def tr_for(lang: str):
 SERVING_PREFIX = "serve_"  # the Serving page's own parameters (ui/serving_state.py), not training fields
 
 
+def _url_pairs() -> list[tuple[str, str]]:
+    """The address bar's (key, value) pairs; the Serving page's own `serve_*` parameters are not
+    training-scenario fields."""
+    return [(key, value) for key in st.query_params.keys() if not key.startswith(SERVING_PREFIX)
+            for value in st.query_params.get_all(key)]
+
+
 def _url_params() -> tuple[dict[str, str], list[ParamWarning]]:
-    """The address bar's scenario parameters, read as every CLI reads a link (models.scenario); the Serving
-    page's own `serve_*` parameters are not training-scenario fields."""
-    return params_from_pairs((key, value) for key in st.query_params.keys() if not key.startswith(SERVING_PREFIX)
-                             for value in st.query_params.get_all(key))
+    """The address bar's scenario parameters, read as every CLI reads a link (models.scenario)."""
+    return params_from_pairs(_url_pairs())
 
 
 def scenario() -> Scenario:
@@ -48,13 +67,26 @@ def scenario() -> Scenario:
     if SCENARIO_KEY not in st.session_state:
         params, repeated = _url_params()
         parsed, warnings = Scenario.from_params(params)
+        pinned_value, pinned_warnings = compare_from_pairs(_url_pairs())
         st.session_state[SCENARIO_KEY] = parsed
-        st.session_state[_WARNINGS_KEY] = repeated + warnings
+        st.session_state[PINNED_KEY] = pinned_value
+        st.session_state[_WARNINGS_KEY] = repeated + warnings + pinned_warnings
     return st.session_state[SCENARIO_KEY]
 
 
 def set_scenario(value: Scenario) -> None:
     st.session_state[SCENARIO_KEY] = value
+
+
+def pinned() -> Scenario | None:
+    """The session's pinned scenario A (None: no comparison): from the URL's `compare` on the first run."""
+    scenario()  # parses the URL on the session's first run
+    return st.session_state.get(PINNED_KEY)
+
+
+def pin(value: Scenario | None) -> None:
+    """Pin a scenario as A (None unpins it); called from the Forecast page's button callbacks."""
+    st.session_state[PINNED_KEY] = value
 
 
 def show_param_warnings(lang: str) -> None:
@@ -87,8 +119,9 @@ def allowed_values(field: str, fallback: str) -> str:
 
 
 def share_query(lang: str, value: Scenario | None = None) -> dict[str, str]:
-    """The URL parameters that reproduce the current view: scenario fields that differ, preset, lang."""
-    return {**(value or scenario()).to_params(), "lang": lang}
+    """The URL parameters that reproduce the current view: scenario fields that differ, preset, the pinned
+    scenario A (`compare`, when one is pinned), lang."""
+    return {**(value or scenario()).to_params(), **compare_params(pinned()), "lang": lang}
 
 
 def sync_url(lang: str) -> None:
@@ -98,7 +131,7 @@ def sync_url(lang: str) -> None:
     wanted = share_query(lang)
     current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     for key in current:
-        if (key in FIELDS or key == "preset") and key not in wanted:
+        if (key in FIELDS or key in ("preset", COMPARE_PARAM)) and key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if current.get(key) != [value]:
@@ -112,7 +145,8 @@ def public_base_url() -> str:
 
 
 def share_link(lang: str | None = None, value: Scenario | None = None, page: str | None = None) -> str:
-    """The public link of a page (the current one by default) with the scenario (the session's by default)."""
+    """The public link of a page (the current one by default) with the scenario (the session's by default)
+    and the session's pinned scenario A, if any."""
     lang = lang or st.session_state.get("ui_lang", "en")
     page = st.session_state.get(PAGE_KEY, "forecast") if page is None else page
-    return scenario_link(value or scenario(), lang, public_base_url(), page)
+    return scenario_link(value or scenario(), lang, public_base_url(), page, compare=pinned())
