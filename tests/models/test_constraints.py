@@ -312,3 +312,17 @@ def test_a_setting_below_the_record_is_raised_and_the_forecast_says_so(real_db):
     raised = [n for n in result.notes if n.key == "engine.note.constraint_raised"]
     assert [n.params["constraint"] for n in raised] == ["money"] and raised[0].params["factor"] > 5
     assert not [n for n in forecast(Scenario(), inputs).notes if n.key == "engine.note.constraint_raised"]
+
+
+@pytest.mark.parametrize("preset", ["data-trend", "epoch-2030"])
+def test_the_constraints_table_is_the_engines_feasible_run(real_db, preset):
+    # what `python -m models constraints` prints for a year is what the engine compared demand with there
+    from etl.read import Store
+    from models.forecast import forecast
+    from models.inputs import inputs_from_store
+
+    inputs = inputs_from_store(Store(real_db))
+    result = forecast(Scenario.from_preset(preset), inputs)
+    for year in range(2025, 2036):
+        i = int(np.argmin(np.abs(result.t - year)))
+        assert con.at_year(result, year, inputs).feasible == pytest.approx(result.feasible_flop[i], rel=1e-9)
