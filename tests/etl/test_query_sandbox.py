@@ -116,7 +116,9 @@ def test_concurrent_queries_each_get_their_own_answer(db):
     answers = {}
 
     def ask(k):
-        answers[k] = run_query(db, f"select sum(n) + {k} as v from numbers").rows["v"].iloc[0]
+        # a queued query waits about as long as one may run: a long limit keeps a loaded machine from
+        # turning the queue into "busy" refusals (their own test is below), which is not what this tests
+        answers[k] = run_query(db, f"select sum(n) + {k} as v from numbers", timeout_s=60).rows["v"].iloc[0]
 
     threads = [threading.Thread(target=ask, args=(k,)) for k in range(6)]
     for thread in threads:
