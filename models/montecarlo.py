@@ -20,15 +20,11 @@ BAND_PERCENTILES = (5, 10, 50, 90, 95)
 BANDS = ("demand", "available", "feasible")
 
 
-@dataclass(frozen=True, eq=False)
-class MonteCarlo:
-    ceiling_times: np.ndarray  # (S,) decimal year of the first crossing; NaN when none before the horizon
-    years: np.ndarray  # annual points from base_year to horizon
-    p_by_year: np.ndarray  # P(ceiling reached by the end of each year)
-    bands: dict[str, np.ndarray]  # "demand" / "available": (len(BAND_PERCENTILES), years) FLOP
-    resolved: Resolved
-    samples: int
-    seed: int
+class CeilingQuantiles:
+    """Quantiles of a Monte Carlo's crossing times, for any result with `ceiling_times` ((S,) decimal years,
+    NaN where no crossing before the horizon): the training forecast's and the serving outlook's."""
+
+    ceiling_times: np.ndarray
 
     def quantile(self, q: float) -> float | None:
         """The q-quantile of the ceiling time (None when it falls beyond the horizon)."""
@@ -47,6 +43,17 @@ class MonteCarlo:
     @property
     def p90(self) -> float | None:
         return self.quantile(0.9)
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarlo(CeilingQuantiles):
+    ceiling_times: np.ndarray  # (S,) decimal year of the first crossing; NaN when none before the horizon
+    years: np.ndarray  # annual points from base_year to horizon
+    p_by_year: np.ndarray  # P(ceiling reached by the end of each year)
+    bands: dict[str, np.ndarray]  # "demand" / "available": (len(BAND_PERCENTILES), years) FLOP
+    resolved: Resolved
+    samples: int
+    seed: int
 
     def summary(self) -> dict:
         return {"ceiling_p10": self.p10, "ceiling_p50": self.p50, "ceiling_p90": self.p90,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["float", "int", "choice", "bool"]
+Kind = Literal["float", "int", "choice", "bool", "text"]
 Group = Literal["demand", "supply", "allocation", "constraints", "uncertainty", "display"]
 
 # The article's "10x parameters every 18 months" is 10^(12/18) = 4.6416x a year; kept at the slider's
@@ -83,6 +83,8 @@ class FieldSpec:
             return "one of " + ", ".join(self.options)
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "text":
+            return "a non-empty text"
         text = f"{self.kind} from {self.min:g} to {self.max:g}"
         return text + (" or null (fitted)" if self.nullable else "")
 
@@ -293,6 +295,10 @@ def _check(spec: FieldSpec, value: Any) -> Any:
         if isinstance(value, str) and value in spec.options:
             return value
         raise ScenarioError(spec.name, bad)
+    if spec.kind == "text":
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise ScenarioError(spec.name, bad)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(spec.name, bad)
     # int and float compare exactly in Python, so a 400-digit integer fails the range without overflowing
@@ -308,6 +314,36 @@ def _check(spec: FieldSpec, value: Any) -> Any:
 def check_value(spec: FieldSpec, value: Any) -> Any:
     """A control's value for one field, checked and coerced as a Scenario would (ScenarioError if refused)."""
     return _check(spec, value)
+
+
+def parse_value(spec: FieldSpec, raw: Any) -> Any:
+    """A URL or --set string (or a native value) converted to the field's type and checked (ScenarioError if not)."""
+    return _check(spec, _parse_param(spec, raw))
+
+
+def changed_params(values: Mapping[str, Any], baseline: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """URL parameters (prefix + field) of the values that differ from `baseline`, as strings."""
+    return {prefix + name: _format_param(value) for name, value in values.items() if value != baseline[name]}
+
+
+def accept_params(params: Mapping[str, Any], fields: Mapping[str, FieldSpec], prefix: str,
+                  unknown_hint: str) -> tuple[dict[str, Any], list[ParamWarning]]:
+    """Lenient reading of field parameters (keys without `prefix`): the values that parse and check, and a
+    warning (named prefix + key) for every unknown key or invalid value."""
+    accepted: dict[str, Any] = {}
+    warnings: list[ParamWarning] = []
+    for key, raw in params.items():
+        spec = fields.get(key)
+        if spec is None:
+            warnings.append(ParamWarning(prefix + key, str(raw), "unknown", unknown_hint))
+            continue
+        if isinstance(raw, list | tuple):  # st.query_params.to_dict() style repeated keys
+            raw = raw[-1] if raw else ""
+        try:
+            accepted[key] = parse_value(spec, raw)
+        except ScenarioError:
+            warnings.append(ParamWarning(prefix + key, str(raw), "invalid", spec.allowed()))
+    return accepted, warnings
 
 
 @dataclass(frozen=True)
@@ -439,10 +475,7 @@ class Scenario:
         """Only the values that differ from the scenario's preset, as strings; plus `preset` unless default."""
         baseline = Scenario.from_preset(self.preset).values()
         params = {} if self.preset == "data-trend" else {"preset": self.preset}
-        for name, value in self.values().items():
-            if value != baseline[name]:
-                params[name] = _format_param(value)
-        return params
+        return {**params, **changed_params(self.values(), baseline)}
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> tuple[Scenario, list[ParamWarning]]:
@@ -455,19 +488,9 @@ class Scenario:
             warnings.append(ParamWarning("preset", str(preset), "invalid", "one of " + ", ".join(PRESETS)))
             preset = "data-trend"
         base = cls.from_preset(preset)
-        accepted: dict[str, Any] = {}
-        for key, raw in params.items():
-            if key == "preset":
-                continue
-            if key not in FIELDS:
-                warnings.append(ParamWarning(key, str(raw), "unknown", "a scenario field name"))
-                continue
-            if isinstance(raw, list | tuple):  # st.query_params.to_dict() style repeated keys
-                raw = raw[-1] if raw else ""
-            try:
-                accepted[key] = _check(FIELDS[key], _parse_param(FIELDS[key], raw))
-            except ScenarioError:
-                warnings.append(ParamWarning(key, str(raw), "invalid", FIELDS[key].allowed()))
+        accepted, invalid = accept_params({k: v for k, v in params.items() if k != "preset"}, FIELDS, "",
+                                          "a scenario field name")
+        warnings += invalid
         try:
             return base.replace(**accepted), warnings
         except ScenarioError as exc:  # a cross-field rule (horizon after base_year)
@@ -660,12 +683,12 @@ def _parse_param(spec: FieldSpec, raw: Any) -> Any:
         if low in _TRUE | _FALSE:
             return low in _TRUE
         raise ScenarioError(spec.name, f"got {raw!r}; expected true or false")
-    if spec.kind == "choice":
+    if spec.kind in ("choice", "text"):
         return text
     try:
         return float(text)
     except ValueError:
-        raise ScenarioError(spec.name, f"got {raw!r}; expected a number") from None
+        raise ScenarioError(spec.name, f"got {raw!r}; expected a number ({spec.allowed()})") from None
 
 
 def _format_param(value: Any) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.montecarlo import BAND_PERCENTILES, CeilingQuantiles, draw
 from models.scenario import H100_FLOPS, SECONDS_PER_DAY
 from models.serving_scenario import SERVING_FIELDS, ServingScenario
 from models.trends import TrendError, TrendFit, fit_hardware
@@ -36,7 +37,6 @@ WINDOW_HOURS = 3.0  # the unit of the 2023 GPT-4 caps: messages per user per 3 h
 WINDOWS_PER_DAY = 24.0 / WINDOW_HOURS
 STEPS_PER_YEAR = 4  # quarterly grid for the outlook
 TRENDS_SINCE = 2017.0
-BAND_PERCENTILES = (5, 10, 50, 90, 95)
 FALLBACK_GROWTH = {"flops_growth": 1.40, "bandwidth_growth": 1.30, "memory_growth": 1.33}  # no table to fit
 
 
@@ -301,9 +301,7 @@ def draw_values(values: dict, samples: int, seed: int, scale: float) -> dict:
     rng = np.random.default_rng(seed)
     drawn = dict(values)
     for name in UNCERTAIN:
-        spec = SERVING_FIELDS[name]
-        z = rng.standard_normal((samples, 1))
-        drawn[name] = np.clip(values[name] * np.exp(spec.spread.sigma * scale * z), spec.min, spec.max)
+        drawn[name] = draw(SERVING_FIELDS[name], values[name], rng.standard_normal((samples, 1)), scale)
     return drawn
 
 
@@ -365,7 +363,7 @@ def first_crossing(t: np.ndarray, demand: np.ndarray, capacity: np.ndarray) -> n
 
 
 @dataclass(frozen=True, eq=False)
-class ServingOutlook:
+class ServingOutlook(CeilingQuantiles):
     t: np.ndarray  # quarterly grid, decimal years
     demand: np.ndarray  # messages/day demanded (deterministic)
     capacity: np.ndarray  # sustainable messages/day (deterministic)
@@ -382,23 +380,6 @@ class ServingOutlook:
     @property
     def ceiling_year(self) -> int | None:
         return None if self.ceiling_time is None else int(math.floor(self.ceiling_time + 1e-9))
-
-    def quantile(self, q: float) -> float | None:
-        times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
-        value = float(np.quantile(times, q, method="inverted_cdf"))
-        return value if math.isfinite(value) else None
-
-    @property
-    def p10(self) -> float | None:
-        return self.quantile(0.1)
-
-    @property
-    def p50(self) -> float | None:
-        return self.quantile(0.5)
-
-    @property
-    def p90(self) -> float | None:
-        return self.quantile(0.9)
 
     def p_by_year(self) -> dict[int, float]:
         """P(serving demand has outrun the fleet by the end of each year)."""

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from models.scenario import FieldSpec, ParamWarning, ScenarioError, Spread
+from models.scenario import (
+    FieldSpec,
+    ParamWarning,
+    ScenarioError,
+    Spread,
+    accept_params,
+    changed_params,
+    check_value,
+    parse_value,
+)
 
 PARAM_PREFIX = "serve_"  # URL parameters (and widget keys) of the serving page: serve_<field>
 
@@ -112,46 +120,6 @@ SERVING_MAIN: tuple[str, ...] = ("users", "messages_per_user_per_day", "tokens_p
 GROUPS = ("deployment", "workload", "growth", "uncertainty")
 
 
-def check_value(spec: ServingFieldSpec, value: Any) -> Any:
-    """The value coerced to the field's type, or ScenarioError naming field, value and what is allowed."""
-    bad = f"got {value!r}; expected {spec.allowed()}"
-    if value is None:
-        if spec.nullable:
-            return None
-        raise ScenarioError(spec.name, bad)
-    if spec.kind == "text":
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        raise ScenarioError(spec.name, bad)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(spec.name, bad)
-    if not math.isfinite(value) or not spec.min <= value <= spec.max:
-        raise ScenarioError(spec.name, bad)
-    if spec.kind == "int":
-        if float(value) != int(value):
-            raise ScenarioError(spec.name, bad)
-        return int(value)
-    return float(value)
-
-
-def parse_value(spec: ServingFieldSpec, raw: Any) -> Any:
-    """A URL or --set string converted to the field's type and checked."""
-    if not isinstance(raw, str):
-        return check_value(spec, raw)
-    text = raw.strip()
-    if spec.nullable and text.lower() in {"", "none", "null", "fit", "fitted", "auto"}:
-        return None
-    if spec.kind == "text":
-        return check_value(spec, text)
-    try:
-        number = float(text)
-    except ValueError:
-        raise ScenarioError(spec.name, f"got {raw!r}; expected a number ({spec.allowed()})") from None
-    if spec.kind == "int" and number.is_integer():
-        number = int(number)
-    return check_value(spec, number)
-
-
 @dataclass(frozen=True)
 class ServingScenario:
     chip: str = "nvidia-a100-sxm4-80gb"
@@ -230,11 +198,7 @@ class ServingScenario:
         """URL parameters (serve_<field>) of the values that differ from the preset, plus serve_preset."""
         baseline = ServingScenario.from_preset(self.preset).values()
         params = {} if self.preset == DEFAULT_SERVING_PRESET else {PARAM_PREFIX + "preset": self.preset}
-        for name, value in self.values().items():
-            if value != baseline[name]:
-                params[PARAM_PREFIX + name] = "fit" if value is None else (repr(value) if isinstance(value, float)
-                                                                           else str(value))
-        return params
+        return {**params, **changed_params(self.values(), baseline, PARAM_PREFIX)}
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> tuple[ServingScenario, list[ParamWarning]]:
@@ -247,16 +211,8 @@ class ServingScenario:
             warnings.append(ParamWarning(PARAM_PREFIX + "preset", str(preset), "invalid",
                                          "one of " + ", ".join(SERVING_PRESETS)))
             preset = DEFAULT_SERVING_PRESET
-        accepted: dict[str, Any] = {}
-        for key, raw in own.items():
-            spec = SERVING_FIELDS.get(key)
-            if spec is None:
-                warnings.append(ParamWarning(PARAM_PREFIX + key, str(raw), "unknown", "a serving setting"))
-                continue
-            try:
-                accepted[key] = parse_value(spec, raw)
-            except ScenarioError:
-                warnings.append(ParamWarning(spec.param, str(raw), "invalid", spec.allowed()))
+        accepted, invalid = accept_params(own, SERVING_FIELDS, PARAM_PREFIX, "a serving setting")
+        warnings += invalid
         try:
             return cls.from_preset(preset, **accepted), warnings
         except ScenarioError as exc:  # a cross-field rule (horizon after year)

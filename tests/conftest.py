@@ -30,9 +30,10 @@ def raw_dir():
     return RAW_DIR
 
 
-# Committed samples of every upstream layout the importers read (scripts/make_upstream_samples.py).
+# Small hand-made tables in the layout of every upstream export the importers read (synthetic values; each
+# NAME.csv.meta.json says whose layout it is and which quirks of it the table keeps).
 UPSTREAM_SAMPLES = Path(__file__).resolve().parent / "importers" / "samples"
-SHARED_DATA_ENV = "COMPUTE_CEILING_SHARED_DATA"  # another folder of full exports (a missing one: samples)
+SHARED_DATA_ENV = "COMPUTE_CEILING_SHARED_DATA"  # another folder of full exports
 
 
 def full_exports_dir() -> Path:
@@ -40,14 +41,15 @@ def full_exports_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The folder of real upstream exports when it is at hand, else the committed samples of the same
-    files (same names and layouts, a few dozen rows each): the importer tests never skip."""
-    full = full_exports_dir()
-    return full if full.is_dir() else UPSTREAM_SAMPLES
+def upstream_samples() -> Path:
+    return UPSTREAM_SAMPLES
 
 
 @pytest.fixture(scope="session")
-def full_exports(shared_data) -> bool:
-    """True when `shared_data` holds the full exports (tests then also check figures of the whole files)."""
-    return shared_data != UPSTREAM_SAMPLES
+def full_exports() -> Path:
+    """The folder of the real upstream exports; a test that needs it is skipped where it is absent (a fresh
+    clone, CI): the committed samples cover every importer without it."""
+    folder = full_exports_dir()
+    if not folder.is_dir():
+        pytest.skip(f"the full upstream exports are not at hand (set {SHARED_DATA_ENV} to their folder)")
+    return folder

@@ -44,9 +44,16 @@ def test_gpt4_is_marked_as_an_estimate():
     assert models.loc["GPT-4", "confidence"] in {"estimate", "speculative"}
 
 
-def test_openai_2018_systems_are_converted_from_pfs_days(shared_data):
+def test_openai_2018_systems_are_the_charts_twenty_each_citing_it():
+    ours = _raw("models")
+    ours = ours[ours["openai_2018"]]
+    assert len(ours) == 20 and set(ours["source_id"]) == {"openai-ai-and-compute-2018"}
+    assert ours["training_compute_flop"].between(1e13, 1e24).all()  # the chart spans ~1e14 to ~2e23 FLOP
+
+
+def test_openai_2018_systems_are_converted_from_pfs_days(full_exports):
     # Independent conversion of OpenAI's own table: petaflop/s-days x 8.64e19 FLOP.
-    chart = pd.read_csv(shared_data / "openai_ai_and_compute_2018.csv")
+    chart = pd.read_csv(full_exports / "openai_ai_and_compute_2018.csv")
     ours = _raw("models")
     ours = ours[ours["openai_2018"]]
     assert len(ours) == len(chart) == 20

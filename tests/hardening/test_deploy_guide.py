@@ -12,23 +12,11 @@ import subprocess
 import pytest
 
 from bench.live import free_port, serving, streamlit_server
-from bench.proxy import nginx_binary
+from bench.proxy import nginx_binary, nginx_config, running_nginx
 from etl.paths import ROOT
 
 GUIDE = ROOT / "docs" / "DEPLOY.md"
-TEMPLATE = """
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-{http_level}
+SITE = """{http_level}
     server {{
         listen 127.0.0.1:{port};
 {server_level}
@@ -37,9 +25,7 @@ http {{
             proxy_http_version 1.1;
 {location_level}
         }}
-    }}
-}}
-"""
+    }}"""
 METRICS_SPELLINGS = ["/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics", "/_stcore//metrics",
                      "/_stcore/./metrics", "/x/../_stcore/metrics", "/%5Fstcore/metrics", "/_stcore/%6Detrics",
                      "/_stcore/metrics?format=text", "/_stcore/metrics#x"]
@@ -53,8 +39,7 @@ def guide_block(marker: str) -> str:
 
 @pytest.fixture(scope="module")
 def proxied(hard_db, tmp_path_factory):
-    binary = nginx_binary()
-    if binary is None:
+    if nginx_binary() is None:
         pytest.skip("nginx is not installed (scripts/system_deps.sh installs nginx-light)")
     root = tmp_path_factory.mktemp("nginx")
     server_block, location_block = guide_block("# lockdown: server level").split("# inside location / { … }:")
@@ -63,11 +48,10 @@ def proxied(hard_db, tmp_path_factory):
     with streamlit_server(db, log_path=root / "streamlit.log") as (app, _proc):
         port = free_port()
         config = root / "nginx.conf"
-        config.write_text(TEMPLATE.format(root=root, port=port, app=app, http_level=guide_block("# lockdown: http level"),
-                                          server_level=server_block, location_level=location_block))
-        proc = subprocess.Popen([binary, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with serving(proc, f"http://127.0.0.1:{port}", 15, name="nginx") as proxy:
+        site = SITE.format(port=port, app=app, http_level=guide_block("# lockdown: http level"),
+                           server_level=server_block, location_level=location_block)
+        config.write_text(nginx_config(root, site, connections=64))
+        with running_nginx(root, config, port) as (proxy, _proc):
             yield app, proxy
 
 

@@ -13,6 +13,7 @@ from models.trends import (
     growth_from_doubling,
     running_top_n,
 )
+from tests.conftest import full_exports_dir
 
 
 def test_openai_doubling_is_11_3x_per_year():
@@ -65,11 +66,12 @@ def test_population_filters(inputs):
     assert fit_models(inputs.models, population="all", since=2020, bootstrap=0).n == 6 * 4
 
 
-def test_epoch_notable_models_since_2010_near_five_months(shared_data, full_exports):
+def test_epoch_notable_models_since_2010_near_five_months():
     """Epoch's notable models since 2010: the full export of May 2025 when at hand; otherwise our curated
-    table's rows taken from Epoch's notable-models exports (a sample of a few dozen rows is too few)."""
-    if full_exports:
-        raw = pd.read_csv(shared_data / "epoch_notable_ai_models_2025-05.csv")
+    table's rows taken from Epoch's notable-models exports (the committed sample is synthetic)."""
+    full = full_exports_dir() / "epoch_notable_ai_models_2025-05.csv"
+    if full.is_file():
+        raw = pd.read_csv(full)
         date, flop = pd.to_datetime(raw["Publication date"], errors="coerce"), raw["Training compute (FLOP)"]
     else:
         raw = pd.read_csv(RAW_DIR / "models.csv")
