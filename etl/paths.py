@@ -5,4 +5,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "data" / "raw"
 DEFAULT_DB = ROOT / "data" / "compute.duckdb"
-SHARED_DATA = ROOT.parent / "shared" / "data"  # real upstream exports, for tests only; may be absent
+FULL_EXPORTS_ENV = "COMPUTE_CEILING_SHARED_DATA"  # a folder of the real upstream exports (tests, bench); optional

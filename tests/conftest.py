@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.live import CHROMIUM, CHROMIUM_ARGS
-from etl.paths import RAW_DIR, ROOT, SHARED_DATA
+from etl.paths import FULL_EXPORTS_ENV, RAW_DIR, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +33,12 @@ def raw_dir():
 # Small hand-made tables in the layout of every upstream export the importers read (synthetic values; each
 # NAME.csv.meta.json says whose layout it is and which quirks of it the table keeps).
 UPSTREAM_SAMPLES = Path(__file__).resolve().parent / "importers" / "samples"
-SHARED_DATA_ENV = "COMPUTE_CEILING_SHARED_DATA"  # another folder of full exports
+SHARED_DATA_ENV = FULL_EXPORTS_ENV  # the folder of full exports, when a machine has them
 
 
 def full_exports_dir() -> Path:
-    return Path(os.environ.get(SHARED_DATA_ENV) or SHARED_DATA)
+    folder = os.environ.get(SHARED_DATA_ENV)
+    return Path(folder) if folder else Path("/nonexistent-full-exports")
 
 
 @pytest.fixture(scope="session")
