@@ -43,7 +43,16 @@ def _context(serving, scenario, lang: str):
                        data_memo=data_memo, outlook_memo=outlook_memo)
     ctx.inputs, ctx.resolved, ctx.forecast = engine.inputs(), fc.resolved, fc
     ctx.serving_trends = _trends(version)
+    ctx.serving_chip = _chip(version, ctx.serving_scenario.chip)
     return ctx
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _chip(version, name: str):
+    """The accelerators row a chip setting names (it depends on the table only)."""
+    from models.serving import chip_of
+
+    return chip_of(name, data.read("accelerators"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -122,7 +131,12 @@ def wall_tabs(serving, scenario, tr, lang: str) -> None:
 
 def model_row(serving) -> pd.DataFrame:
     """The model_serving row the preset's model figures come from (empty when none)."""
-    name = SERVING_PRESETS[serving.preset].model
+    return _model_row(data.db_version(), serving.preset)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _model_row(version, preset: str) -> pd.DataFrame:
+    name = SERVING_PRESETS[preset].model
     table = data.read("model_serving")
     return table[table["model"] == name] if name else table.iloc[0:0]
 
