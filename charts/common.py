@@ -232,18 +232,24 @@ EVENT_AXIS = "y9"  # a hidden 0..1 axis over the plot, so event ticks sit on its
 def add_events(fig: go.Figure, events: pd.DataFrame | None, lang: str, x_range: tuple[float, float]) -> None:
     """Events as small ticks along the bottom of the plot, the label and date in the hover (rumours as open
     circles): many events in one year never pile their labels up."""
+    add_event_marks(fig, event_marks(events, lang, x_range))
+
+
+def event_marks(events: pd.DataFrame | None, lang: str, x_range: tuple[float, float]) -> dict | None:
+    """The events trace `add_events` draws, as plain Scatter arguments (None when no event is in range): a
+    caller drawing many figures over one table prepares it once and hands it to `add_event_marks`."""
     if events is None or events.empty:
-        return
+        return None
     years = decimal_year(events["date"])
     shown = events[(years >= x_range[0]) & (years <= x_range[1])]
     if shown.empty:
-        return
+        return None
     label_column = "label_zh" if lang == "zh" and "label_zh" in shown else "label"
     labels = shown[label_column].where(shown[label_column].notna() & shown[label_column].astype(str).ne(""),
                                        shown["label"]).astype(str)
     rumour = shown["kind"].eq("rumour") if "kind" in shown else pd.Series(False, index=shown.index)
     dates = pd.to_datetime(shown["date"], errors="coerce").dt.strftime("%Y-%m-%d").fillna("")
-    fig.add_trace(go.Scatter(
+    return dict(
         x=years[shown.index].tolist(), y=[0.03] * len(shown), yaxis=EVENT_AXIS, mode="markers",
         name=t("charts.polish_legend.events", lang), cliponaxis=False,
         marker=dict(symbol=["circle-open" if r else "line-ns-open" for r in rumour], size=[7 if r else 12 for r in rumour],
@@ -251,7 +257,14 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, lang: str, x_range: 
         customdata=np.column_stack([labels, dates]),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
         meta={"sources": sources_of(shown), "unit": ""},
-    ))
+    )
+
+
+def add_event_marks(fig: go.Figure, marks: dict | None) -> None:
+    """Draw an `event_marks` trace (nothing for None) on its hidden 0..1 axis."""
+    if marks is None:
+        return
+    fig.add_trace(go.Scatter(**marks))
     fig.update_layout({"yaxis" + EVENT_AXIS[1:]: dict(overlaying="y", range=[0, 1], visible=False,
                                                      fixedrange=True)})
 

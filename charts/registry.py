@@ -39,10 +39,23 @@ class ChartContext:
     # labelled B); None: no comparison. Other charts ignore it.
     compare: object = None
 
+    # Prepared pieces of figures that depend only on the store's tables and the language (event marks, the
+    # caps set), by key: like `sources_memo`, one shared dict per database lets a slider move reuse them.
+    data_memo: dict = field(default_factory=dict, repr=False)
+    # A models.serving.OutlookMemo shared by the contexts of one database: a serving slider move recomputes
+    # only the Monte Carlo part (capacity or demand) it touches. None = compute it all.
+    outlook_memo: object = field(default=None, repr=False)
+
     def memoised(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
         if key not in self.sources_memo:
             self.sources_memo[key] = compute()
         return list(self.sources_memo[key])
+
+    def shared(self, key: tuple, compute: Callable[[], object]) -> object:
+        """`compute()` once per `data_memo` (the caller treats the value as read-only)."""
+        if key not in self.data_memo:
+            self.data_memo[key] = compute()
+        return self.data_memo[key]
 
     @cached_property
     def models(self) -> pd.DataFrame:
@@ -148,11 +161,18 @@ class ChartContext:
         return run_forecast(self.scenario.replace(horizon=sv.horizon), self.inputs, self.resolved)
 
     @cached_property
+    def serving_trends(self):
+        from models.serving import hardware_trends
+
+        return hardware_trends(self.accelerators)
+
+    @cached_property
     def serving_outlook(self):
-        from models.serving import hardware_trends, outlook, stock_of
+        from models.serving import outlook, stock_of
 
         stock_t, stock = stock_of(self.stock_forecast)
-        return outlook(self.serving_scenario, self.serving_chip, hardware_trends(self.accelerators), stock_t, stock)
+        return outlook(self.serving_scenario, self.serving_chip, self.serving_trends, stock_t, stock,
+                       memo=self.outlook_memo)
 
 
 class OptionError(ValueError):
@@ -591,8 +611,12 @@ def serving_sources(ctx: ChartContext) -> list[str]:
 
 
 def build_serving_ceiling(ctx: ChartContext) -> go.Figure:
-    return serving.ceiling_figure(ctx.serving_outlook, ctx.lang, sources=serving_sources(ctx), events=ctx.events,
-                                  horizon=ctx.serving_scenario.horizon)
+    view = ctx.serving_outlook
+    x_range = serving.ceiling_x_range(view)
+    marks = ctx.shared(("serving-rate-limits", ctx.lang, x_range),
+                       lambda: serving.rate_limit_marks(ctx.events, ctx.lang, x_range))
+    return serving.ceiling_figure(view, ctx.lang, sources=serving_sources(ctx), horizon=ctx.serving_scenario.horizon,
+                                  marks=marks)
 
 
 def build_serving_caps(ctx: ChartContext) -> go.Figure:
@@ -600,8 +624,10 @@ def build_serving_caps(ctx: ChartContext) -> go.Figure:
 
     sv = ctx.serving_scenario
     label = t(SERVING_PRESETS[sv.preset].label_key, ctx.lang)
-    return serving.caps_figure(serving.observed_caps(ctx.store.usage()), ctx.serving_answer.messages_per_user_per_3h,
-                               ctx.serving_outlook.cap_range80(), label, ctx.lang, sources=serving_sources(ctx))
+    caps = ctx.shared(("serving-observed-caps",), lambda: serving.observed_caps(ctx.store.usage()))
+    observed = ctx.shared(("serving-observed-bar", ctx.lang), lambda: serving.observed_caps_bar(caps, ctx.lang))
+    return serving.caps_figure(caps, ctx.serving_answer.messages_per_user_per_3h, ctx.serving_outlook.cap_range80(),
+                               label, ctx.lang, sources=serving_sources(ctx), observed=observed)
 
 
 def _memory_wall(ctx: ChartContext):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import Line, add_events, add_line, decimal_year, empty_figure, finish, sources_of
+from charts.common import Line, add_event_marks, add_line, decimal_year, empty_figure, event_marks, finish, sources_of
 from charts.theme import ACCENT, CONTEXT_GREY, OKABE_ITO, format_sci, log_axis, new_figure, year_axis
 from i18n import t
 
@@ -27,9 +27,11 @@ def _band_line(years, bands: np.ndarray, label: str, colour: str, sources, unit:
 
 
 def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), events: pd.DataFrame | None = None,
-                   horizon: int | None = None) -> go.Figure:
+                   horizon: int | None = None, marks: dict | None = None) -> go.Figure:
     """Messages a day demanded against those the fleet sustains, with Monte Carlo 10–90% bands; the title
-    states the year demand outruns the fleet (or that it does not before the horizon)."""
+    states the year demand outruns the fleet (or that it does not before the horizon). The rate limits of
+    `events` are marked along the bottom; `marks`, when given, are those marks already made by
+    `rate_limit_marks` (a caller drawing many settings over one table makes them once)."""
     unit = t("charts.serving.unit_messages", lang)
     fig = new_figure()
     demand_label, capacity_label = t("charts.serving.series_demand", lang), t("charts.serving.series_capacity", lang)
@@ -45,7 +47,7 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
             marker=dict(color=ACCENT, size=12, symbol="diamond", line=dict(color="white", width=1)),
             hovertemplate=f"<b>{t('charts.serving.crossing', lang)}</b><br>%{{x:.2f}}<extra></extra>",
             meta={"sources": list(sources), "unit": unit}))
-    add_events(fig, _rate_limits(events), lang, (float(view.t[0]) - 0.5, float(view.t[-1])))
+    add_event_marks(fig, marks if marks is not None else rate_limit_marks(events, lang, ceiling_x_range(view)))
     values = [*view.demand, *view.capacity, *view.bands["demand"][1], *view.bands["capacity"][3]]
     log_axis(fig, t("charts.serving.axis_messages", lang), values)
     year_axis(fig, t("charts.axis.year", lang))
@@ -69,6 +71,16 @@ def _year_text(value, horizon: int, lang: str) -> str:
     return t("charts.serving.after", lang, horizon=horizon) if value is None else f"{value:.0f}"
 
 
+def ceiling_x_range(view) -> tuple[float, float]:
+    """The years the ceiling chart's event marks may fall in: half a year before its first point to its last."""
+    return float(view.t[0]) - 0.5, float(view.t[-1])
+
+
+def rate_limit_marks(events: pd.DataFrame | None, lang: str, x_range: tuple[float, float]) -> dict | None:
+    """The rate-limit events inside `x_range` as the ceiling chart's event marks (None when there are none)."""
+    return event_marks(_rate_limits(events), lang, x_range)
+
+
 def _rate_limits(events: pd.DataFrame | None) -> pd.DataFrame | None:
     if events is None or events.empty or "kind" not in events:
         return None
@@ -84,24 +96,32 @@ def observed_caps(usage: pd.DataFrame) -> pd.DataFrame:
     return caps.sort_values("date").reset_index(drop=True)
 
 
-def caps_figure(caps: pd.DataFrame, model_cap: float, cap_range: tuple[float, float], label: str,
-                lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
-    """The caps OpenAI set (messages per user per 3 hours, by date) beside the cap the model implies."""
-    if caps.empty and not np.isfinite(model_cap):
-        return empty_figure(lang, "serving-caps")
-    fig = new_figure()
+def observed_caps_bar(caps: pd.DataFrame, lang: str = "en") -> dict:
+    """The caps set, from `observed_caps`, as the caps chart's grey bars (plain Bar arguments): they depend on
+    the usage table only, so a caller drawing many settings over one table makes them once."""
     names = [f"{row.date:%Y-%m-%d} · {row.subject}" if hasattr(row.date, "strftime") else f"{row.date} · {row.subject}"
              for row in caps.itertuples()]
     windows = [t("charts.serving.window", lang, value=f"{v:g}", hours=f"{h:g}")
                for v, h in zip(caps["value"], caps["window_hours"], strict=True)]
-    fig.add_trace(go.Bar(
-        x=caps["per_3h"], y=names, orientation="h", name=t("charts.serving.series_observed", lang),
+    return dict(
+        x=caps["per_3h"].tolist(), y=names, orientation="h", name=t("charts.serving.series_observed", lang),
         marker_color=CONTEXT_GREY, text=[f"{v:.3g}" for v in caps["per_3h"]], textposition="auto",
         customdata=np.column_stack([windows, caps["source_id"].astype(str)]) if len(caps) else None,
         hovertemplate=(f"<b>%{{y}}</b><br>%{{x:.3g}} {t('charts.serving.unit_cap', lang)} (%{{customdata[0]}})"
                        f"<br>{t('charts.hover.source', lang)}: %{{customdata[1]}}<extra></extra>"),
         meta={"sources": sources_of(caps), "unit": "messages per 3 hours"},
-    ))
+    )
+
+
+def caps_figure(caps: pd.DataFrame, model_cap: float, cap_range: tuple[float, float], label: str,
+                lang: str = "en", *, sources: Sequence[str] = (), observed: dict | None = None) -> go.Figure:
+    """The caps OpenAI set (messages per user per 3 hours, by date) beside the cap the model implies;
+    `observed`, when given, is `observed_caps_bar(caps, lang)` already made."""
+    if caps.empty and not np.isfinite(model_cap):
+        return empty_figure(lang, "serving-caps")
+    observed = observed_caps_bar(caps, lang) if observed is None else observed
+    fig = new_figure()
+    fig.add_trace(go.Bar(**observed))
     model_name = t("charts.serving.series_model", lang, label=label)
     low, high = cap_range
     fig.add_trace(go.Bar(
@@ -116,7 +136,7 @@ def caps_figure(caps: pd.DataFrame, model_cap: float, cap_range: tuple[float, fl
     fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"),
                       xaxis=dict(title=dict(text=t("charts.serving.axis_cap", lang)), rangemode="tozero"))
     title = t("charts.serving.caps_title", lang, cap=f"{model_cap:.3g}", label=label)
-    return finish(fig, chart_id="serving-caps", sources=[*sources_of(caps), *sources],
+    return finish(fig, chart_id="serving-caps", sources=[*observed["meta"]["sources"], *sources],
                   units={"x": "messages per user per 3 hours", "y": ""}, title=title,
                   subtitle=t("charts.serving.caps_subtitle", lang))
 

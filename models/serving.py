@@ -23,6 +23,7 @@ Pure: no Streamlit, no DuckDB.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -296,13 +297,20 @@ def resolved_values(scenario: ServingScenario, trends: HardwareTrends) -> dict[s
     return values
 
 
-def draw_values(values: dict, samples: int, seed: int, scale: float) -> dict:
-    """Each uncertain field drawn lognormally around its value (the median), clipped to its range: (S, 1)."""
-    rng = np.random.default_rng(seed)
+def draw_values(values: dict, samples: int, seed: int, scale: float, names=UNCERTAIN, memo=None) -> dict:
+    """Each uncertain field in `names` drawn lognormally around its value (the median), clipped to its range:
+    (S, 1). Every field keeps its own standard normals whatever `names` holds (see `standard_normals`)."""
+    normals = _memoised(memo, ("normals", samples, seed), lambda: standard_normals(samples, seed))
     drawn = dict(values)
-    for name in UNCERTAIN:
-        drawn[name] = draw(SERVING_FIELDS[name], values[name], rng.standard_normal((samples, 1)), scale)
+    for name in names:
+        drawn[name] = draw(SERVING_FIELDS[name], values[name], normals[name], scale)
     return drawn
+
+
+def standard_normals(samples: int, seed: int) -> dict[str, np.ndarray]:
+    """The (S, 1) standard normals of each uncertain field, drawn in field order from one seeded generator."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.standard_normal((samples, 1)) for name in UNCERTAIN}
 
 
 def outlook_grid(scenario: ServingScenario) -> np.ndarray:
@@ -322,28 +330,54 @@ def stock_growth(t: np.ndarray, stock_t: np.ndarray, stock_h100e: np.ndarray, st
     return np.exp(np.interp(t, st_t, log_stock) - np.interp(start, st_t, log_stock))
 
 
-def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, start: float) -> dict:
-    """Sustainable messages a day and demanded messages a day on grid t, for values p (floats or (S, 1))."""
+# Which inputs the fleet's capacity depends on, and which the demand: a slider on one side leaves the other's
+# Monte Carlo samples as they were (the app keeps them between reruns: see `OutlookMemo`).
+DEMAND_FIELDS = ("users", "users_growth", "users_max", "messages_per_user_per_day", "messages_growth")
+CAPACITY_FIELDS = ("flops_growth", "bandwidth_growth", "memory_growth", "params_growth", "params_total",
+                   "params_active", "bytes_per_param", "kv_bytes_per_token", "context_tokens", "batch",
+                   "chips_per_replica", "mfu", "prompt_tokens", "tokens_growth", "tokens_per_message",
+                   "reasoning_tokens", "chips", "fleet_share", "peak_to_average")
+
+
+def grown(rate, dt: np.ndarray):
+    """rate ** dt (rate > 0, a float or (S, 1)) as exp(log(rate)·dt): the same to ~1e-15, several times
+    faster than a power over the (S, T) Monte Carlo grid."""
+    return np.exp(np.multiply(np.log(rate), dt))
+
+
+def sustainable_capacity(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, start: float) -> tuple:
+    """(sustainable messages a day, memory-bound flags) on grid t, for values p (floats or (S, 1))."""
     dt = t - start
-    flops = chip.flops * p["flops_growth"] ** dt
-    bandwidth = chip.bandwidth * p["bandwidth_growth"] ** dt
-    memory = chip.memory * p["memory_growth"] ** dt
-    model_growth = p["params_growth"] ** dt
+    flops = chip.flops * grown(p["flops_growth"], dt)
+    bandwidth = chip.bandwidth * grown(p["bandwidth_growth"], dt)
+    memory = chip.memory * grown(p["memory_growth"], dt)
+    model_growth = grown(p["params_growth"], dt)
     params_total = p["params_total"] * model_growth
     params_active = p["params_active"] * model_growth
     step = decode(params_total, params_active, p["bytes_per_param"], p["kv_bytes_per_token"], p["context_tokens"],
                   p["batch"], p["chips_per_replica"], flops, bandwidth, memory, p["mfu"])
     prefill = prefill_seconds(p["prompt_tokens"], params_active, params_total, p["chips_per_replica"], flops, p["mfu"])
-    tokens_factor = p["tokens_growth"] ** dt
+    tokens_factor = grown(p["tokens_growth"], dt)
     per_message = replica_seconds_per_message(step, prefill, p["tokens_per_message"] * tokens_factor,
                                               p["reasoning_tokens"] * tokens_factor)
     chips = p["chips"] * growth * (chip.flops / flops)  # the fleet's compute follows the stock; newer chips
     replicas = _replicas(chips, p["fleet_share"], p["chips_per_replica"])
-    capacity = sustainable_messages_per_day(replicas, per_message, p["peak_to_average"])
-    users = np.minimum(p["users"] * p["users_growth"] ** dt, np.maximum(p["users_max"], p["users"]))
-    demand = users * p["messages_per_user_per_day"] * p["messages_growth"] ** dt
+    return sustainable_messages_per_day(replicas, per_message, p["peak_to_average"]), step["memory_bound"]
+
+
+def demanded(p: dict, t: np.ndarray, start: float) -> tuple:
+    """(users, demanded messages a day) on grid t, for values p (floats or (S, 1))."""
+    dt = t - start
+    users = np.minimum(p["users"] * grown(p["users_growth"], dt), np.maximum(p["users_max"], p["users"]))
+    return users, users * p["messages_per_user_per_day"] * grown(p["messages_growth"], dt)
+
+
+def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, start: float) -> dict:
+    """Sustainable messages a day and demanded messages a day on grid t, for values p (floats or (S, 1))."""
+    capacity, memory_bound = sustainable_capacity(p, chip, t, growth, start)
+    users, demand = demanded(p, t, start)
     return {"capacity": np.atleast_2d(capacity), "demand": np.atleast_2d(np.broadcast_to(demand, np.shape(capacity))),
-            "cap_per_3h": np.atleast_2d(capacity / users / WINDOWS_PER_DAY), "memory_bound": step["memory_bound"]}
+            "cap_per_3h": np.atleast_2d(capacity / users / WINDOWS_PER_DAY), "memory_bound": memory_bound}
 
 
 def bands_of(values: np.ndarray) -> np.ndarray:
@@ -371,7 +405,7 @@ class ServingOutlook(CeilingQuantiles):
     memory_bound: np.ndarray  # bool per time: bandwidth binds the decode step
     ceiling_time: float | None
     ceiling_times: np.ndarray  # (S,) Monte Carlo; NaN = none before the horizon
-    bands: dict  # "demand", "capacity", "cap_per_3h": (len(BAND_PERCENTILES), years) on whole years
+    bands: dict  # "demand", "capacity": (len(BAND_PERCENTILES), years) on whole years; "cap_per_3h": first year
     years: np.ndarray  # the whole years of the bands and of the Monte Carlo crossings
     growth: dict  # resolved x/year of flops, bandwidth, memory
     samples: int
@@ -397,10 +431,76 @@ class ServingOutlook(CeilingQuantiles):
                              "bound": np.where(self.memory_bound[pick], "memory", "compute")})
 
 
+class OutlookMemo:
+    """A small, thread-safe store of the outlook's Monte Carlo parts, each keyed by exactly the inputs it
+    depends on (the standard normals, the capacity samples and their bands, the demand samples and theirs).
+    Passed to `outlook`, it lets a change on the demand side (users, messages) reuse the capacity samples
+    and a change of the deployment reuse the demand samples; the result is the same as without it."""
+
+    def __init__(self, size: int = 48):
+        self._size, self._items, self._lock = size, {}, threading.Lock()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._items:
+                self._items[key] = self._items.pop(key)  # most recently used last
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.pop(next(iter(self._items)))
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The arrays made read-only: a memo shares them between outlooks."""
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def _memoised(memo: OutlookMemo | None, key, compute):
+    return compute() if memo is None else memo.get(key, compute)
+
+
+def _mc_capacity(values: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, start: float, samples: int,
+                 seed: int, scale: float, memo) -> tuple[np.ndarray, np.ndarray]:
+    """The capacity's Monte Carlo samples (S, T) and their bands."""
+    def compute():
+        names = tuple(n for n in UNCERTAIN if n in CAPACITY_FIELDS)
+        drawn = draw_values({k: values[k] for k in CAPACITY_FIELDS}, samples, seed, scale, names, memo)
+        capacity = np.atleast_2d(sustainable_capacity(drawn, chip, t, growth, start)[0])
+        capacity = np.broadcast_to(capacity, (samples, t.size)) if capacity.shape[0] != samples else capacity
+        return _frozen(capacity, bands_of(capacity))
+
+    key = ("capacity", chip, tuple(values[k] for k in CAPACITY_FIELDS), t.tobytes(), growth.tobytes(), start,
+           samples, seed, scale)
+    return _memoised(memo, key, compute)
+
+
+def _mc_demand(values: dict, t: np.ndarray, start: float, samples: int, seed: int, scale: float, memo) -> tuple:
+    """(users, demand) Monte Carlo samples (S, T) and the demand's bands."""
+    def compute():
+        names = tuple(n for n in UNCERTAIN if n in DEMAND_FIELDS)
+        drawn = draw_values({k: values[k] for k in DEMAND_FIELDS}, samples, seed, scale, names, memo)
+        users, demand = demanded(drawn, t, start)
+        users, demand = (np.broadcast_to(np.atleast_2d(v), (samples, t.size)) for v in (users, demand))
+        return _frozen(users, demand, bands_of(demand))
+
+    key = ("demand", tuple(values[k] for k in DEMAND_FIELDS), t.tobytes(), start, samples, seed, scale)
+    return _memoised(memo, key, compute)
+
+
 def outlook(scenario: ServingScenario, chip: Chip, trends: HardwareTrends, stock_t: np.ndarray,
-            stock_h100e: np.ndarray, samples: int | None = None, seed: int | None = None) -> ServingOutlook:
+            stock_h100e: np.ndarray, samples: int | None = None, seed: int | None = None,
+            memo: OutlookMemo | None = None) -> ServingOutlook:
     """Serving demand against the fleet's sustainable capacity from `year` to `horizon`, deterministic and as
-    Monte Carlo bands (all samples in one vectorised pass)."""
+    Monte Carlo bands (all samples in one vectorised pass). With a `memo`, the Monte Carlo parts an input
+    does not touch are taken from it (same numbers)."""
     samples = scenario.samples if samples is None else int(samples)
     seed = scenario.seed if seed is None else int(seed)
     t = outlook_grid(scenario)
@@ -409,13 +509,16 @@ def outlook(scenario: ServingScenario, chip: Chip, trends: HardwareTrends, stock
     base = capacity_and_demand(values, chip, t, growth, scenario.year)
     crossing = first_crossing(t, base["demand"], base["capacity"])[0]
     annual = slice(None, None, STEPS_PER_YEAR)  # Monte Carlo on whole years: 4x fewer points, same years
-    drawn = capacity_and_demand(draw_values(values, samples, seed, scenario.spread_scale), chip, t[annual],
-                                growth[annual], scenario.year)
-    times = first_crossing(t[annual], drawn["demand"], drawn["capacity"])
-    bands = {name: bands_of(drawn[name]) for name in ("demand", "capacity", "cap_per_3h")}
+    years, scale = t[annual], scenario.spread_scale
+    capacity, capacity_bands = _mc_capacity(values, chip, years, growth[annual], scenario.year, samples, seed,
+                                            scale, memo)
+    users, demand, demand_bands = _mc_demand(values, years, scenario.year, samples, seed, scale, memo)
+    times = first_crossing(years, demand, capacity)
+    first_year_cap = capacity[:, :1] / users[:, :1] / WINDOWS_PER_DAY  # only the first year's is read
+    bands = {"demand": demand_bands, "capacity": capacity_bands, "cap_per_3h": bands_of(first_year_cap)}
     memory_bound = np.broadcast_to(base["memory_bound"], t.shape).ravel()
     return ServingOutlook(t, base["demand"][0], base["capacity"][0], base["cap_per_3h"][0], memory_bound,
-                          None if math.isnan(crossing) else float(crossing), times, bands, t[annual],
+                          None if math.isnan(crossing) else float(crossing), times, bands, years,
                           {k: values[k] for k in ("flops_growth", "bandwidth_growth", "memory_growth")},
                           samples, seed)
 

@@ -13,15 +13,46 @@ from ui import data, engine, state, views
 SERVING_CHARTS = ("serving-caps", "serving-ceiling", "serving-memory-wall", "serving-flop-per-byte")
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _database_memos(version) -> tuple[dict, object]:
+    """Per database: the registry's prepared figure pieces (event marks, the caps set) and the outlook's
+    Monte Carlo parts, shared by every serving setting and session over it."""
+    from models.serving import OutlookMemo
+
+    return {}, OutlookMemo()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _trends(version):
+    """The accelerators table's FLOP/s, bandwidth and memory trends (they depend on the table only)."""
+    from models.serving import hardware_trends
+
+    return hardware_trends(data.read("accelerators"))
+
+
 def _context(serving, scenario, lang: str):
-    """A registry ChartContext over the cached forecast of the training scenario (its stock curve)."""
+    """A registry ChartContext over the cached forecast of the training scenario (its stock curve), the
+    database's chip trends and memos."""
     from charts.registry import ChartContext
     from ui.figures import _sources_memo
 
+    version = data.db_version()
     fc = engine.forecast(scenario)
-    ctx = ChartContext(data.store(), scenario, lang, sources_memo=_sources_memo(data.db_version()), serving=serving)
+    data_memo, outlook_memo = _database_memos(version)
+    ctx = ChartContext(data.store(), scenario, lang, sources_memo=_sources_memo(version), serving=serving,
+                       data_memo=data_memo, outlook_memo=outlook_memo)
     ctx.inputs, ctx.resolved, ctx.forecast = engine.inputs(), fc.resolved, fc
+    ctx.serving_trends = _trends(version)
+    ctx.serving_chip = _chip(version, ctx.serving_scenario.chip)
     return ctx
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _chip(version, name: str):
+    """The accelerators row a chip setting names (it depends on the table only)."""
+    from models.serving import chip_of
+
+    return chip_of(name, data.read("accelerators"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -53,33 +84,34 @@ def figure(chart_id: str, serving, scenario, lang: str):
 
 def uncertainty_rows(serving, lang: str) -> pd.DataFrame:
     """Every setting with its value, unit, how well it is known, its Monte Carlo 80% range and its source."""
-    return _uncertainty_rows(data.db_version(), repr(serving), lang, serving)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _uncertainty_rows(version: int, key: str, lang: str, _serving) -> pd.DataFrame:
-    from charts.export import source_credit
-
-    serving, tr = _serving, state.tr_for(lang)
-    sources = data.read("sources")
+    tr, described = state.tr_for(lang), _described_fields(data.db_version(), lang)
+    value_column, range_column = tr("serving.table.value"), tr("serving.table.range")
     rows = []
-    for name, spec in SERVING_FIELDS.items():
-        if spec.group == "uncertainty":
-            continue
-        value = getattr(serving, name)
+    for name, row in described.items():
+        spec, value = SERVING_FIELDS[name], getattr(serving, name)
         spread = ""
         if spec.spread is not None and value is not None and serving.spread_scale > 0:
             scaled = type(spec.spread)(spec.spread.kind, spec.spread.sigma * serving.spread_scale)
             low, high = scaled.range80(value)
             spread = f"{max(low, spec.min):.3g} – {min(high, spec.max):.3g}"
-        rows.append({tr("serving.table.setting"): tr(spec.label_key),
-                     tr("serving.table.value"): tr("serving.fitted") if value is None else
-                     (value if isinstance(value, str) else f"{value:.4g}"),
-                     tr("serving.table.unit"): tr(f"serving.unit.{name}") if spec.unit else "",
-                     tr("serving.table.known"): tr(f"serving.uncertainty.{spec.uncertainty}"),
-                     tr("serving.table.range"): spread,
-                     tr("serving.table.source"): source_credit(spec.source_id, sources)})
-    return pd.DataFrame(rows)
+        shown = tr("serving.fitted") if value is None else (value if isinstance(value, str) else f"{value:.4g}")
+        rows.append({**row, value_column: shown, range_column: spread})
+    columns = ("setting", "value", "unit", "known", "range", "source")
+    return pd.DataFrame(rows, columns=[tr(f"serving.table.{c}") for c in columns])
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _described_fields(version, lang: str) -> dict[str, dict]:
+    """Per setting (not the Monte Carlo's own), what does not change with its value: its name, unit, how well
+    it is known and its source's credit."""
+    from charts.export import source_credit
+
+    tr, sources = state.tr_for(lang), data.read("sources")
+    return {name: {tr("serving.table.setting"): tr(spec.label_key),
+                   tr("serving.table.unit"): tr(f"serving.unit.{name}") if spec.unit else "",
+                   tr("serving.table.known"): tr(f"serving.uncertainty.{spec.uncertainty}"),
+                   tr("serving.table.source"): source_credit(spec.source_id, sources)}
+            for name, spec in SERVING_FIELDS.items() if spec.group != "uncertainty"}
 
 
 WALL_TAB_KEY = "serving_wall_tab"  # the memory-wall tabs: only the open one's chart is built and drawn
@@ -99,7 +131,12 @@ def wall_tabs(serving, scenario, tr, lang: str) -> None:
 
 def model_row(serving) -> pd.DataFrame:
     """The model_serving row the preset's model figures come from (empty when none)."""
-    name = SERVING_PRESETS[serving.preset].model
+    return _model_row(data.db_version(), serving.preset)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _model_row(version, preset: str) -> pd.DataFrame:
+    name = SERVING_PRESETS[preset].model
     table = data.read("model_serving")
     return table[table["model"] == name] if name else table.iloc[0:0]
 
