@@ -38,7 +38,6 @@ class ChartContext:
     # A pinned scenario A (models.scenario.Scenario) that the hero chart draws in grey beside this one (then
     # labelled B); None: no comparison. Other charts ignore it.
     compare: object = None
-
     # Prepared pieces of figures that depend only on the store's tables and the language (event marks, the
     # caps set), by key: like `sources_memo`, one shared dict per database lets a slider move reuse them.
     data_memo: dict = field(default_factory=dict, repr=False)

@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import Line, add_event_marks, add_line, decimal_year, empty_figure, event_marks, finish, sources_of
+from charts.common import (
+    Line,
+    add_event_marks,
+    add_line,
+    decimal_year,
+    empty_figure,
+    event_marks,
+    finish,
+    sources_of,
+)
 from charts.theme import ACCENT, CONTEXT_GREY, OKABE_ITO, format_sci, log_axis, new_figure, year_axis
 from i18n import t
 
