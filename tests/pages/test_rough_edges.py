@@ -4,6 +4,8 @@ claim S13's message caps told differently in the two languages."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from i18n import t
@@ -55,3 +57,45 @@ def test_claim_s13_gives_both_caps_with_their_windows_in_each_language(app, lang
     assert four_hours in claim and three_hours in claim
     at = app(page="claims", lang=lang)
     assert four_hours in rendered_text(at)
+
+
+def test_table_numbers_get_readable_formats_worked_by_hand():
+    import pandas as pd
+
+    from ui.tables import number_format
+
+    assert number_format(pd.Series([3.72698e15, None, 2.1e25]), "training_compute_flop") == "%.3e"
+    assert number_format(pd.Series([2012.117486, 2020.4]), "year") == "%.2f"
+    assert number_format(pd.Series([2012.0, 2020.0]), "year") == "%d"
+    assert number_format(pd.Series([0.32, 1.5]), "h100e_per_unit") == "%.3f"
+    assert number_format(pd.Series([826.0, 1.0]), "die_area_mm2") == "%d"
+    assert number_format(pd.Series(["a", "b"]), "name") is None
+    assert number_format(pd.Series([2, 3]), "count") is None  # integers show as they are
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_data_table_filters_and_numbers_speak_the_readers_language(app, lang):
+    at = app(page="data", lang=lang)
+    assert not at.exception
+    labels = [widget.label for widget in at.multiselect]
+    assert "confidence" not in labels and t("data.col.confidence", lang) in labels
+    shown = json.loads(at.dataframe[0].proto.columns)  # the first table: models
+    assert shown["training_compute_flop"]["type_config"]["format"] == "%.3e"
+    assert shown["year"]["type_config"]["format"] == "%.2f"
+
+
+def test_claims_backtest_table_formats_flop_in_scientific_notation(app):
+    at = app(page="claims", lang="en")
+    assert not at.exception
+    frames = [json.loads(frame.proto.columns or "{}") for frame in at.dataframe]
+    formats = [spec.get("type_config", {}).get("format") for shown in frames for spec in shown.values()
+               if isinstance(spec, dict)]
+    assert "%.3e" in formats
+
+
+def test_methods_equations_use_the_readers_words(app):
+    at = app(page="methods", lang="zh")
+    equations = " ".join(latex.value for latex in at.latex)
+    for english in ("per year", "months", "good dies", "dies per wafer", "{day}"):
+        assert english not in equations
+    assert "每年" in equations and "良品芯片数" in equations
