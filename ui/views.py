@@ -36,10 +36,14 @@ def sources_caption(fig, tr) -> str:
     return _sources_caption(data.db_version(), ids, lang)
 
 
+CHART_BOX = "chartbox_"  # key prefix of the container around each chart: Streamlit gives it the class st-key-<key>
+
+
 def chart(fig, chart_id: str, lang: str) -> None:
     """A chart as every page shows it: the figure, a caption naming its sources, the export control."""
-    st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
-                    config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
+    with st.container(key=f"{CHART_BOX}{chart_id}"):  # scrolls sideways on a phone (ui.frame.PHONE_CSS)
+        st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
+                        config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
     st.caption(sources_caption(fig, state.tr_for(lang)))
     export.export_control(fig, chart_id, lang)
 
