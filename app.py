@@ -28,9 +28,14 @@ st.set_page_config(page_title=tr("app.title"), page_icon="📈", layout="wide")
 embedding = embed.requested()  # the chart-only view for other sites' iframes: no sidebar, no frame
 language = embed.prepare() if embedding else frame.draw_frame()
 tr = state.tr_for(language)
+# The first page is served at "/"; Streamlit answers its own url path with "Page not found", so it is
+# registered under a private path and its url path ("/overview", as links and readers type it) is a hidden
+# second entry running the same file.
+first_path, first_url, first_icon = PAGES[0]
 navigation = st.navigation([
-    *(st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url, default=(index == 0))
-      for index, (path, url, icon) in enumerate(PAGES)),
+    st.Page(first_path, title=tr(f"nav.{first_url}"), icon=first_icon, url_path=f"{first_url}-home", default=True),
+    *(st.Page(path, title=tr(f"nav.{url}"), icon=icon, url_path=url) for path, url, icon in PAGES[1:]),
+    st.Page(first_path, title=tr(f"nav.{first_url}"), icon=first_icon, url_path=first_url, visibility="hidden"),
     st.Page("app_pages/embed.py", title=tr("embed.page_title"), url_path=embed.EMBED_PATH, visibility="hidden"),
 ], position="hidden" if embedding else "sidebar")
 st.session_state[state.PAGE_KEY] = navigation.url_path or PAGES[0][1]

@@ -25,7 +25,7 @@ with table_tab:
                         format_func=lambda n: f"{tr('data.table_' + n)} ({n})")
     rows = tables.filtered(data.read(name), name, tr)
     st.caption(tr("data.rows_shown", shown=len(rows), total=len(data.read(name))))
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=tables.column_labels(rows, tr))
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=tables.column_config(rows, tr))
     credits = tables.source_credits(rows)
     if credits:
         st.caption(tr("ui.caption_sources", sources="; ".join(credits)))

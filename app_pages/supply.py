@@ -50,7 +50,7 @@ with hardware_tab:
                       key="supply_metric", format_func=lambda m: tr(f"supply.metric_{m}"))
     fit = registry_fit(HARDWARE_CHARTS[metric])
     if fit is not None:
-        views.fit_metrics(fit, tr)
+        views.fit_metrics(fit, tr, count_key="ui.fit_count.accelerators")
     views.chart(registry_figure(HARDWARE_CHARTS[metric], language), HARDWARE_CHARTS[metric], language)
 
 with link_tab:

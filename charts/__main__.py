@@ -297,20 +297,21 @@ def command_export(args: argparse.Namespace) -> int:
     warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
     store, figure = _build_figure(args, chart_id, scenario, before_build=warm, serving=serving, compare=compare)
     link = share_query(scenario, compare if chart_id == "forecast" else None)
+    sources = store.sources()  # read once: the footer, the renderer and the package all name them
     if chart_id.startswith("serving-") and serving.to_params():
         link = f"{link or '?'}{'&' if link else ''}{urlencode(serving.to_params())}"
     if args.format == "zip":
         from charts import publish
 
         data = publish.data_package(figure, chart_id=chart_id, scenario=scenario, lang=args.lang,
-                                    build_info=store.build_info(), sources=store.sources(), description=args.alt)
+                                    build_info=store.build_info(), sources=sources, description=args.alt)
     else:
         if args.format != "csv":
             figure = export.prepare_for_export(
                 figure, title=args.title, subtitle=args.subtitle, size=size, lang=args.lang,
-                share_link=link, today=dt.date.today(), sources=store.sources(),
+                share_link=link, today=dt.date.today(), sources=sources,
                 data_age=data_age_line(store, args.lang), theme=args.theme)
-        data = _render(figure, args.format, width, height, scale, args.lang, store.sources(), args.alt)
+        data = _render(figure, args.format, width, height, scale, args.lang, sources, args.alt)
     _write_atomically(args.out, data)
     print(f"wrote {args.out} ({chart_id}, {args.format}, {width}x{height} px x{scale:g})")
     return 0

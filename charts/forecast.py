@@ -212,11 +212,23 @@ def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: 
         ))
     fig.add_vline(x=base_year, line=dict(color=ACCENT, width=2))
     fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"),
-                      xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d"),
+                      xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d",
+                                 range=whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])),
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    # The central line is named by its calendar year (floor, as every ceiling year the product quotes):
+    # a crossing at 2034.83 happens in 2034, not "2035".
     return finish(fig, chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
                   title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
-                  subtitle=t("charts.forecast.tornado.subtitle", lang, year=base_year))
+                  subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+
+
+def whole_year_range(years: Sequence[float]) -> list[float]:
+    """An axis range from the whole year at or before the first value to the one at or after the last (two
+    years at least), a little padded: a year axis over a few months still shows labelled ticks."""
+    finite = [float(y) for y in years if y is not None and math.isfinite(float(y))]
+    first = math.floor(min(finite) + 1e-9)
+    last = max(math.ceil(max(finite) - 1e-9), first + 1)
+    return [first - 0.25, last + 0.25]
 
 
 def claims_check(rows: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -394,7 +406,9 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
                            ceiling_name=own if compare is not None else None)
     horizon = max(scenario.horizon, compare.forecast.scenario.horizon) if compare is not None else scenario.horizon
     first = min([start, *[min(line.x) for line in history if len(line.x)]])
-    fig.update_xaxes(range=[max(first, start) - 0.5, horizon + 0.3 * (horizon - start)])
+    last = max([horizon, *demand.x, *supply.x])
+    fig.update_xaxes(range=[max(first, start) - 0.5, last + HERO_AXIS_PAD_YEARS])
+    _labels_in_right_margin(fig)
     if compare is not None:
         fig.update_layout(meta={**dict(fig.layout.meta or {}), "compare": _compare_meta(compare)})
     return fig
@@ -408,6 +422,29 @@ def _compare_meta(compare: Comparison) -> dict:
     return {"params": {"preset": fc.scenario.preset, **fc.scenario.to_params()},
             "headline_year": headline_year(fc, mc), "ceiling_p10": getattr(mc, "p10", None),
             "ceiling_p50": getattr(mc, "p50", None), "ceiling_p90": getattr(mc, "p90", None)}
+
+
+HERO_AXIS_PAD_YEARS = 0.3  # the year axis ends just after the projection: no empty years drawn past the data
+LABEL_LINE_UNITS = 20  # a direct label longer than this wraps onto a second line
+LABEL_FONT_PX = 12
+
+
+def _labels_in_right_margin(fig: go.Figure) -> None:
+    """Direct labels sit right of the lines' ends, in the right margin (wrapped onto two lines when long),
+    and the margin is made as wide as the widest line of them, instead of years of empty axis."""
+    from charts.common import CHAR_WIDTH
+    from charts.text import display_width, wrap_line
+
+    widest = 0
+    for note in fig.layout.annotations:
+        if note.name != "direct-label" or not note.text:
+            continue
+        lines = wrap_line(str(note.text), LABEL_LINE_UNITS)
+        note.text, note.align = "<br>".join(lines), "left"
+        widest = max(widest, *(display_width(line) for line in lines))
+    if widest:
+        margin = fig.layout.margin.r if fig.layout.margin.r is not None else 0
+        fig.update_layout(margin=dict(r=max(margin, round(widest * LABEL_FONT_PX * CHAR_WIDTH) + 16)))
 
 
 def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] = (),

@@ -6,6 +6,7 @@ module holds the one implementation, so neither has to import the other for it.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 
@@ -26,7 +27,8 @@ def wrap_line(text: str, max_units: int) -> list[str]:
             lines.append(current)
         current = word
         while display_width(current) > max_units:  # a long run without spaces (URL, CJK)
-            cut = max(1, next(i for i in range(len(current), 0, -1) if display_width(current[:i]) <= max_units))
+            widths = itertools.accumulate(display_width(ch) for ch in current)  # one pass, not one per cut
+            cut = max(1, sum(1 for width in widths if width <= max_units))
             lines.append(current[:cut])
             current = current[cut:]
     if current:

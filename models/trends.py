@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LinearRegression
 
 LOG10_2 = math.log10(2.0)
 BASE_POPULATIONS = ("all", "notable", "frontier", "top10", "language")
@@ -85,9 +84,7 @@ def fit_trend(years, values, *, bootstrap: int = 1000, seed: int = 0, min_points
     x, y = _clean(years, values)
     if len(x) < min_points or np.ptp(x) == 0:
         raise TrendError(f"need at least {min_points} points spread over time with a positive value; got {len(x)}")
-    reg = LinearRegression().fit(x.reshape(-1, 1), y)
-    slope, intercept = float(reg.coef_[0]), float(reg.intercept_)
-    r2 = float(reg.score(x.reshape(-1, 1), y)) if np.ptp(y) > 0 else 1.0
+    slope, intercept, r2 = _ols_line(x, y)
     ci = _bootstrap_growth_ci(x, y, bootstrap, seed) if bootstrap else (math.nan, math.nan)
     return TrendFit(slope, intercept, r2, len(x), float(x.min()), float(x.max()), ci)
 
@@ -97,6 +94,17 @@ def _clean(years, values) -> tuple[np.ndarray, np.ndarray]:
     v = np.asarray(values, dtype=float)
     ok = np.isfinite(x) & np.isfinite(v) & (v > 0)
     return x[ok], np.log10(v[ok])
+
+
+def _ols_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """(slope, intercept, R²) of the least-squares line, in closed form (the same OLS as the bootstrap's;
+    scikit-learn is not needed for one regressor, and importing it costs a CLI run seconds)."""
+    slope = float(_ols_slopes(x[None, :], y[None, :])[0])
+    intercept = float(y.mean() - slope * x.mean())
+    resid = y - intercept - slope * x
+    total = float(((y - y.mean()) ** 2).sum())
+    r2 = 1.0 - float(resid @ resid) / total if np.ptp(y) > 0 else 1.0
+    return slope, intercept, r2
 
 
 def _ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui import engine, views
 from ui.registry_figures import chart_options, registry_figure, registry_fit
+from ui.tables import column_config
 
 BAND_COLUMNS = ("predicted_low", "predicted_high")  # the projection at the fit's 90% growth interval
 
@@ -31,7 +32,8 @@ def section(tr, lang: str, scenario) -> None:
     cols[2].metric(tr("claims.backtest_error"), tr("claims.backtest_error_value", oom=result.mean_abs_error_oom),
                    help=tr("claims.backtest_error_help"))
     views.chart(registry_figure("backtest", lang, scenario, fit_through=cutoff), "claims-backtest", lang)
-    st.dataframe(result.table.rename(columns=lambda c: column_label(c, tr)), hide_index=True)
+    table = result.table.rename(columns=lambda c: column_label(c, tr))
+    st.dataframe(table, hide_index=True, column_config=column_config(table, tr, labels={}))
 
 
 AS_OF_YEARS = (2018, 2020, 2022, 2023)

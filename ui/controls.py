@@ -157,11 +157,31 @@ def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict) -> None:
     else:
         container.slider(label, float(spec.min), float(spec.max), step=float(spec.step), format=step_format(spec),
                          **common)
+    if spec.name == "supply_growth":
+        note = supply_growth_effect(state.scenario(), tr)
+        if note:
+            container.caption(note)
     if spec.nullable:
         fit = fitted.get(spec.name)
         shown = "–" if fit is None else (f"{fit:.3g}" if spec.log else f"{fit:.2f}")
         container.checkbox(tr("scenario.fitted_toggle", value=shown), key=fitted_key(spec.name),
                            on_change=_on_fitted, args=(spec.name,), help=tr("scenario.fitted_toggle_help"))
+
+
+def supply_growth_effect(scenario: Scenario, tr) -> str | None:
+    """A note under "Supply growth" when a supply-chain link, not the growth trend, sets chip output in
+    most projected years of the central forecast: the control then does little or nothing, and says so."""
+    annual = engine.forecast(scenario).annual()
+    projected = annual[annual["projected"]]
+    if projected.empty or "binding" not in projected:
+        return None
+    trend_years = [int(year) for year in projected.loc[projected["binding"].eq("trend"), "year"]]
+    if not trend_years:
+        return tr("ui.control_effect.supply_growth_none")
+    if len(trend_years) < len(projected):
+        return tr("ui.control_effect.supply_growth_some", years=", ".join(str(y) for y in trend_years),
+                  n=len(projected) - len(trend_years))
+    return None
 
 
 def _advanced(tr, lang: str, fitted: dict) -> None:

@@ -7,7 +7,18 @@ multipage mode runs a page file without app.py when a fresh server's first reque
 
 from __future__ import annotations
 
+import streamlit as st
+
 from ui import data, lang, state
+
+# Chart headers are laid out for a column of about 800 px (charts.common.LAYOUT_WIDTH_PX): on a narrower
+# screen a chart keeps that width inside a box that scrolls sideways, instead of cutting its title off.
+PHONE_CSS = """<style>
+@media (max-width: 820px) {
+  [class*="st-key-chartbox_"] { overflow-x: auto; overflow-y: hidden; }
+  [class*="st-key-chartbox_"] > * { min-width: 800px; }
+}
+</style>"""
 
 
 def draw_frame() -> str:
@@ -16,6 +27,7 @@ def draw_frame() -> str:
     tr = state.tr_for(language)
     language = lang.language_switch(tr("ui.language"))
     tr = state.tr_for(language)
+    st.html(PHONE_CSS)
     data.ensure_database(tr)
     data.show_overlay_notice(tr)
     state.scenario()

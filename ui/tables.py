@@ -34,10 +34,11 @@ def filtered(frame: pd.DataFrame, name: str, tr) -> pd.DataFrame:
     if search:
         text = frame.astype(str).apply(lambda column: column.str.contains(search, case=False, regex=False))
         keep &= text.any(axis=1)
+    labels = column_labels(frame, tr)  # the filters name their columns as the table's headers do
     categories = [c for c in CATEGORY_COLUMNS if c in frame and 1 < frame[c].nunique() <= 40]
     for index, column in enumerate(categories[:2]):
         options = sorted(str(v) for v in frame[column].dropna().unique())
-        chosen = columns[1 + index].multiselect(column, options, key=f"data_{name}_{column}")
+        chosen = columns[1 + index].multiselect(labels.get(column, column), options, key=f"data_{name}_{column}")
         if chosen:
             keep &= frame[column].astype(str).isin(chosen)
     found = _year_series(frame)
@@ -45,7 +46,8 @@ def filtered(frame: pd.DataFrame, name: str, tr) -> pd.DataFrame:
         column, years = found
         first, last = int(years.min()), int(years.max())
         if first < last:
-            low, high = st.slider(tr("data.years", column=column), first, last, (first, last),
+            label = tr("data.filter.years") if column == "year" else tr("data.years", column=labels.get(column, column))
+            low, high = st.slider(label, first, last, (first, last),
                                   key=f"data_{name}_years")
             keep &= years.between(low, high) | years.isna()
     return frame[keep]
@@ -70,3 +72,39 @@ def column_labels(frame: pd.DataFrame, tr) -> dict[str, str]:
     lang = getattr(tr, "lang", "en")
     known = catalogue(lang)
     return {column: known[f"data.col.{column}"] for column in frame.columns if f"data.col.{column}" in known}
+
+
+LARGE_NUMBER = 1e6  # from here on a number reads best as 3.14e+23 (FLOP, parameters, H100e, units)
+
+
+def number_format(values: pd.Series, column: str) -> str | None:
+    """A display format for a float column: scientific for large magnitudes, whole numbers where every value
+    is whole, two decimals for decimal years, three otherwise; None for other columns (shown as they are)."""
+    if not pd.api.types.is_float_dtype(values):
+        return None
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    finite = finite[finite.abs() != float("inf")]
+    if finite.empty:
+        return None
+    whole = bool((finite == finite.round()).all())
+    if column == "year" or column.endswith("_year"):
+        return "%d" if whole else "%.2f"
+    if finite.abs().max() >= LARGE_NUMBER:
+        return "%.3e"
+    return "%d" if whole else "%.3f"
+
+
+def column_config(frame: pd.DataFrame, tr, labels: dict[str, str] | None = None) -> dict:
+    """st.dataframe column_config: each column's header in the reader's language (`labels`, else the Data
+    page's catalogue) and a readable number format for float columns (raw floats show 3726980000000000.0)."""
+    labels = column_labels(frame, tr) if labels is None else labels
+    config: dict = {}
+    for column in frame.columns:
+        label = labels.get(column)
+        fmt = number_format(frame[column], str(column))
+        if fmt is not None:
+            config[column] = st.column_config.NumberColumn(label, format=fmt)
+        elif label is not None:
+            config[column] = label
+    return config
+

@@ -36,10 +36,14 @@ def sources_caption(fig, tr) -> str:
     return _sources_caption(data.db_version(), ids, lang)
 
 
+CHART_BOX = "chartbox_"  # key prefix of the container around each chart: Streamlit gives it the class st-key-<key>
+
+
 def chart(fig, chart_id: str, lang: str) -> None:
     """A chart as every page shows it: the figure, a caption naming its sources, the export control."""
-    st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
-                    config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
+    with st.container(key=f"{CHART_BOX}{chart_id}"):  # scrolls sideways on a phone (ui.frame.PHONE_CSS)
+        st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
+                        config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
     st.caption(sources_caption(fig, state.tr_for(lang)))
     export.export_control(fig, chart_id, lang)
 
@@ -48,8 +52,9 @@ def _number(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}" if value is not None and math.isfinite(value) else "–"
 
 
-def fit_metrics(fit, tr) -> None:
-    """Growth per year, doubling time (with the 90% interval), R² and n of a fit, as metrics."""
+def fit_metrics(fit, tr, count_key: str = "ui.metric.n") -> None:
+    """Growth per year, doubling time (with the 90% interval), R² and n of a fit, as metrics; `count_key`
+    names what was counted (models by default; accelerators on the hardware charts)."""
     low, high = fit.ci90
     d_low, d_high = fit.doubling_ci90
     cols = st.columns(4)
@@ -58,7 +63,7 @@ def fit_metrics(fit, tr) -> None:
     cols[1].metric(tr("ui.metric.doubling"), tr("ui.value.months", value=_number(fit.doubling_months)),
                    help=tr("ui.metric.doubling_ci", low=_number(d_low), high=_number(d_high)))
     cols[2].metric(tr("ui.metric.r2"), _number(fit.r2, 2))
-    cols[3].metric(tr("ui.metric.n"), str(fit.n))
+    cols[3].metric(tr(count_key), str(fit.n))
 
 
 def market_definitions(shares: pd.DataFrame, year: int | None, tr) -> None:

@@ -83,3 +83,20 @@ def test_epoch_notable_models_since_2010_near_five_months():
     assert 4.5 < fit.doubling_months < 6.0  # Epoch: ~5 months, 4.6x/year
     assert 4.0 < fit.growth_per_year < 5.5
     assert fit.ci90[0] < 4.6 < fit.ci90[1]
+
+
+def test_line_fit_by_hand_and_against_scikit_learn():
+    # log10 values 1, 3, 4 at years 0, 1, 2: slope = 3/2, intercept = 8/3 - 3/2 = 7/6,
+    # residuals -1/6, 1/3, -1/6: SSE = 1/6, total = 14/3, R² = 1 - (1/6)/(14/3) = 27/28
+    fit = fit_trend([0, 1, 2], [10, 1000, 10_000], bootstrap=0)
+    assert (fit.slope, fit.intercept, fit.r2) == pytest.approx((1.5, 7 / 6, 27 / 28))
+    from sklearn.linear_model import LinearRegression  # an independent implementation, for the test only
+
+    rng = np.random.default_rng(3)
+    years = rng.uniform(2010, 2025, 80)
+    values = 10 ** (20 + 0.6 * (years - 2010) + rng.normal(0, 0.4, 80))
+    fit = fit_trend(years, values, bootstrap=0)
+    reg = LinearRegression().fit(years.reshape(-1, 1), np.log10(values))
+    assert fit.slope == pytest.approx(reg.coef_[0], rel=1e-9)
+    assert fit.intercept == pytest.approx(reg.intercept_, rel=1e-9)
+    assert fit.r2 == pytest.approx(reg.score(years.reshape(-1, 1), np.log10(values)), rel=1e-9)
