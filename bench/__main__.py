@@ -58,6 +58,8 @@ MEASURES: dict[str, tuple[str, Measure]] = {
     "browser": ("cold start, slider-to-redraw in Chromium (30 moves), server peak memory",
                 browser.browser_session),
     "png_export": ("PNG export through Kaleido, first and warm", measures.png_export),
+    "cli_export": ("python -m charts export of the hero chart, CSV and PNG, whole process (median of 3)",
+                   measures.cli_export),
     "users": ("20 simultaneous sessions, protocol-level: 1 process, then 2 behind nginx (bench/wsload.py)", users),
     "browser_users": ("20 sessions as Chromium tabs on the same cores (bench/load.py); only with --only",
                       browser_users),
@@ -65,7 +67,8 @@ MEASURES: dict[str, tuple[str, Measure]] = {
 OPTIONAL = {"browser_users"}  # not in a default run: the tabs measure the browsers as much as the server
 # Figure names that select their measure with --only (e.g. --only cold_start).
 ALIASES = {"cold_start": "browser", "slider": "browser", "memory": "browser", "montecarlo": "monte_carlo",
-           "import": "import_epoch", "etl": "etl_build", "png": "png_export", "load": "users"}
+           "import": "import_epoch", "etl": "etl_build", "png": "png_export", "load": "users",
+           "export": "cli_export"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -272,5 +272,19 @@ def png_export(ws: Workspace, repeat: int = 5) -> list[Figure]:
             Figure("png_export_warm", f"{label}, Kaleido warm", median(warm) / 1000, "s", 1.5, samples=repeat)]
 
 
+def cli_export(ws: Workspace, repeat: int = 3) -> list[Figure]:
+    """`python -m charts export` of the hero chart as a whole process (imports, data, forecast, Monte Carlo,
+    the file): CSV needs no browser, PNG starts Kaleido's Chromium (skipped without one)."""
+    figures = []
+    formats = ("csv", "png") if _chromium_available() else ("csv",)
+    for fmt in formats:
+        times = [run_cli(["charts", "export", "forecast", "--format", fmt, "--db", str(ws.db),
+                          "--out", str(ws.dir / f"hero-{i}.{fmt}")]) for i in range(repeat)]
+        figures.append(Figure(f"cli_export_{fmt}", f"python -m charts export forecast --format {fmt} (whole process)",
+                              median(times), "s", 2.0, samples=repeat,
+                              extra={"runs_s": [round(t, 3) for t in times]}))
+    return figures
+
+
 def temp_workspace() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="compute-ceiling-bench-")
