@@ -75,3 +75,12 @@ def as_read(text: str) -> str:
     """Markdown source as a reader sees it: backslash escapes and the invisible word joiners that
     ui.text.escape_markdown adds removed."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+
+
+def open_advanced(at):
+    """Open the Forecast page's "Advanced" expander as a reader's click does (its controls are drawn only
+    while it is open) and rerun; returns the AppTest."""
+    from ui.controls import ADVANCED_KEY
+
+    at.session_state[ADVANCED_KEY] = True
+    return at.run()
