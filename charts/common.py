@@ -76,6 +76,8 @@ def _finite(values: Sequence[float] | None) -> np.ndarray:
 def _array(values: Sequence) -> np.ndarray:
     """A trace's coordinates as one NumPy array: Plotly validates (and copies) an array at once, a list
     value by value, which was most of the time a figure of a few hundred points took to build."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(float)
     return np.array(values, dtype=float if all(isinstance(v, numbers.Real) for v in values) else object)
 
 
