@@ -84,3 +84,25 @@ def open_advanced(at):
 
     at.session_state[ADVANCED_KEY] = True
     return at.run()
+
+
+def plotly_spec(chart) -> dict:
+    """A plotly_chart element's figure as JSON, its typed arrays (Plotly sends NumPy arrays as
+    {"dtype", "bdata"[, "shape"]}) expanded into lists of numbers."""
+    import base64
+
+    import numpy as np
+
+    def expand(value):
+        if isinstance(value, dict) and {"dtype", "bdata"} <= set(value):
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            if "shape" in value:
+                array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
+            return array.tolist()
+        if isinstance(value, dict):
+            return {key: expand(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [expand(item) for item in value]
+        return value
+
+    return expand(json.loads(chart.proto.spec))
