@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import Line, add_band, add_line, empty_figure, finish, sources_of
+from charts.common import (
+    Line,
+    add_band,
+    add_line,
+    empty_figure,
+    finish,
+    sources_of,
+    vertical_band,
+    vertical_line,
+)
 from charts.theme import (
     ACCENT,
     CONTEXT_GREY,
@@ -101,12 +110,12 @@ def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_ye
         _mark_pinned_ceiling(fig, pinned[-1], *pinned_ceiling)
     add_record_points(fig, records, lang)
     if ceiling_range is not None and all(v is not None and math.isfinite(v) for v in ceiling_range):
-        fig.add_vrect(x0=ceiling_range[0], x1=ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12), line_width=0,
-                      layer="below")
+        vertical_band(fig, ceiling_range[0], ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12),
+                      line=dict(width=0), layer="below")
     if ceiling_year is not None and math.isfinite(ceiling_year):
         year = math.floor(ceiling_year + 1e-9)
         mark = (ceiling_name or str)(t("charts.forecast.ceiling_mark", lang, year=year))
-        fig.add_vline(x=ceiling_year, line=dict(color=ACCENT, width=2))
+        vertical_line(fig, ceiling_year, dict(color=ACCENT, width=2))
         fig.add_trace(go.Scatter(x=[ceiling_year], y=[_value_at(demand, ceiling_year)], mode="markers",
                                  name=mark, showlegend=False,
                                  marker=dict(color=ACCENT, size=11, line=dict(color="white", width=1.5)),
@@ -130,7 +139,7 @@ def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_ye
 def _mark_pinned_ceiling(fig: go.Figure, demand: Line, year: float, label: str) -> None:
     """A pinned scenario's crossing: a dotted grey rule, a grey dot on its demand line, and its label at the
     foot of the plot (the current scenario's label sits at the top)."""
-    fig.add_vline(x=year, line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"))
+    vertical_line(fig, year, dict(color=CONTEXT_GREY, width=1.5, dash="dot"))
     fig.add_trace(go.Scatter(x=[year], y=[_value_at(demand, year)], mode="markers", name=label, showlegend=False,
                              marker=dict(color=CONTEXT_GREY, size=10, line=dict(color="white", width=1.5)),
                              hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>",
@@ -149,11 +158,10 @@ def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[f
     fig = new_figure()
     for low, high in ((0.1, 0.9), (0.25, 0.75)):
         if low in quantiles and high in quantiles:
-            add_line(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), low=list(quantiles[low]),
+            add_band(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), low=list(quantiles[low]),
                                high=list(quantiles[high]), colour=colour, sources=tuple(sources), unit=unit,
                                band_label=t("charts.forecast2.band_10_90", lang) if (low, high) == (0.1, 0.9)
-                               else f"{low:.0%}–{high:.0%}"), lang=lang, label_end=False)
-            fig.data = fig.data[:-1]  # keep the band only; the median is drawn once below
+                               else f"{low:.0%}–{high:.0%}"))  # the band only; the median is drawn once below
     add_line(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), colour=colour, sources=tuple(sources),
                        unit=unit, width=2.5), lang=lang)
     for line in others:
@@ -210,7 +218,7 @@ def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: 
             customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
             meta={"unit": "year"},
         ))
-    fig.add_vline(x=base_year, line=dict(color=ACCENT, width=2))
+    vertical_line(fig, base_year, dict(color=ACCENT, width=2))
     fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"),
                       xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d",
                                  range=whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])),
@@ -276,7 +284,7 @@ def backtest(actual: pd.DataFrame, forecast: Line, cutoff: float, lang: str = "e
                                  hovertemplate="<b>%{text}</b><br>%{x:.1f}<extra></extra>",
                                  meta={"sources": sources_of(part), "unit": unit}))
     add_line(fig, forecast, lang=lang)
-    fig.add_vline(x=cutoff, line=dict(color=CONTEXT_GREY, width=1, dash="dot"))
+    vertical_line(fig, cutoff, dict(color=CONTEXT_GREY, width=1, dash="dot"))
     log_axis(fig, t("charts.axis.training_compute", lang), list(actual["value"]) + list(forecast.y))
     year_axis(fig, t("charts.axis.year", lang))
     fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
@@ -692,7 +700,7 @@ def engine_backtest_figure(bt, records: pd.DataFrame, lang: str = "en", *, sourc
                                  name=t(f"charts.engine_backtest.{key}", lang, year=bt.as_of), text=part.get("name"),
                                  hovertemplate="<b>%{text}</b><br>%{x:.1f}: %{y:.2e} FLOP<extra></extra>",
                                  meta={"sources": sources_of(part), "unit": "FLOP"}))
-    fig.add_vline(x=bt.as_of + 1, line=dict(color=CONTEXT_GREY, width=1, dash="dot"))
+    vertical_line(fig, bt.as_of + 1, dict(color=CONTEXT_GREY, width=1, dash="dot"))
     log_axis(fig, t("charts.axis.training_compute", lang), list(records["value"]) + list(rows["p10"])
              + list(rows["p90"]))
     year_axis(fig, t("charts.axis.year", lang))

@@ -28,8 +28,9 @@ class ChartContext:
     store: object  # etl.read.Store or anything with the same named queries
     scenario: object  # models.scenario.Scenario
     lang: str = "en"
-    # Source lists that depend only on the store's tables and a few scenario fields, by key. A caller that
-    # builds many contexts over one database (the app) passes one shared dict so a slider move reuses them.
+    # Source lists (and other data-only results, e.g. the record runs) that depend only on the store's tables
+    # and a few scenario fields, by key. A caller that builds many contexts over one database (the app)
+    # passes one shared dict so a slider move reuses them.
     sources_memo: dict = field(default_factory=dict, repr=False)
     # The chart's options by name (population, since, year, ...): values, or strings as typed on the command
     # line; an option left out takes its default. `build` checks them against the chart's ChartOptions.
@@ -465,10 +466,15 @@ def record_runs(models: pd.DataFrame) -> pd.DataFrame:
 
 
 def _record_points(ctx: ChartContext) -> pd.DataFrame | None:
-    """Record training runs for the hero, when demand is the largest run (other scopes are not one run)."""
+    """Record training runs for the hero, when demand is the largest run (other scopes are not one run);
+    they depend on the models table and the base year only, so a slider move finds them in the memo."""
     if ctx.scenario.demand_scope != "largest_run":
         return None
-    return record_runs(ctx.models[pd.to_numeric(ctx.models["year"], errors="coerce") < ctx.scenario.base_year + 1])
+    key = ("record_points", ctx.scenario.base_year)
+    if key not in ctx.sources_memo:
+        years = pd.to_numeric(ctx.models["year"], errors="coerce")
+        ctx.sources_memo[key] = record_runs(ctx.models[years < ctx.scenario.base_year + 1])
+    return ctx.sources_memo[key]
 
 
 def _supply_history_since(ctx: ChartContext) -> float | None:

@@ -23,6 +23,7 @@ from ui import data, engine, state
 from ui.text import escape_markdown
 
 PRESET_KEY = "preset"
+ADVANCED_KEY = "forecast_advanced"  # the "Advanced" expander: True while open (its controls are drawn only then)
 GROUPS = ("demand", "supply", "allocation", "constraints", "uncertainty", "display")
 _FITTED_SUFFIX = "__fitted"
 _REFUSED_KEY = "ui_scenario_refused"
@@ -82,11 +83,13 @@ def _shown_value(spec: FieldSpec, value, fitted: dict):
     return value
 
 
-def seed_widgets(scenario: Scenario, fitted: dict) -> None:
-    """Point every control at the scenario before it is drawn (the scenario is the truth, the widget a view)."""
+def seed_widgets(scenario: Scenario, fitted: dict, names=None) -> None:
+    """Point every control to be drawn (`names`; all by default) at the scenario before it is drawn (the
+    scenario is the truth, the widget a view)."""
     st.session_state[PRESET_KEY] = scenario.preset
-    for name, value in scenario.values().items():
-        spec = FIELDS[name]
+    values = scenario.values()
+    for name in FIELDS if names is None else names:
+        spec, value = FIELDS[name], values[name]
         st.session_state[name] = _shown_value(spec, value, fitted)
         if spec.nullable:
             st.session_state[fitted_key(name)] = value is None
@@ -183,9 +186,23 @@ def supply_growth_effect(scenario: Scenario, tr) -> str | None:
                   n=len(projected) - len(trend_years))
     return None
 
+def advanced_open() -> bool:
+    """True while the reader has the "Advanced" expander open (it reruns the page when opened or closed)."""
+    return bool(st.session_state.get(ADVANCED_KEY))
+
+
+def drawn_fields() -> tuple[str, ...]:
+    """The fields whose controls this run draws: the main ones, and the rest while "Advanced" is open."""
+    return tuple(FIELDS) if advanced_open() else MAIN_FIELDS
+
 
 def _advanced(tr, lang: str, fitted: dict) -> None:
-    with st.expander(tr("forecast.advanced")):
+    """The rest of the fields in an expander whose controls are drawn only while it is open: some seventy
+    widgets on every slider move were most of a cached rerun (each one reads the whole session state)."""
+    expander = st.expander(tr("forecast.advanced"), key=ADVANCED_KEY, on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
         for group in GROUPS:
             names = [n for n, s in FIELDS.items() if s.group == group and n not in MAIN_FIELDS]
             if not names:
@@ -208,7 +225,7 @@ def scenario_controls(tr, lang: str) -> Scenario:
     returns that scenario (the one every figure and number of the page is computed from)."""
     current = state.scenario()
     fitted = engine.fitted_defaults(current)
-    seed_widgets(current, fitted)
+    seed_widgets(current, fitted, drawn_fields())
     st.selectbox(tr("forecast.preset"), tuple(PRESETS), key=PRESET_KEY, on_change=_on_preset,
                  format_func=lambda name: tr(PRESETS[name].label_key), help=tr("forecast.preset_help"))
     st.caption(tr(PRESETS[current.preset].description_key))

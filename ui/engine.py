@@ -78,7 +78,8 @@ def _key(scenario) -> str:
 def _forecast(version: int, key: str, _scenario):
     from models.forecast import forecast as run_forecast
 
-    return run_forecast(_scenario, _inputs(version))
+    # the cached resolution: the fitted defaults and the Monte Carlo of this scenario read the same one
+    return run_forecast(_scenario, _inputs(version), _resolved(version, key, _scenario))
 
 
 def forecast(scenario):

@@ -75,3 +75,34 @@ def as_read(text: str) -> str:
     """Markdown source as a reader sees it: backslash escapes and the invisible word joiners that
     ui.text.escape_markdown adds removed."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+
+
+def open_advanced(at):
+    """Open the Forecast page's "Advanced" expander as a reader's click does (its controls are drawn only
+    while it is open) and rerun; returns the AppTest."""
+    from ui.controls import ADVANCED_KEY
+
+    at.session_state[ADVANCED_KEY] = True
+    return at.run()
+
+
+def plotly_spec(chart) -> dict:
+    """A plotly_chart element's figure as JSON, its typed arrays (Plotly sends NumPy arrays as
+    {"dtype", "bdata"[, "shape"]}) expanded into lists of numbers."""
+    import base64
+
+    import numpy as np
+
+    def expand(value):
+        if isinstance(value, dict) and {"dtype", "bdata"} <= set(value):
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            if "shape" in value:
+                array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
+            return array.tolist()
+        if isinstance(value, dict):
+            return {key: expand(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [expand(item) for item in value]
+        return value
+
+    return expand(json.loads(chart.proto.spec))

@@ -15,7 +15,7 @@ from etl.read import Store
 from models.inputs import inputs_from_store
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario
-from tests.pages.helpers import as_read, ceiling_metric
+from tests.pages.helpers import as_read, ceiling_metric, open_advanced
 from ui.uncertainty import TAB_KEY
 
 
@@ -37,6 +37,9 @@ def share_link(at) -> str:
 
 def test_every_field_has_a_control_and_the_five_main_ones_come_first(app):
     at = app(page="forecast")
+    closed = [w.key for w in (*at.slider, *at.selectbox, *at.number_input, *at.toggle)]
+    assert set(MAIN_FIELDS) <= set(closed) and not set(closed) & (set(FIELDS) - set(MAIN_FIELDS))
+    open_advanced(at)
     keys = [w.key for w in (*at.slider, *at.selectbox, *at.number_input, *at.toggle)]
     assert set(FIELDS) <= set(keys)
     assert [s.key for s in at.slider][: len(MAIN_FIELDS)] == list(MAIN_FIELDS)
@@ -54,7 +57,7 @@ def test_slider_moves_the_ceiling_as_the_engine_says(app, engine_inputs):
 
 
 def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
-    at = app(page="forecast")
+    at = open_advanced(app(page="forecast"))
     at.selectbox(key="preset").set_value("article-2023").run()
     preset = Scenario.from_preset("article-2023")
     assert at.selectbox(key="demand_mode").value == "claim"
@@ -67,7 +70,7 @@ def test_preset_switch_sets_every_control_to_the_preset(app, engine_inputs):
 
 
 def test_url_parameters_set_the_controls_and_the_share_link_reproduces_the_view(app, engine_inputs):
-    at = app(page="forecast", preset="high", utilisation="0.3", horizon="2050")
+    at = open_advanced(app(page="forecast", preset="high", utilisation="0.3", horizon="2050"))
     assert at.selectbox(key="preset").value == "high"
     assert at.slider(key="utilisation").value == pytest.approx(0.3)
     assert at.slider(key="horizon").value == 2050

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from models.scenario import Scenario
-from tests.pages.helpers import as_read, ceiling_metric
+from tests.pages.helpers import as_read, ceiling_metric, open_advanced
 from ui.scenario_io import parse_upload
 
 
@@ -19,7 +19,7 @@ def upload(at, name: str, data: bytes):
 
 def test_exported_scenario_loads_back_into_every_control(app):
     saved = Scenario.from_preset("epoch-2030", utilisation=0.33, horizon=2055)
-    at = upload(app(page="forecast"), "mine.json", saved.to_json().encode())
+    at = upload(open_advanced(app(page="forecast")), "mine.json", saved.to_json().encode())
     assert not at.exception
     assert at.selectbox(key="preset").value == "epoch-2030"
     assert at.slider(key="utilisation").value == pytest.approx(0.33)

@@ -3,14 +3,13 @@ all inside the chart's years."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from charts.registry import ChartContext, build
 from etl.read import Store
 from i18n import t
 from models.scenario import Scenario
+from tests.pages.helpers import plotly_spec
 
 TIME_CHARTS = ("supply-capacity", "supply-shipments-vendor", "supply-stock")
 
@@ -25,7 +24,7 @@ def test_supply_time_charts_mark_the_same_events_as_the_export(app, app_db, lang
     at = app(page="supply", lang=lang)
     assert not at.exception
     shown = {spec["layout"]["meta"]["chart_id"]: spec for spec in
-             (json.loads(c.proto.spec) for c in at.get("plotly_chart"))}
+             (plotly_spec(c) for c in at.get("plotly_chart"))}
     events = Store(app_db).events()
     supply_kinds = events[events["kind"].isin(["launch", "policy", "export_control"])]
     label_column = "label_zh" if lang == "zh" else "label"
