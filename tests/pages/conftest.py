@@ -44,3 +44,12 @@ def app(app_db, monkeypatch):
         return at
 
     return make
+
+
+@pytest.fixture(scope="session")
+def inputs(app_db):
+    """The engine's inputs from the pages' database, as the app reads them."""
+    from etl.read import Store
+    from models.inputs import inputs_from_store
+
+    return inputs_from_store(Store(app_db))

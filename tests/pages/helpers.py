@@ -106,3 +106,13 @@ def plotly_spec(chart) -> dict:
         return value
 
     return expand(json.loads(chart.proto.spec))
+
+
+def expected_headline(scenario, inputs) -> str:
+    """The ceiling year a page should show for `scenario`, from the engine directly (the Monte Carlo median's
+    year, or "after <horizon>")."""
+    from models.headline import headline_year
+    from models.montecarlo import monte_carlo
+
+    year = headline_year(None, monte_carlo(scenario, inputs))
+    return str(year) if year is not None else f"after {scenario.horizon}"

@@ -7,29 +7,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from etl.read import Store
 from i18n import t
 from models.headline import headline_year
-from models.inputs import inputs_from_store
 from models.montecarlo import monte_carlo
 from models.scenario import FIELDS, Scenario
-from tests.pages.helpers import as_read, ceiling_metric, missing_keys
+from tests.pages.helpers import as_read, ceiling_metric, expected_headline, missing_keys
 from ui.controls import label_for
 
 SAMPLES = "1000"  # every scenario of these tests, A and B: a quicker Monte Carlo
 PINNED = "preset=data-trend&samples=1000"  # A, the default scenario at 1,000 samples, as the URL holds it
-
-
-@pytest.fixture(scope="module")
-def inputs(app_db):
-    return inputs_from_store(Store(app_db))
-
-
-def expected(scenario: Scenario, inputs) -> str:
-    year = headline_year(None, monte_carlo(scenario, inputs))
-    return str(year) if year is not None else f"after {scenario.horizon}"
 
 
 def url_params(at) -> dict[str, str]:
@@ -68,8 +54,8 @@ def test_pin_move_a_slider_compare_then_unpin(app, inputs):
     assert list(changed.index) == [label_for(FIELDS["utilisation"], lambda key: t(key, "en"))]
     assert changed.iloc[0].tolist() == ["0.40", "0.60"]
     headline = years.loc[t("compare.row_headline", "en")].tolist()
-    assert headline == [expected(a, inputs), expected(b, inputs)]
-    assert ceiling_metric(at) == expected(b, inputs)
+    assert headline == [expected_headline(a, inputs), expected_headline(b, inputs)]
+    assert ceiling_metric(at) == expected_headline(b, inputs)
     assert years.loc[t("compare.row_p50", "en")].tolist() == [
         f"{monte_carlo(s, inputs).p50:.1f}" for s in (a, b)]
     assert url_params(at)["compare"] == PINNED and url_params(at)["utilisation"] == "0.6"
@@ -103,6 +89,6 @@ def test_an_unreadable_pinned_scenario_warns_escaped_and_the_page_works(app, inp
     at.switch_page("app_pages/forecast.py").run()
     assert not at.exception and not at.table
     assert "compare" not in url_params(at)  # nothing readable: nothing pinned, and the URL says so
-    assert ceiling_metric(at) == expected(Scenario(samples=1000), inputs)
+    assert ceiling_metric(at) == expected_headline(Scenario(samples=1000), inputs)
     at.button(key="compare_pin").click().run()
     assert url_params(at)["compare"] == PINNED

@@ -17,23 +17,10 @@ import pytest
 
 from etl.read import Store
 from models.__main__ import main as models_cli
-from models.headline import headline_year
-from models.inputs import inputs_from_store
-from models.montecarlo import monte_carlo
 from models.scenario import Scenario
-from tests.pages.helpers import ceiling_metric, open_exports
+from tests.pages.helpers import ceiling_metric, expected_headline, open_exports
 from tests.pages.test_scenario_files import upload
 from ui.controls import fitted_key
-
-
-@pytest.fixture(scope="module")
-def inputs(app_db):
-    return inputs_from_store(Store(app_db))
-
-
-def expected(scenario: Scenario, inputs) -> str:
-    year = headline_year(None, monte_carlo(scenario, inputs))
-    return str(year) if year is not None else f"after {scenario.horizon}"
 
 
 def share_params(at) -> dict[str, str]:
@@ -56,7 +43,7 @@ def test_seen_a_set_growth_rate_holds_while_another_slider_steps(app, inputs, fi
         at.slider(key="run_length_days").set_value(float(days)).run()
         assert not at.exception
         scenario = Scenario(**{field: value, "run_length_days": float(days)})
-        assert ceiling_metric(at) == expected(scenario, inputs), f"after run length {days}"
+        assert ceiling_metric(at) == expected_headline(scenario, inputs), f"after run length {days}"
         assert at.slider(key=field).value == pytest.approx(value)
         assert at.checkbox(key=fitted_key(field)).value is False
         assert float(url_params(at)[field]) == pytest.approx(value)
@@ -71,7 +58,7 @@ def test_seen_a_link_with_growth_rates_opens_on_their_ceiling(app, inputs, param
     at = app(page="forecast", **params)
     fields = {k: float(v) for k, v in params.items() if k != "preset"}
     scenario = Scenario.from_preset(params.get("preset", "data-trend"), **fields)
-    assert ceiling_metric(at) == expected(scenario, inputs)
+    assert ceiling_metric(at) == expected_headline(scenario, inputs)
     for field, value in fields.items():
         assert at.slider(key=field).value == pytest.approx(value)
         assert float(url_params(at)[field]) == pytest.approx(value)
@@ -82,10 +69,10 @@ def test_seen_a_scenario_file_loads_with_its_own_ceiling(app, inputs):
     """Seen: a file saved at demand 7.2 (ceiling 2029) loaded with 7.2 on the slider and a ceiling of 2032."""
     saved = Scenario(demand_growth=7.2)
     at = upload(app(page="forecast"), "mine.json", saved.to_json().encode())
-    assert ceiling_metric(at) == expected(saved, inputs)
+    assert ceiling_metric(at) == expected_headline(saved, inputs)
     assert at.slider(key="demand_growth").value == pytest.approx(7.2)
     at.slider(key="utilisation").set_value(0.3).run()  # and it stays loaded on the next move
-    assert ceiling_metric(at) == expected(saved.replace(utilisation=0.3), inputs)
+    assert ceiling_metric(at) == expected_headline(saved.replace(utilisation=0.3), inputs)
 
 
 def test_seen_switching_language_twice_keeps_the_page_and_the_scenario(app, inputs):
@@ -99,7 +86,7 @@ def test_seen_switching_language_twice_keeps_the_page_and_the_scenario(app, inpu
         assert not at.exception, lang
         assert at.selectbox(key="preset").value == "epoch-2030"
         assert ceiling_metric(at).replace(" 年以后", "").replace("after ", "") == \
-            expected(scenario, inputs).replace("after ", "")
+            expected_headline(scenario, inputs).replace("after ", "")
 
 
 def test_seen_the_export_says_what_the_screen_says(app, inputs, monkeypatch):
@@ -125,11 +112,11 @@ def test_ticking_fitted_makes_a_field_follow_the_data_again(app, inputs):
     assert at.checkbox(key=fitted_key("demand_growth")).value is False
     at.checkbox(key=fitted_key("demand_growth")).check().run()
     assert "demand_growth" not in url_params(at)
-    assert ceiling_metric(at) == expected(Scenario(), inputs)
+    assert ceiling_metric(at) == expected_headline(Scenario(), inputs)
     at.checkbox(key=fitted_key("demand_growth")).uncheck().run()  # keeps today's fit, as a number on screen
     shown = at.slider(key="demand_growth").value
     assert float(url_params(at)["demand_growth"]) == pytest.approx(shown)
-    assert ceiling_metric(at) == expected(Scenario(demand_growth=shown), inputs)
+    assert ceiling_metric(at) == expected_headline(Scenario(demand_growth=shown), inputs)
 
 
 def cli_forecast(db, link: str) -> dict:
