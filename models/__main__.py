@@ -130,39 +130,60 @@ def cmd_backtest(args) -> int:
     return 0
 
 
-def cmd_forecast(args) -> int:
+def _forecast_scenarios(args) -> list[Scenario]:
+    """The scenarios to forecast: one per --link (in order), else the one of --preset/--scenario/--set."""
+    if args.link:
+        if args.scenario or args.preset:
+            raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
+        scenarios = [_parse_sets(_scenario_from_link(link), args.set or []) for link in args.link]
+    else:
+        scenarios = [_scenario_of(args)]
+    if args.samples is not None:
+        scenarios = [scenario.replace(samples=args.samples) for scenario in scenarios]
+    return scenarios
+
+
+def _forecast_of(scenario: Scenario, inputs) -> dict:
+    """The forecast of one scenario as `--json` prints it."""
     from models.forecast import forecast
     from models.headline import headline_year
     from models.montecarlo import monte_carlo
 
-    if args.link is not None:
-        if args.scenario or args.preset:
-            raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
-        scenario = _parse_sets(_scenario_from_link(args.link), args.set or [])
-    else:
-        scenario = _scenario_of(args)
-    if args.samples is not None:
-        scenario = scenario.replace(samples=args.samples)
-    inputs = _inputs(args.db)
     result = forecast(scenario, inputs)
     mc = monte_carlo(scenario, inputs, resolved=result.resolved)
-    out = {"preset": scenario.preset, "headline_year": headline_year(result, mc),
-           "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
-           "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
-           "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
-           "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
-           "inputs": scenario.values(), "annual": result.annual_rows()}
+    return {"preset": scenario.preset, "headline_year": headline_year(result, mc),
+            "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
+            "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
+            "p_by_year": mc.summary()["p_by_year"], "samples": mc.samples, "seed": mc.seed,
+            "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
+            "inputs": scenario.values(), "annual": result.annual_rows()}
+
+
+def _print_forecast(out: dict) -> None:
+    def year(v):
+        return "none before the horizon" if v is None else f"{v:.1f}"
+    horizon = out["inputs"]["horizon"]
+    print(f"preset {out['preset']}: ceiling year {out['headline_year'] or 'none before ' + str(horizon)} "
+          f"(Monte Carlo median; the central scenario crosses in {out['ceiling_year'] or 'no year before the horizon'})")
+    print(f"Monte Carlo ({out['samples']} samples): 10% {year(out['ceiling_p10'])}, 50% {year(out['ceiling_p50'])}, "
+          f"90% {year(out['ceiling_p90'])}")
+    for note in out["notes"]:
+        print("note:", note)
+
+
+def cmd_forecast(args) -> int:
+    """One scenario: one forecast (a JSON object). Several --link: one forecast per link, in their order (a JSON
+    list; in text, each under its link), from one load of the database."""
+    scenarios = _forecast_scenarios(args)
+    inputs = _inputs(args.db)
+    outs = [_forecast_of(scenario, inputs) for scenario in scenarios]
     if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        def year(v):
-            return "none before the horizon" if v is None else f"{v:.1f}"
-        headline = headline_year(result, mc)
-        print(f"preset {scenario.preset}: ceiling year {headline or 'none before ' + str(scenario.horizon)} "
-              f"(Monte Carlo median; the central scenario crosses in {result.ceiling_year or 'no year before the horizon'})")
-        print(f"Monte Carlo ({mc.samples} samples): 10% {year(mc.p10)}, 50% {year(mc.p50)}, 90% {year(mc.p90)}")
-        for note in result.notes:
-            print("note:", note.message)
+        print(json.dumps(outs if len(outs) > 1 else outs[0], indent=2))
+        return 0
+    for index, out in enumerate(outs):
+        if len(outs) > 1:
+            print(f"{'' if index == 0 else chr(10)}--link {args.link[index]}")
+        _print_forecast(out)
     return 0
 
 
@@ -202,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--scenario", help="a scenario JSON file (Scenario.to_json)")
             sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one field (repeatable)")
         if name == "forecast":
-            sp.add_argument("--link", help="a share link of the app (full URL or query string): its scenario")
+            sp.add_argument("--link", action="append", metavar="URL",
+                            help="a share link of the app (full URL or query string): its scenario; repeatable "
+                                 "(--json then prints a list, one forecast per link, in order)")
         if name in ("forecast", "backtest"):
             sp.add_argument("--samples", type=int, help="Monte Carlo samples")
         if name == "constraints":
