@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from bench.driver import LOAD_TIMEOUT_MS, MAIN, page_url
+from bench.driver import LOAD_TIMEOUT_MS, MAIN, app_pages, page_url
 from i18n import t
 from models.__main__ import main as models_cli
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario, scenario_from_link
@@ -46,9 +46,10 @@ _COUNT_RUNS = """() => {
   if (!app) return -1;
   if (window.__ccFinished === undefined) {
     window.__ccFinished = 0;
-    new MutationObserver((records) => {
+    new MutationObserver((records) => {  // the whole document: a page of another layout mounts a new stApp
       for (const r of records) if (r.oldValue === 'running') window.__ccFinished++;
-    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+    }).observe(document.documentElement, {attributes: true, attributeOldValue: true, subtree: true,
+                                          attributeFilter: ['data-test-script-state']});
   }
   return window.__ccFinished;
 }"""
@@ -293,9 +294,12 @@ def step_page_switch(page, rng):
     before = url_params(page)
     other = rng.choice(["overview", "supply", "methods"])
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    act(page, lambda: nav.nth(["overview", "demand", "supply", "forecast", "claims", "data", "methods"].index(other)).click())
+    order = [path for _file, path in app_pages()]  # the sidebar lists the pages in app.py's order
+    act(page, lambda: nav.nth(order.index(other)).click())
+    assert urlsplit(page.url).path.rstrip("/").endswith("" if other == "overview" else other), \
+        f"the sidebar opened {page.url}, not the {other} page"
     assert {k: v for k, v in url_params(page).items()} == before, f"{other} page lost the scenario"
-    act(page, lambda: nav.nth(3).click())
+    act(page, lambda: nav.nth(order.index("forecast")).click())
     slider(page, "demand_growth").wait_for()
     return f"to {other} and back"
 
