@@ -5,18 +5,19 @@ checkbox, language switches, a page switch and back, the share link reloaded in 
 and the scenario file saved, then loaded back after other moves. After every step:
 - every main slider shows the value the URL gives it (or its preset's value when the URL has none);
 - the ceiling year on screen is what `python -m models forecast --link <the page's URL>` computes;
-- the hero chart's title says that year; every few steps the exported file says it too.
+- the hero chart's title says that year; the exported file says it too (a seed's 25th and last steps).
+The widgets are checked at once; what needs the engine is recorded (the page's URL, the ceiling shown, the
+hero title, the exported file) and checked at the end of the seed against one run of `python -m models
+forecast --link URL --link URL ... --json` over the distinct scenarios the seed produced (a scenario already
+computed, in this seed or an earlier one, is not computed again: the same scenario gives the same answer).
+The costly step kinds (the link in a new context, the file round trip, a page switch) come once each at
+places each seed draws, so every seed has each of them.
 
 Synchronisation is on Streamlit's own script state (a MutationObserver counts finished runs), never on
 sleeps. The walk covers WALK_SEEDS × WALK_STEPS steps: 4 × 15 = 60 in `make test`, 200 with WALK_STEPS=50.
-Measured on a busy 2-core machine, a step costs about 3.7 CPU-seconds, most of it Chromium redrawing the page
-(1.2-1.5 s for a slider step, more for a preset or a file), then the app's rerun (0.2-0.3 s) and the CLI's
-forecast (0.25 s, once per distinct scenario): 200 steps in every run would add minutes, not seconds. The widgets are checked at once; what needs the engine is recorded (the page's URL, the ceiling shown,
-the hero title, the exported file) and checked at the end of the seed against ONE run of `python -m models
-forecast --link URL --link URL ... --json` over every distinct scenario the seed produced (a scenario already
-computed, in this seed or an earlier one, is not computed again: the same scenario gives the same answer).
-The costly step kinds (the link in a new context, the file round trip, a page switch, an export) come at a few
-places each seed draws, so every seed has each of them.
+Measured on a busy 2-core machine a step costs 4-5 CPU-seconds, three quarters of it Chromium redrawing the
+page, then the app's rerun and the CLI's forecast (0.25 s per distinct scenario): 200 steps in every run
+would add minutes to the suite, not seconds.
 """
 
 from __future__ import annotations
