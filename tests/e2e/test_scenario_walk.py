@@ -291,17 +291,25 @@ def step_language(page, rng):
     return f"language {target}"
 
 
+def open_from_sidebar(page, path: str) -> None:
+    """Click the sidebar's link to the page at `path` and wait until that page is shown and quiet. A page
+    switch may mount a new app element, whose runs the counter cannot see: wait on the address, then on the
+    script state."""
+    order = [url_path for _file, url_path in app_pages()]  # the sidebar lists the pages in app.py's order
+    page.locator('[data-testid="stSidebarNav"] a').nth(order.index(path)).click()
+    wanted = "" if path == order[0] else path  # the first page lives at the base URL itself
+    page.wait_for_url(lambda url: urlsplit(url).path.strip("/") == wanted, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function(_QUIET, timeout=LOAD_TIMEOUT_MS)
+
+
 def step_page_switch(page, rng):
     before = url_params(page)
     other = rng.choice(["overview", "supply", "methods"])
-    nav = page.locator('[data-testid="stSidebarNav"] a')
-    order = [path for _file, path in app_pages()]  # the sidebar lists the pages in app.py's order
-    act(page, lambda: nav.nth(order.index(other)).click())
-    assert urlsplit(page.url).path.rstrip("/").endswith("" if other == "overview" else other), \
-        f"the sidebar opened {page.url}, not the {other} page"
+    open_from_sidebar(page, other)
     assert {k: v for k, v in url_params(page).items()} == before, f"{other} page lost the scenario"
-    act(page, lambda: nav.nth(order.index("forecast")).click())
-    slider(page, "demand_growth").wait_for()
+    open_from_sidebar(page, "forecast")
+    slider(page, "demand_growth").wait_for(timeout=LOAD_TIMEOUT_MS)  # drawn by the Forecast page's own run
+    page.wait_for_function(_QUIET, timeout=LOAD_TIMEOUT_MS)
     return f"to {other} and back"
 
 
