@@ -158,19 +158,22 @@ def _compare_summary(scenario: Scenario, result, mc) -> dict:
             "ceiling_p90": mc.p90, "params": scenario.to_params()}
 
 
-def cmd_forecast(args) -> int:
-    from models.headline import headline_year
-
-    compare = None
-    if args.link is not None:
+def _forecast_scenarios(args) -> list[tuple[Scenario, Scenario | None]]:
+    """(scenario, its pinned scenario A or None) to forecast: one per --link (in order), else the one of
+    --preset/--scenario/--set."""
+    if args.link:
         if args.scenario or args.preset:
             raise UsageError("--link gives the whole scenario; use it without --preset or --scenario")
-        scenario = _parse_sets(_scenario_from_link(args.link), args.set or [])
-        compare = _compare_from_link(args.link)
-    else:
-        scenario = _scenario_of(args)
-    inputs = _inputs(args.db)
-    scenario, result, mc = _ceiling(scenario, inputs, args.samples)
+        return [(_parse_sets(_scenario_from_link(link), args.set or []), _compare_from_link(link))
+                for link in args.link]
+    return [(_scenario_of(args), None)]
+
+
+def _forecast_of(scenario: Scenario, compare: Scenario | None, inputs, samples: int | None) -> dict:
+    """The forecast of one scenario as `--json` prints it (with `compare` when a link pins a scenario A)."""
+    from models.headline import headline_year
+
+    scenario, result, mc = _ceiling(scenario, inputs, samples)
     out = {"preset": scenario.preset, "headline_year": headline_year(result, mc),
            "ceiling_year": result.ceiling_year, "ceiling_time": result.ceiling_time,
            "ceiling_p10": mc.p10, "ceiling_p50": mc.p50, "ceiling_p90": mc.p90,
@@ -178,23 +181,40 @@ def cmd_forecast(args) -> int:
            "resolved": result.resolved.as_dict(), "notes": [n.message for n in result.notes],
            "inputs": scenario.values(), "annual": result.annual_rows()}
     if compare is not None:  # the link's pinned scenario A (`compare=`), as the Forecast page draws it in grey
-        out["compare"] = _compare_summary(*_ceiling(compare, inputs, args.samples))
+        out["compare"] = _compare_summary(*_ceiling(compare, inputs, samples))
+    return out
+
+
+def _print_forecast(out: dict) -> None:
+    def year(v):
+        return "none before the horizon" if v is None else f"{v:.1f}"
+    horizon = out["inputs"]["horizon"]
+    print(f"preset {out['preset']}: ceiling year {out['headline_year'] or 'none before ' + str(horizon)} "
+          f"(Monte Carlo median; the central scenario crosses in {out['ceiling_year'] or 'no year before the horizon'})")
+    print(f"Monte Carlo ({out['samples']} samples): 10% {year(out['ceiling_p10'])}, 50% {year(out['ceiling_p50'])}, "
+          f"90% {year(out['ceiling_p90'])}")
+    for note in out["notes"]:
+        print("note:", note)
+    pinned = out.get("compare")
+    if pinned is not None:
+        print(f"pinned scenario A (preset {pinned['preset']}): ceiling year "
+              f"{pinned['headline_year'] or 'none before the horizon'}; Monte Carlo 10% "
+              f"{year(pinned['ceiling_p10'])}, 50% {year(pinned['ceiling_p50'])}, 90% {year(pinned['ceiling_p90'])}")
+
+
+def cmd_forecast(args) -> int:
+    """One scenario: one forecast (a JSON object). Several --link: one forecast per link, in their order (a JSON
+    list; in text, each under its link), from one load of the database."""
+    pairs = _forecast_scenarios(args)
+    inputs = _inputs(args.db)
+    outs = [_forecast_of(scenario, compare, inputs, args.samples) for scenario, compare in pairs]
     if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        def year(v):
-            return "none before the horizon" if v is None else f"{v:.1f}"
-        headline = headline_year(result, mc)
-        print(f"preset {scenario.preset}: ceiling year {headline or 'none before ' + str(scenario.horizon)} "
-              f"(Monte Carlo median; the central scenario crosses in {result.ceiling_year or 'no year before the horizon'})")
-        print(f"Monte Carlo ({mc.samples} samples): 10% {year(mc.p10)}, 50% {year(mc.p50)}, 90% {year(mc.p90)}")
-        for note in result.notes:
-            print("note:", note.message)
-        if compare is not None:
-            pinned = out["compare"]
-            print(f"pinned scenario A (preset {pinned['preset']}): ceiling year "
-                  f"{pinned['headline_year'] or 'none before ' + str(compare.horizon)}; Monte Carlo 10% "
-                  f"{year(pinned['ceiling_p10'])}, 50% {year(pinned['ceiling_p50'])}, 90% {year(pinned['ceiling_p90'])}")
+        print(json.dumps(outs if len(outs) > 1 else outs[0], indent=2))
+        return 0
+    for index, out in enumerate(outs):
+        if len(outs) > 1:
+            print(f"{'' if index == 0 else chr(10)}--link {args.link[index]}")
+        _print_forecast(out)
     return 0
 
 
@@ -234,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--scenario", help="a scenario JSON file (Scenario.to_json)")
             sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one field (repeatable)")
         if name == "forecast":
-            sp.add_argument("--link", help="a share link of the app (full URL or query string): its scenario")
+            sp.add_argument("--link", action="append", metavar="URL",
+                            help="a share link of the app (full URL or query string): its scenario; repeatable "
+                                 "(--json then prints a list, one forecast per link, in order)")
         if name in ("forecast", "backtest"):
             sp.add_argument("--samples", type=int, help="Monte Carlo samples")
         if name == "constraints":
