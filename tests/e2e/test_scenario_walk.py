@@ -271,10 +271,16 @@ def step_preset(page, rng):
     name = rng.choice([p for p in PRESETS if p != current])
     label = t(PRESETS[name].label_key, language(page))
     box = page.locator('.st-key-preset input')
+    before = runs(page)  # counted before typing: typing alone may already select the one matching option
     box.click()
     box.fill(label)  # the combo box lists the options that match what is typed
     option = page.get_by_role("option", name=label, exact=True)
-    act(page, lambda: option.click())
+    if option.count():
+        option.click()
+    page.wait_for_function("(name) => new URLSearchParams(location.search).get('preset') === name"
+                           " || (name === 'data-trend' && !new URLSearchParams(location.search).has('preset'))",
+                           arg=name, timeout=LOAD_TIMEOUT_MS)
+    after_run(page, before)
     return f"preset {name}"
 
 
