@@ -373,29 +373,25 @@ def binding(values: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray
     return np.asarray(names)[np.argmin(stacked, axis=0)]
 
 
+def _cached_on(inputs, key: tuple, compute):
+    """compute(), kept in the inputs' cache of fits under `key` (inputs without one: computed each time)."""
+    cache = getattr(inputs, "_fits", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def site_power_for(inputs) -> tuple[np.ndarray, np.ndarray] | None:
     """`site_power` of the inputs' clusters table (cached on the inputs); None without one."""
-    cache = getattr(inputs, "_fits", None)
-    key = ("site-power",)
-    if cache is not None and key in cache:
-        return cache[key]
-    records = site_power(getattr(inputs, "clusters", None))
-    if cache is not None:
-        cache[key] = records
-    return records
+    return _cached_on(inputs, ("site-power",), lambda: site_power(getattr(inputs, "clusters", None)))
 
 
 def hardware_for(inputs, until_year: int | None) -> Hardware:
     """The cost basis from the inputs' accelerators table (cached on the inputs), else the fallback."""
-    table = getattr(inputs, "accelerators", None)
-    cache = getattr(inputs, "_fits", None)
-    key = ("hardware", until_year)
-    if cache is not None and key in cache:
-        return cache[key]
-    hardware = hardware_from_table(table, until_year)
-    if cache is not None:
-        cache[key] = hardware
-    return hardware
+    return _cached_on(inputs, ("hardware", until_year),
+                      lambda: hardware_from_table(getattr(inputs, "accelerators", None), until_year))
 
 
 @dataclass(frozen=True)

@@ -469,6 +469,7 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
         growth = dem.physical_growth(growth, p["algo_halving_months"])
     tc = t[cols]
+    j = int(np.searchsorted(tc, b - 1e-9))  # the base year's first column: where the present is checked
     if log_space:
         demand = np.multiply(np.log(growth), tc - anchor, order="F" if time_major else "C")
         demand += np.log(p["demand_base_flop"] * np.asarray(multiplier))
@@ -488,19 +489,16 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     out = {"rate": np.atleast_2d(rate), "stock": stock, "caps": caps}
     if log_space:
         log_stock = np.log(stock, out=stock)
-        log_run_days = alloc.log_run_length(tc, b, p, layout(log_stock)) \
-            if scenario.demand_scope == "largest_run" else None
+        log_run_days = None
         if scenario.demand_scope == "largest_run":
+            log_run_days = alloc.log_run_length(tc, b, p, layout(log_stock))
             available = alloc.log_available(log_stock, tc, b, p, site_arrays(inputs), scenario.precision, log_run_days)
-        else:
-            available = log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision)
-                                           * np.asarray(p["utilisation"]) * SECONDS_PER_YEAR)
-        if scenario.demand_scope == "largest_run":
-            j = int(np.searchsorted(tc, b - 1e-9))
             if j < len(tc) and np.any(p.get("present_floor", 0.0)):
                 lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
                 available += (lift[:, None] + con.PRESENT_MARGIN) * (lift[:, None] > 0)
-        j = int(np.searchsorted(tc, b - 1e-9))
+        else:
+            available = log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision)
+                                           * np.asarray(p["utilisation"]) * SECONDS_PER_YEAR)
         present = present_run(p, b, np.broadcast_to(demand, available.shape)[:, j:j + 1]) if j < len(tc) else None
         log_feasible = con.log_feasible(available, tc, p, scenario, con.hardware_for(inputs, b),
                                         log_run_days=log_run_days, floor=con.site_power_for(inputs), present=present)
@@ -515,7 +513,6 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
                                          p["run_length_cap_days"])
         available = alloc.available_flop(stock, share, site, p["multi_site_factor"], p["utilisation"], run_days,
                                          scenario.precision)
-        j = int(np.searchsorted(tc, b - 1e-9))
         if j < len(tc) and np.any(p.get("present_floor", 0.0)):
             lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] / available[:, j], 1.0)
             available = available * np.where(lift > 1.0, lift * np.exp(con.PRESENT_MARGIN), 1.0)[:, None]
@@ -523,7 +520,6 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     else:
         available = stock * (alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
                              * SECONDS_PER_YEAR)
-    j = int(np.searchsorted(tc, b - 1e-9))
     present = present_run(p, b, np.log(np.broadcast_to(demand, available.shape)[:, j:j + 1])) if j < len(tc) else None
     feasible = con.feasible_flop(available, tc, p, scenario, con.hardware_for(inputs, b),
                                  run_seconds=_run_seconds(out), floor=con.site_power_for(inputs), present=present)
