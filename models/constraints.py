@@ -165,8 +165,10 @@ def data_tokens_effective(p: dict):
 
 
 def compute_from_tokens(tokens, tokens_per_param):
-    """C = 6·N·D with N = D / r: the compute-optimal run that uses D tokens."""
-    return 6.0 * real(tokens) ** 2 / real(tokens_per_param)
+    """C = 6·N·D with N = D / r: the compute-optimal run that uses D tokens. Beyond ~1e154 tokens D² is
+    infinite in floating point, which is the right answer: such a limit never binds."""
+    with np.errstate(over="ignore"):
+        return 6.0 * real(tokens) ** 2 / real(tokens_per_param)
 
 
 def data_flop(p: dict):

@@ -326,3 +326,15 @@ def test_the_constraints_table_is_the_engines_feasible_run(real_db, preset):
     for year in range(2025, 2036):
         i = int(np.argmin(np.abs(result.t - year)))
         assert con.at_year(result, year, inputs).feasible == pytest.approx(result.feasible_flop[i], rel=1e-9)
+
+
+def test_data_limit_beyond_float_range_is_unbounded_without_a_warning():
+    """6·D²/r for D = 1e200 tokens exceeds the largest double: the limit is +inf (never binds), silently."""
+    import warnings
+
+    from models.constraints import compute_from_tokens
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert compute_from_tokens(1e200, 20.0) == float("inf")
+        assert compute_from_tokens(1e12, 20.0) == 6.0 * 1e24 / 20.0  # hand-worked: 6 × (1e12)² / 20
