@@ -51,7 +51,7 @@ MEASURES: dict[str, tuple[str, Measure]] = {
     "monte_carlo": ("10,000 Monte Carlo samples (median of 10)", measures.monte_carlo),
     "serving_outlook": ("serving outlook, 10,000 Monte Carlo samples (median of 10)", measures.serving_outlook),
     "apptest_pages": ("AppTest rerun of each page (median of 7)", measures.apptest_pages),
-    "apptest_slider": ("Forecast page rerun after a slider change, AppTest (median of 25)",
+    "apptest_slider": ("server CPU per Forecast rerun after a slider change (two sliders), AppTest (median of 25)",
                        measures.apptest_slider),
     "apptest_serving_slider": ("Serving page rerun after a slider change, AppTest (median of 25)",
                                measures.apptest_serving_slider),
