@@ -459,15 +459,20 @@ def prepare_for_export(
 
 
 def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
-    """A PNG, SVG or PDF cannot be hovered: a copy whose claims legend entry says where each claim is
-    named instead (the screen, HTML and JSON keep the hover wording)."""
-    hover_words = t("charts.polish_legend.claims", lang)
-    if not any(trace.name == hover_words for trace in fig.data):
-        return fig
-    out = go.Figure(fig)
+    """A PNG, SVG or PDF cannot be hovered: a copy whose event ticks are numbered and claim lines lettered,
+    with a key under the plot naming each (`charts.static_marks`), and whose claims and events legend
+    entries say so (the screen, HTML and JSON keep the hover wording)."""
+    from charts.static_marks import label_marks
+
+    static_names = {t("charts.polish_legend.claims", lang): t("static_marks.claims_legend", lang),
+                    t("charts.polish_legend.events", lang): t("static_marks.events_legend", lang)}
+    labelled = label_marks(fig, lang, export_theme(fig))
+    if not any(trace.name in static_names for trace in labelled.data):
+        return labelled
+    out = go.Figure(labelled) if labelled is fig else labelled
     for trace in out.data:
-        if trace.name == hover_words:
-            trace.name = t("publish.claims_static", lang)
+        if trace.name in static_names:
+            trace.name = static_names[trace.name]
     return layout_header(out, int(out.layout.width or SIZES["article"][0]))  # the legend's rows may change
 
 
