@@ -374,8 +374,18 @@ def command_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _draws_an_image(args: argparse.Namespace) -> bool:
+    return args.command == "export" and args.format in ("png", "svg", "pdf")
+
+
+def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
+    """`one_shot`: this process renders one image and exits (run as a program), so Kaleido need not make its
+    page ready for another."""
     args = _parser().parse_args(argv)
+    if _draws_an_image(args):  # Chromium starts now, beside the imports and the figure's build
+        from charts import kaleido_warm
+
+        kaleido_warm.start_in_background(one_shot_process=one_shot)
     try:
         commands = {"list": lambda _: command_list(), "export": command_export, "cite": command_cite,
                     "embed": command_embed}
@@ -386,4 +396,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(one_shot=True))

@@ -120,14 +120,15 @@ def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
 
 
 def _ensure_kaleido_server() -> None:
-    """Start the shared Kaleido sync server once; callers hold `_kaleido_lock`."""
+    """Start the shared Kaleido sync server once (`charts.kaleido_warm`: the CLI may have started it
+    already); callers hold `_kaleido_lock`."""
     global _kaleido_started
     if _kaleido_started:
         return
-    import kaleido
+    from charts import kaleido_warm
 
     pio.defaults.headers = None  # else every call warns that kopts are ignored by a server
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    kaleido_warm.start()
     _kaleido_started = True
 
 
@@ -136,9 +137,9 @@ def stop_kaleido_server() -> None:
     global _kaleido_started
     with _kaleido_lock:
         if _kaleido_started:
-            import kaleido
+            from charts import kaleido_warm
 
-            kaleido.stop_sync_server(silence_warnings=True)
+            kaleido_warm.stop()
             _kaleido_started = False
 
 
