@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import sandbox
-from ui import data, frame, lang, runtime, tables
+from ui import data, frame, lang, runtime, tables, uploader
 from ui.text import escape_markdown, escape_params
 
 tr = frame.page_start()
@@ -43,6 +43,7 @@ with import_tab:
     with st.expander(tr("uploads.merge_title"), icon=":material/merge:"):
         st.markdown(tr("uploads.merge_rule"))
     upload = st.file_uploader(tr("data.import_file"), type=["csv"], key="data_import")
+    uploader.localise("data_import", ["csv"], language)
     st.button(tr("uploads.use_button"), key="data_import_go", on_click=data.use_uploaded_file, args=("data_import",),
               disabled=upload is None, icon=":material/upload_file:")
     if data.upload_refusal() is not None:

@@ -1,7 +1,7 @@
 """Batch export for articles.
 
     python -m charts list
-    python -m charts cite CHART [--style apa|bibtex] [scenario, options, --lang, --db as for export]
+    python -m charts cite CHART [--style apa|bibtex] [--link SHARE_LINK] [scenario, options, --lang, --db as for export]
     python -m charts embed CHART [--link SHARE_LINK] [--theme light|dark|auto] [as for export]
     python -m charts export CHART [--preset NAME] [--scenario FILE.json | --link SHARE_LINK] [--set KEY=VALUE ...]
         (serving charts: --set serve_<setting>=VALUE, e.g. serve_users=2e6 or serve_preset=llama-70b-h100)
@@ -17,7 +17,8 @@ greyscale-safe line styles. The background is always solid: white, or near-black
 choices (population, window, year, unit, ...), the ones its page offers: `list` names them per chart.
 `json` writes the Plotly figure as JSON (title, traces and data exactly as exported).
 `--link` takes the scenario from a share link of the app (full URL or query string), as the app reads it;
-a link with a pinned scenario A (`compare=`) draws A in grey beside it on the hero chart (`forecast`).
+a link with a pinned scenario A (`compare=`) draws A in grey beside it on the hero chart (`forecast`); that
+chart's citation then gives the pair's share link, and its ZIP holds scenario-a.json and scenario-b.json.
 
 Exit 0 on success, 2 on bad input (the message names the field); a failed export writes no file:
 the bytes are rendered first and then written to a temporary file that is renamed into place.
@@ -78,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                         "scenario and, on the hero chart, its pinned scenario A (compare=)")
     cite = sub.add_parser("cite", parents=[figure], help="print the chart's citation")
     cite.add_argument("--style", default="apa", choices=["apa", "bibtex"])
+    cite.add_argument("--link", default=None, help="a share link of the app: its scenario and, on the hero chart, "
+                      "its pinned scenario A (compare=); the citation then gives the pair's link")
     embed = sub.add_parser("embed", parents=[figure], help="print an <iframe> snippet of the chart-only view")
     embed.add_argument("--link", default=None, help="a share link of the app: its scenario, language and address")
     embed.add_argument("--theme", default=None, choices=["light", "dark", "auto"])
@@ -321,10 +324,16 @@ def command_cite(args: argparse.Namespace) -> int:
     from charts import publish
 
     chart_id = _chart_id(args.chart)
-    scenario = load_scenario(args.preset, args.scenario, args.sets)
-    store, figure = _build_figure(args, chart_id, scenario)
+    compare = None
+    if args.link is not None:
+        if args.preset is not None or args.scenario is not None:
+            raise BadInput("--link gives the whole scenario; use it without --preset or --scenario")
+        scenario, compare = load_link(args.link, args.sets)
+    else:
+        scenario = load_scenario(args.preset, args.scenario, args.sets)
+    store, figure = _build_figure(args, chart_id, scenario, compare=compare)
     print(publish.citation(figure, args.style, chart_id=chart_id, lang=args.lang,
-                           url=publish.chart_url(chart_id, scenario, args.lang),
+                           url=publish.citation_url(figure, chart_id, scenario, args.lang),
                            build_info=store.build_info(), sources=store.sources()))
     return 0
 
@@ -365,8 +374,18 @@ def command_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _draws_an_image(args: argparse.Namespace) -> bool:
+    return args.command == "export" and args.format in ("png", "svg", "pdf")
+
+
+def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
+    """`one_shot`: this process renders one image and exits (run as a program), so Kaleido need not make its
+    page ready for another."""
     args = _parser().parse_args(argv)
+    if _draws_an_image(args):  # Chromium starts now, beside the imports and the figure's build
+        from charts import kaleido_warm
+
+        kaleido_warm.start_in_background(one_shot_process=one_shot)
     try:
         commands = {"list": lambda _: command_list(), "export": command_export, "cite": command_cite,
                     "embed": command_embed}
@@ -377,4 +396,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(one_shot=True))

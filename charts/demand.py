@@ -108,7 +108,7 @@ def add_claims(fig: go.Figure, claims: Sequence[Line], lang: str) -> None:
                              meta={"legend_only": True}))  # the CSV leaves it out
     for line in claims:
         add_line(fig, line, lang=lang, label_end=False)
-        fig.data[-1].update(showlegend=False)
+        fig.data[-1].update(showlegend=False, meta={**fig.data[-1].meta, "claim": True})  # lettered in static exports
 
 
 def _models_over_time(models: pd.DataFrame, lang: str, *, chart_id: str, column: str, unit: str,

@@ -120,14 +120,15 @@ def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
 
 
 def _ensure_kaleido_server() -> None:
-    """Start the shared Kaleido sync server once; callers hold `_kaleido_lock`."""
+    """Start the shared Kaleido sync server once (`charts.kaleido_warm`: the CLI may have started it
+    already); callers hold `_kaleido_lock`."""
     global _kaleido_started
     if _kaleido_started:
         return
-    import kaleido
+    from charts import kaleido_warm
 
     pio.defaults.headers = None  # else every call warns that kopts are ignored by a server
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    kaleido_warm.start()
     _kaleido_started = True
 
 
@@ -136,9 +137,9 @@ def stop_kaleido_server() -> None:
     global _kaleido_started
     with _kaleido_lock:
         if _kaleido_started:
-            import kaleido
+            from charts import kaleido_warm
 
-            kaleido.stop_sync_server(silence_warnings=True)
+            kaleido_warm.stop()
             _kaleido_started = False
 
 
@@ -459,15 +460,20 @@ def prepare_for_export(
 
 
 def for_static_image(fig: go.Figure, lang: str) -> go.Figure:
-    """A PNG, SVG or PDF cannot be hovered: a copy whose claims legend entry says where each claim is
-    named instead (the screen, HTML and JSON keep the hover wording)."""
-    hover_words = t("charts.polish_legend.claims", lang)
-    if not any(trace.name == hover_words for trace in fig.data):
-        return fig
-    out = go.Figure(fig)
+    """A PNG, SVG or PDF cannot be hovered: a copy whose event ticks are numbered and claim lines lettered,
+    with a key under the plot naming each (`charts.static_marks`), and whose claims and events legend
+    entries say so (the screen, HTML and JSON keep the hover wording)."""
+    from charts.static_marks import label_marks
+
+    static_names = {t("charts.polish_legend.claims", lang): t("static_marks.claims_legend", lang),
+                    t("charts.polish_legend.events", lang): t("static_marks.events_legend", lang)}
+    labelled = label_marks(fig, lang, export_theme(fig))
+    if not any(trace.name in static_names for trace in labelled.data):
+        return labelled
+    out = go.Figure(labelled) if labelled is fig else labelled
     for trace in out.data:
-        if trace.name == hover_words:
-            trace.name = t("publish.claims_static", lang)
+        if trace.name in static_names:
+            trace.name = static_names[trace.name]
     return layout_header(out, int(out.layout.width or SIZES["article"][0]))  # the legend's rows may change
 
 

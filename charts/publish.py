@@ -336,6 +336,32 @@ def chart_url(chart_id: str, scenario, lang: str, base_url: str | None = None, t
     return f"{base}{EMBED_PATH}?{urlencode(params)}"
 
 
+def pinned_scenario(fig: go.Figure):
+    """The pinned scenario A a comparison figure draws beside its own scenario (B), read back from the
+    parameters its meta records (`charts.forecast._compare_meta`); None for a figure without one."""
+    params = (_meta(fig).get("compare") or {}).get("params")
+    if not params:
+        return None
+    from models.scenario import Scenario
+
+    scenario, _warnings = Scenario.from_params({key: str(value) for key, value in params.items()})
+    return scenario
+
+
+PAIR_PAGE = "forecast"  # the page that shows a pinned pair side by side (hero, inputs that differ, years)
+
+
+def citation_url(fig: go.Figure, chart_id: str, scenario, lang: str, base_url: str | None = None) -> str:
+    """The address a citation gives: the chart-only view of the chart, or, for a figure comparing a pinned
+    scenario A with B, the pair's share link (the Forecast page with `compare=`), which shows both."""
+    pinned = pinned_scenario(fig)
+    if pinned is None or scenario is None:
+        return chart_url(chart_id, scenario, lang, base_url)
+    from models.scenario import share_link
+
+    return share_link(scenario, lang, base_url or public_base_url(), page=PAIR_PAGE, compare=pinned)
+
+
 def _citation_parts(fig: go.Figure, lang: str, build_info, sources, accessed: dt.date) -> dict:
     version, as_of = data_version(build_info)
     unknown = t("publish.version_unknown", lang)
@@ -435,7 +461,8 @@ def data_package(fig: go.Figure, *, chart_id: str, scenario, lang: str = "en", b
     import zipfile
 
     accessed = accessed or dt.date.today()
-    url = url or chart_url(chart_id, scenario, lang)
+    url = url or citation_url(fig, chart_id, scenario, lang)
+    pinned = pinned_scenario(fig)
     described = description if description is not None else alt_text(fig, lang, sources)
     version, as_of = data_version(build_info)
     cite_args = dict(chart_id=chart_id, url=url, lang=lang, build_info=build_info, sources=sources, accessed=accessed)
@@ -460,13 +487,23 @@ def data_package(fig: go.Figure, *, chart_id: str, scenario, lang: str = "en", b
     }
     if _meta(fig).get("compare"):  # a pinned scenario A drawn beside it: its series are named "A: …"
         metadata["compare"] = _meta(fig)["compare"]
+    if pinned is not None:
+        metadata["scenario_a"] = json.loads(pinned.to_json())
+        metadata["files"] = {PAIR_FILES[0]: "scenario A (pinned, grey)", PAIR_FILES[1]: "scenario B (current, colour)"}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.csv", (CSV_BOM + export.to_csv(fig)).encode("utf-8"))
         archive.writestr("metadata.json", json.dumps(metadata, ensure_ascii=False, indent=2, default=str) + "\n")
-        archive.writestr("scenario.json", (scenario.to_json() if scenario is not None else "{}") + "\n")
-        archive.writestr("README.md", _readme(metadata, lang))
+        if pinned is not None and scenario is not None:
+            archive.writestr(PAIR_FILES[0], pinned.to_json() + "\n")
+            archive.writestr(PAIR_FILES[1], scenario.to_json() + "\n")
+        else:
+            archive.writestr("scenario.json", (scenario.to_json() if scenario is not None else "{}") + "\n")
+        archive.writestr("README.md", _readme(metadata, lang, pair=pinned is not None and scenario is not None))
     return buffer.getvalue()
+
+
+PAIR_FILES = ("scenario-a.json", "scenario-b.json")  # a comparison's package: the pinned A, then the current B
 
 
 def _definitions(fig: go.Figure) -> dict:
@@ -494,19 +531,28 @@ def _source_records(fig: go.Figure, sources: pd.DataFrame | None) -> list[dict]:
     return records
 
 
-def _readme(metadata: dict, lang: str) -> str:
+def _pair_query(url: str) -> str:
+    """The query string of a pair's share link (what `python -m charts export --link` takes)."""
+    from urllib.parse import urlsplit
+
+    return "?" + urlsplit(url).query
+
+
+def _readme(metadata: dict, lang: str, pair: bool = False) -> str:
     credits = "\n".join(f"- {record['credit']}" + (f" <{record['url']}>" if record.get("url") else "")
                         for record in metadata["sources"])
     chart = metadata["chart"]
     return (
         f"# {t('publish.readme_title', lang, title=metadata['title'])}\n\n"
         f"{t('publish.readme_body', lang)}\n\n"
-        f"{t('publish.readme_files', lang, chart=chart)}\n\n"
+        f"{t('pair_package.readme_files' if pair else 'publish.readme_files', lang, chart=chart)}\n\n"
         f"## {t('publish.readme_description', lang)}\n\n{metadata['description']}\n\n"
         f"## {t('publish.readme_cite', lang)}\n\n{metadata['citation']['apa']}\n\n"
         f"```bibtex\n{metadata['citation']['bibtex']}\n```\n\n"
         f"## {t('publish.readme_credits', lang)}\n\n{credits}\n\n"
         f"## {t('publish.readme_reproduce', lang)}\n\n"
-        f"```\npython -m charts export {chart} --scenario scenario.json --lang {lang} --format png --out {chart}.png\n```\n\n"
-        f"{metadata['url']}\n"
+        + (f"{t('pair_package.readme_reproduce', lang)}\n\n```\npython -m charts export {chart} --link "
+           f"'{_pair_query(metadata['url'])}' --lang {lang} --format png --out {chart}.png\n```\n\n" if pair else
+           f"```\npython -m charts export {chart} --scenario scenario.json --lang {lang} --format png --out {chart}.png\n```\n\n")
+        + f"{metadata['url']}\n"
     )

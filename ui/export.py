@@ -131,7 +131,8 @@ def _cite_and_embed(fig, chart_id: str, lang: str, scenario, sources, build_info
     registered chart the figure names, not the page's key for it, e.g. `forecast` for "overview-hero")."""
     registered = (fig.layout.meta or {}).get("chart_id") or chart_id
     url = publish.chart_url(registered, scenario, lang, state.public_base_url())
-    cite = dict(chart_id=registered, url=url, lang=lang, build_info=build_info, sources=sources)
+    cited = publish.citation_url(fig, registered, scenario, lang, state.public_base_url())  # a pair: its share link
+    cite = dict(chart_id=registered, url=cited, lang=lang, build_info=build_info, sources=sources)
     st.caption(tr("publish.cite_label"))
     st.code(publish.citation(fig, "apa", **cite), language=None, wrap_lines=True)
     st.code(publish.citation(fig, "bibtex", **cite), language="latex", wrap_lines=True)

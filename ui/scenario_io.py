@@ -7,7 +7,7 @@ import streamlit as st
 
 from etl.guards import UploadError, check_upload
 from models.scenario import Scenario, ScenarioError
-from ui import state
+from ui import state, uploader
 from ui.text import escape_markdown
 
 UPLOAD_KEY = "scenario_upload"
@@ -56,6 +56,7 @@ def scenario_files(scenario: Scenario, tr, lang: str) -> None:
                          icon=":material/download:")
     right.file_uploader(tr("forecast.scenario_upload"), type=["json"], key=UPLOAD_KEY, on_change=_on_upload,
                         help=tr("forecast.scenario_upload_help"))
+    uploader.localise(UPLOAD_KEY, ["json"], lang)
     if _ERROR_KEY in st.session_state:
         st.error(st.session_state[_ERROR_KEY], icon=":material/error:")
     elif _LOADED_KEY in st.session_state:

@@ -1,0 +1,109 @@
+"""`python -m charts export --format png|svg|pdf` starts Kaleido's Chromium before its heavy imports, so the
+browser's start overlaps them and the figure's build; run as a program it renders its one image without
+waiting for Kaleido to reload its page. Checked by what has been imported when the browser is asked for and
+by the files written, never by timing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from charts import __main__ as cli
+from charts import kaleido_warm
+from tests.charts.test_cli_imports import ROOT, real_db  # noqa: F401  (a fixture)
+
+chromium = pytest.mark.skipif(shutil.which("chromium") is None and not shutil.os.path.exists("/usr/bin/chromium"),
+                              reason="Debian's chromium is not installed")
+
+NOWHERE = ["--out", "/nonexistent/x", "--db", "/nonexistent.duckdb"]  # exits 2 before building anything
+PROBE = """
+import sys
+from charts import __main__ as cli, kaleido_warm
+seen = {}
+def record(one_shot_process=False):
+    seen["heavy"] = sorted(m for m in ("pandas", "plotly", "duckdb", "numpy") if m in sys.modules)
+    seen["one_shot"] = one_shot_process
+    raise SystemExit(0)
+kaleido_warm.start_in_background = record
+try:
+    cli.main(%r, one_shot=True)
+finally:
+    print(seen)
+"""
+
+
+def asked_for_the_browser(argv: list[str]) -> dict:
+    """What a fresh interpreter running the CLI had imported when it asked for Kaleido's browser."""
+    run = subprocess.run([sys.executable, "-c", PROBE % (argv,)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    return eval(run.stdout.strip().splitlines()[-1])  # noqa: S307  (our own probe's dict)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_image_export_asks_for_the_browser_before_pandas_plotly_duckdb_or_numpy(fmt):
+    seen = asked_for_the_browser(["export", "forecast", "--format", fmt, *NOWHERE])
+    assert seen == {"heavy": [], "one_shot": True}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html", "json", "zip"])
+def test_exports_without_an_image_never_start_the_browser(fmt):
+    assert asked_for_the_browser(["export", "forecast", "--format", fmt, *NOWHERE]) == {}
+
+
+def test_cite_and_embed_never_start_the_browser():
+    assert asked_for_the_browser(["cite", "forecast", "--db", "/nonexistent.duckdb"]) == {}
+
+
+@chromium
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("svg", b"<svg"), ("pdf", b"%PDF")])
+def test_cli_as_a_program_writes_each_image_format(real_db, tmp_path, fmt, magic):  # noqa: F811
+    out = tmp_path / f"chart.{fmt}"
+    run = subprocess.run([sys.executable, "-m", "charts", "export", "demand-compute", "--format", fmt,
+                          "--db", str(real_db), "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert magic in out.read_bytes()[:400]
+
+
+ONE_SHOT_PROBE = """
+import plotly.graph_objects as go
+from charts import export, kaleido_warm
+assert kaleido_warm.one_shot() and kaleido_warm.one_shot()  # applied once, then a no-op
+fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+first, second = export.to_image(fig, "png"), export.to_image(fig.update_layout(title="Two"), "png")
+print(first[:8] == b"\\x89PNG\\r\\n\\x1a\\n", second[:8] == b"\\x89PNG\\r\\n\\x1a\\n", first != second)
+"""
+
+
+@chromium
+def test_one_shot_kaleido_still_renders_and_a_second_image_differs():
+    run = subprocess.run([sys.executable, "-c", ONE_SHOT_PROBE], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.stdout.split() == ["True", "True", "True"], run.stderr
+
+
+def test_start_is_idempotent_and_stop_allows_a_restart(monkeypatch):
+    import kaleido
+
+    calls = []
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda **kw: calls.append(("start", kw)))
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **kw: calls.append(("stop", kw)))
+    monkeypatch.setattr(kaleido_warm, "_started", False)
+    kaleido_warm.start()
+    kaleido_warm.start()
+    kaleido_warm.stop()
+    kaleido_warm.start()
+    assert [name for name, _ in calls] == ["start", "stop", "start"]
+    assert calls[0][1] == {"mathjax": False, "silence_warnings": True}
+    kaleido_warm.stop()
+
+
+def test_main_in_process_is_not_one_shot(monkeypatch, tmp_path):
+    seen = []
+    monkeypatch.setattr(kaleido_warm, "start_in_background", lambda one_shot_process=False: seen.append(one_shot_process))
+    cli.main(["export", "forecast", "--format", "png", "--db", str(tmp_path / "none.duckdb"), "--out",
+              str(tmp_path / "x.png")])
+    assert seen == [False]  # tests and other callers keep Kaleido's reload between images
