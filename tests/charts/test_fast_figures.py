@@ -1,0 +1,122 @@
+"""The Forecast page's figures (hero, fan, probability, constraints) are built as plain dicts in one pass:
+the figure must be the one the incremental Plotly builders made, value for value.
+
+Reference: tests/charts/reference_forecast_figures.py, a frozen copy of the incremental builders (one Plotly
+call per trace, label and layout change through charts/common.py), run in-test on the same engine results;
+no stored fixtures, so a change of the data or of the engine cannot make the two disagree. Equality is
+strict: same keys, same types, floats bit for bit (NumPy arrays compared as the base64 data Plotly sends)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from charts import registry
+from charts.registry import ChartContext
+from models.scenario import Scenario
+from tests.charts import reference_forecast_figures as reference
+from tests.charts.test_forecast_charts import CROSSING, FakeStore
+
+CHART_IDS = list(reference.BUILDERS)
+SAMPLES = 600  # enough for bands and a crossing; keeps the Monte Carlo quick
+
+
+def assert_same(new, old, path: str = "") -> None:
+    """`new` equals `old` exactly (types included); the path of the first difference in the message."""
+    if isinstance(old, dict):
+        assert isinstance(new, dict), f"{path}: {type(new).__name__} instead of a dict"
+        assert new.keys() == old.keys(), f"{path}: keys {sorted(set(new) ^ set(old))} differ"
+        for key in old:
+            assert_same(new[key], old[key], f"{path}.{key}")
+    elif isinstance(old, (list, tuple)):
+        assert type(new) is type(old), f"{path}: {type(new).__name__} instead of {type(old).__name__}"
+        assert len(new) == len(old), f"{path}: {len(new)} items instead of {len(old)}"
+        for i, (a, b) in enumerate(zip(new, old)):
+            assert_same(a, b, f"{path}[{i}]")
+    elif isinstance(old, np.ndarray):
+        assert isinstance(new, np.ndarray) and new.dtype == old.dtype and new.shape == old.shape, \
+            f"{path}: {getattr(new, 'dtype', type(new))} {getattr(new, 'shape', '')} instead of {old.dtype} {old.shape}"
+        assert_same(new.tolist(), old.tolist(), path)
+    else:
+        assert type(new) is type(old), f"{path}: {new!r} ({type(new).__name__}) instead of {old!r} ({type(old).__name__})"
+        if isinstance(old, float) and math.isnan(old):
+            assert math.isnan(new), f"{path}: {new!r} instead of nan"
+        else:
+            assert new == old, f"{path}: {new!r} instead of {old!r}"
+
+
+def assert_same_figure(ctx: ChartContext, chart_id: str) -> go.Figure:
+    fast = registry.build(chart_id, ctx)
+    assert_same(fast.to_plotly_json(), reference.build(chart_id, ctx).to_plotly_json(), chart_id)
+    return fast
+
+
+def test_assert_same_sees_a_one_ulp_change():
+    with pytest.raises(AssertionError):
+        assert_same({"x": [1.0]}, {"x": [np.nextafter(1.0, 2.0)]})
+    with pytest.raises(AssertionError):
+        assert_same({"x": 1}, {"x": 1.0})
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory):
+    """A database built from data/raw (the real data), shared by this module (it only reads it)."""
+    from etl.build import build
+    from etl.paths import RAW_DIR
+    from etl.read import Store
+
+    path = tmp_path_factory.mktemp("fast-figures") / "compute.duckdb"
+    build(RAW_DIR, path, log=lambda _message: None)
+    return Store(path)
+
+
+REAL_CASES = {
+    "default": (Scenario.from_preset(samples=SAMPLES), "en", None),
+    "epoch-2030": (Scenario.from_preset("epoch-2030", samples=SAMPLES), "en", None),
+    "article-2023": (Scenario.from_preset("article-2023", samples=SAMPLES), "en", None),
+    "zh": (Scenario.from_preset(samples=SAMPLES), "zh", None),
+    "compare": (Scenario.from_preset(samples=SAMPLES, demand_growth=3.0),
+                "en", Scenario.from_preset("epoch-2030", samples=SAMPLES)),
+    "compare-zh": (Scenario.from_preset(samples=SAMPLES), "zh", Scenario.from_preset("article-2023", samples=SAMPLES)),
+    "effective-all-ai": (Scenario.from_preset(samples=SAMPLES, algorithmic_efficiency=True, demand_scope="all_ai"),
+                         "en", None),
+    "no-crossing": (Scenario.from_preset(samples=SAMPLES, demand_growth=1.2, constraints_on=False), "en", None),
+    "weakest-link-off": (Scenario.from_preset(samples=SAMPLES, weakest_link=False, money_included=False), "zh", None),
+}
+
+
+@pytest.fixture(scope="module")
+def contexts(real_store):
+    memo = {}
+    return {name: ChartContext(real_store, scenario, lang, sources_memo=memo, compare=compare)
+            for name, (scenario, lang, compare) in REAL_CASES.items()}
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+@pytest.mark.parametrize("case", list(REAL_CASES))
+def test_fast_figure_equals_the_incremental_one(contexts, case, chart_id):
+    assert_same_figure(contexts[case], chart_id)
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fast_figure_equals_the_incremental_one_on_known_numbers(chart_id, lang):
+    compare = CROSSING.replace(demand_growth=3.0, samples=SAMPLES)
+    ctx = ChartContext(FakeStore(), CROSSING.replace(samples=SAMPLES), lang, compare=compare)
+    assert_same_figure(ctx, chart_id)
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_fast_figure_is_valid_plotly_and_stays_editable(contexts, chart_id):
+    """Validating the fast figure again changes nothing, and later edits are validated as usual."""
+    fig = registry.build(chart_id, contexts["compare"])
+    assert_same(go.Figure(fig.to_dict()).to_plotly_json(), fig.to_plotly_json(), chart_id)
+    with pytest.raises(ValueError):
+        fig.update_layout(margin=dict(t="not a number"))
+    with pytest.raises(ValueError):
+        fig.data[0].update(mode="not a mode")
+    fig.update_layout(title=dict(text="edited"))
+    assert fig.layout.title.text == "edited"
