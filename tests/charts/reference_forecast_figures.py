@@ -35,7 +35,6 @@ from charts.forecast import (
     _mc_line,
     _pinned_lines,
     _supply_label,
-    binding_spans,
     demand_label,
 )
 from charts.theme import ACCENT, CONTEXT_GREY, OKABE_ITO, band_fill, format_sci, log_axis, new_figure, year_axis
@@ -324,6 +323,17 @@ def constraints_figure(frame: pd.DataFrame, in_use: Sequence[str], lang: str = "
                         for n, a, b in spans)
     return finish(fig, chart_id="forecast-constraints", sources=sources, units={"x": "year", "y": "FLOP"},
                   title=title, subtitle=t("charts.constraints.subtitle", lang, spans=changes))
+
+def binding_spans(frame: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(constraint, first year, last year) for each unbroken run of the same binding constraint."""
+    spans: list[tuple[str, int, int]] = []
+    for year, name in zip(frame["year"].astype(int), frame["binding"].astype(str), strict=True):
+        if spans and spans[-1][0] == name and spans[-1][2] == year - 1:
+            spans[-1] = (name, spans[-1][1], year)
+        else:
+            spans.append((name, year, year))
+    return spans
+
 
 # --- the registry's four builders, calling the reference figures ---------------------------------------
 
