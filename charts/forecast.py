@@ -260,25 +260,24 @@ def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: 
     if rows.empty:
         return empty_figure(lang, "forecast-tornado")
     rows = rows.assign(swing=(rows["high_year"] - rows["low_year"]).abs()).sort_values("swing", ascending=False)
-    fig = new_figure()
+    fig = FigureDict()
     for column, colour, key in (("low_year", OKABE_ITO["sky_blue"], "low"), ("high_year", OKABE_ITO["blue"],
                                                                               "high")):
-        fig.add_trace(go.Bar(
-            y=rows["label"], x=rows[column] - base_year, base=base_year, orientation="h",
-            name=t(f"charts.forecast.tornado.{key}", lang), marker_color=colour,
-            customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
-            meta={"unit": "year"},
-        ))
-    vertical_line(fig, base_year, dict(color=ACCENT, width=2))
-    fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"),
-                      xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d",
-                                 range=whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])),
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+        fig.bar(y=rows["label"], x=rows[column] - base_year, base=base_year, orientation="h",
+                name=t(f"charts.forecast.tornado.{key}", lang), marker={"color": colour},
+                customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
+                meta={"unit": "year"})
+    fig.vertical_line(base_year, {"color": ACCENT, "width": 2})
+    fig.update_layout({"barmode": "overlay", "yaxis": {"autorange": "reversed"},
+                       "xaxis": {"title": {"text": t("charts.axis.ceiling_year", lang)}, "tickformat": "d",
+                                 "range": whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])},
+                       "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
     # The central line is named by its calendar year (floor, as every ceiling year the product quotes):
     # a crossing at 2034.83 happens in 2034, not "2035".
-    return finish(fig, chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
-                  title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
-                  subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+    fig.finish(chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
+               title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
+               subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+    return fig.figure()
 
 
 def whole_year_range(years: Sequence[float]) -> list[float]:
@@ -552,28 +551,35 @@ def binding_frame(fc) -> pd.DataFrame:
     columns = ["year", "link", "capacity_h100e", "binding"]
     if not fc.caps_h100e or annual.empty:
         return pd.DataFrame(columns=columns)
-    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) + 0.5 - 1e-9)
-    parts = [pd.DataFrame({"year": annual["year"], "link": link, "capacity_h100e": caps[at],
-                           "binding": annual["binding"].eq(link)})
-             for link, caps in fc.caps_h100e.items()]
-    projected = annual["projected"].to_numpy()
-    parts.append(pd.DataFrame({"year": annual["year"][projected], "link": "trend",
-                               "capacity_h100e": fc.trend_h100e[at][projected],
-                               "binding": annual["binding"][projected].eq("trend")}))
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[np.isfinite(frame["capacity_h100e"].to_numpy(dtype=float))].reset_index(drop=True)[columns]
+    year = annual["year"].to_numpy()
+    at = np.searchsorted(fc.t, year.astype(float) + 0.5 - 1e-9)
+    binds = annual["binding"].to_numpy(dtype=object)
+    projected = annual["projected"].to_numpy(dtype=bool)
+    # each link's rows, then the trend's (projected years only), stacked as plain arrays: one frame at the end
+    parts = [(link, np.ones(len(year), dtype=bool), caps[at]) for link, caps in fc.caps_h100e.items()]
+    parts.append(("trend", projected, fc.trend_h100e[at]))
+    links = np.concatenate([np.full(int(rows.sum()), link, dtype=object) for link, rows, _ in parts])
+    capacity = np.concatenate([np.asarray(values, dtype=float)[rows] for _, rows, values in parts])
+    keep = np.isfinite(capacity)
+    return pd.DataFrame({
+        "year": np.concatenate([year[rows] for _, rows, _ in parts])[keep],
+        "link": pd.array(links[keep].tolist(), dtype="str"),  # the string dtype pandas infers for the labels
+        "capacity_h100e": capacity[keep],
+        "binding": np.concatenate([binds[rows] == link for link, rows, _ in parts])[keep],
+    }, columns=columns)
 
 
 def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_switched_on: bool = False) -> go.Figure:
     """Which link binds each year; the title names the link that binds in the first projected year and since
     when (the present is what the data can check; later years follow from the assumed growth rates).
     `cap_switched_on`: the user's scenario had the cap off and `fc` was run with it on (the subtitle says so)."""
-    from charts.supply import binding_link
+    from charts.supply import _binding_link, binding_link
 
     frame = binding_frame(fc)
-    fig = binding_link(frame, lang, sources=sources)
     if frame.empty:
-        return fig
+        return binding_link(frame, lang, sources=sources)
+    fig = FigureDict()
+    _binding_link(fig, frame, lang, sources=sources)
     binding = frame[frame["binding"]].sort_values("year")
     links, years = binding["link"].tolist(), binding["year"].tolist()
     start = next((i for i, year in enumerate(years) if year > fc.scenario.base_year), len(links) - 1)
@@ -588,8 +594,8 @@ def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_swi
     subtitle = t("charts.supply.binding.subtitle", lang)
     if cap_switched_on:
         subtitle += t("charts.forecast2.binding_cap_off", lang)
-    fig.update_layout(title=dict(text=title, subtitle=dict(text=subtitle)))
-    return fig
+    fig.update_layout({"title": {"text": title, "subtitle": {"text": subtitle}}})
+    return fig.figure()
 
 
 def claims_figure(rows: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -636,41 +642,42 @@ def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lan
     annual = annual[annual["implied_share"] <= SHARE_SHOWN_UP_TO]  # past 10x the whole stock, the line says nothing
     if annual.empty:
         return empty_figure(lang, "allocation-share")
-    fig = new_figure()
+    fig = FigureDict()
     x = annual["year"].to_numpy(dtype=float) + 0.5  # annual values sit at mid-year
     history = annual["year"].to_numpy() <= base_year
     needed = annual["implied_share"].to_numpy(dtype=float) * 100
     label = t("engine.calibration.needed", lang)
-    add_line(fig, Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
-                       unit="%", sources=tuple(sources), direct_label=False), lang=lang)
+    fig.line(Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
+                  unit="%", sources=tuple(sources), direct_label=False), lang=lang)
     join = max(int(history.sum()) - 1, 0)  # the projection starts from the base year's point
-    add_line(fig, Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
-                       dashed=True, unit="%", sources=tuple(sources)), lang=lang)
-    add_line(fig, Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
-                       y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
-                       unit="%", sources=tuple(sources)), lang=lang)
+    fig.line(Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
+                  dashed=True, unit="%", sources=tuple(sources)), lang=lang)
+    fig.line(Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
+                  y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
+                  unit="%", sources=tuple(sources)), lang=lang)
     cap = float(annual["share_cap"].iloc[-1]) * 100
-    fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
-                             line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"), meta={"unit": "%"},
-                             hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>"))
+    fig.scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
+                line={"color": CONTEXT_GREY, "width": 1.5, "dash": "dot"}, meta={"unit": "%"},
+                hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>")
     for kind, symbol, colour in (("record", "circle", DEMAND_COLOUR), ("cluster", "square", SUPPLY_COLOUR)):
         part = points[points["kind"] == kind] if not points.empty else points
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
+        fig.scatter(
             x=part["t"], y=part["share"] * 100, mode="markers", name=t(f"engine.calibration.{kind}", lang),
-            marker=dict(color=colour, size=9, symbol=symbol, line=dict(color="white", width=1)),
+            marker={"color": colour, "size": 9, "symbol": symbol, "line": {"color": "white", "width": 1}},
             customdata=part["name"], meta={"unit": "%"},
-            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>"))
+            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>")
     values = [*needed, cap, *(points["share"] * 100 if not points.empty else [])]
-    log_axis(fig, t("engine.calibration.yaxis", lang) + " (%)", values)
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    fig.log_axis(t("engine.calibration.yaxis", lang) + " (%)", values)
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
     today = annual[annual["year"] == base_year]
     share = float(today["implied_share"].iloc[0]) if len(today) else float(annual["implied_share"].iloc[0])
-    return finish(fig, chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
-                  title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
-                  subtitle=t("engine.calibration.subtitle", lang))
+    fig.finish(chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
+               title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
+               subtitle=t("engine.calibration.subtitle", lang))
+    return fig.figure()
 
 
 # --- run-level constraints and the engine backtest ---------------------------------------------------

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import to_scalar_or_list
@@ -75,7 +76,10 @@ def template_json(dark: bool = False) -> dict:
 
 def data_array(values):
     """A data array (x, y, customdata, tickvals) as Plotly's DataArrayValidator stores it: a NumPy array of
-    numbers (or objects: strings become objects), or a list of plain Python values."""
+    numbers (or objects: strings become objects), or a list of plain Python values; a pandas Series becomes
+    its NumPy array."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy()
     if isinstance(values, np.ndarray):
         if values.dtype.kind in "uif":
             return np.ascontiguousarray(values)
@@ -111,6 +115,15 @@ class FigureDict:
             if key in props:
                 props[key] = data_array(props[key])
         props["type"] = "scatter"
+        self.data.append(props)
+        return props
+
+    def bar(self, **props) -> dict:
+        """A bar trace; its data arrays (x, y, customdata) coerced as Plotly stores them."""
+        for key in ("x", "y", "customdata"):
+            if key in props:
+                props[key] = data_array(props[key])
+        props["type"] = "bar"
         self.data.append(props)
         return props
 

@@ -1,7 +1,8 @@
 """The Forecast page's figures as they were built before the fast path: one Plotly call per trace, label,
 shape and layout change, through the shared helpers of charts/common.py and charts/theme.py.
 
-A frozen copy of charts/forecast.py's builders (hero, fan, probability, constraints) as of the commit that
+A frozen copy of charts/forecast.py's builders (hero, fan, probability, constraints, tornado,
+allocation share, binding link) as of the commit that
 replaced them with plain-dict figures built in one pass. tests/charts/test_fast_figures.py builds every
 figure both ways from the same engine results and asserts that `to_plotly_json()` is equal; this module is
 the "reference" implementation and should change only when the figures are meant to change (then the fast
@@ -35,9 +36,20 @@ from charts.forecast import (
     _mc_line,
     _pinned_lines,
     _supply_label,
+    SHARE_SHOWN_UP_TO,
     demand_label,
 )
-from charts.theme import ACCENT, CONTEXT_GREY, OKABE_ITO, band_fill, format_sci, log_axis, new_figure, year_axis
+from charts.theme import (
+    ACCENT,
+    CONTEXT_GREY,
+    OKABE_ITO,
+    band_fill,
+    colour_for,
+    format_sci,
+    log_axis,
+    new_figure,
+    year_axis,
+)
 from i18n import t
 
 
@@ -335,6 +347,188 @@ def binding_spans(frame: pd.DataFrame) -> list[tuple[str, int, int]]:
     return spans
 
 
+# --- tornado, allocation share, binding link -----------------------------------------------------
+
+
+def binding_frame(fc) -> pd.DataFrame:
+    """Per year from the year before the base year: what each supply-chain link allows (H100e/year, at
+    mid-year), the uncapped shipment trend ("trend", projected years only), and whether it binds, from
+    fc.annual()'s `binding` column (up to the base year: the tightest link the data cover). Links not
+    modelled (infinite) are left out."""
+    annual = fc.annual()
+    annual = annual[(annual["year"] >= fc.scenario.base_year - 1) & (annual["binding"] != "history")]
+    columns = ["year", "link", "capacity_h100e", "binding"]
+    if not fc.caps_h100e or annual.empty:
+        return pd.DataFrame(columns=columns)
+    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) + 0.5 - 1e-9)
+    parts = [pd.DataFrame({"year": annual["year"], "link": link, "capacity_h100e": caps[at],
+                           "binding": annual["binding"].eq(link)})
+             for link, caps in fc.caps_h100e.items()]
+    projected = annual["projected"].to_numpy()
+    parts.append(pd.DataFrame({"year": annual["year"][projected], "link": "trend",
+                               "capacity_h100e": fc.trend_h100e[at][projected],
+                               "binding": annual["binding"][projected].eq("trend")}))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[np.isfinite(frame["capacity_h100e"].to_numpy(dtype=float))].reset_index(drop=True)[columns]
+
+
+def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    """One-at-a-time sensitivity: for each assumption, the ceiling year at its low and high value.
+
+    `rows`: label, low_year, high_year (and optionally low_value, high_value, unit, for hover).
+    Bars are sorted with the widest swing on top.
+    """
+    if rows.empty:
+        return empty_figure(lang, "forecast-tornado")
+    rows = rows.assign(swing=(rows["high_year"] - rows["low_year"]).abs()).sort_values("swing", ascending=False)
+    fig = new_figure()
+    for column, colour, key in (("low_year", OKABE_ITO["sky_blue"], "low"), ("high_year", OKABE_ITO["blue"],
+                                                                              "high")):
+        fig.add_trace(go.Bar(
+            y=rows["label"], x=rows[column] - base_year, base=base_year, orientation="h",
+            name=t(f"charts.forecast.tornado.{key}", lang), marker_color=colour,
+            customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
+            meta={"unit": "year"},
+        ))
+    vertical_line(fig, base_year, dict(color=ACCENT, width=2))
+    fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"),
+                      xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d",
+                                 range=whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])),
+                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    # The central line is named by its calendar year (floor, as every ceiling year the product quotes):
+    # a crossing at 2034.83 happens in 2034, not "2035".
+    return finish(fig, chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
+                  title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
+                  subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+
+
+def tornado_figure(base_time, bars, scenario, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
+    """Tornado of the ceiling year; "no ceiling before the horizon" is drawn at horizon + 1."""
+    beyond = scenario.horizon + 1
+    rows = pd.DataFrame([
+        {"label": t(f"scenario.{bar.field}.label", lang),
+         "low_year": beyond if bar.ceiling_at_low is None else bar.ceiling_at_low,
+         "high_year": beyond if bar.ceiling_at_high is None else bar.ceiling_at_high,
+         "low_value": bar.low_value, "high_value": bar.high_value}
+        for bar in bars
+    ], columns=["label", "low_year", "high_year", "low_value", "high_value"])
+    return tornado(rows, beyond if base_time is None else base_time, lang, sources=sources)
+
+
+def whole_year_range(years: Sequence[float]) -> list[float]:
+    """An axis range from the whole year at or before the first value to the one at or after the last (two
+    years at least), a little padded: a year axis over a few months still shows labelled ticks."""
+    finite = [float(y) for y in years if y is not None and math.isfinite(float(y))]
+    first = math.floor(min(finite) + 1e-9)
+    last = max(math.ceil(max(finite) - 1e-9), first + 1)
+    return [first - 0.25, last + 0.25]
+
+
+def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lang: str = "en", *,
+                 sources: Sequence[str] = ()) -> go.Figure:
+    """The calibration of the allocation: the share of the world's installed AI compute that the demand
+    (the largest run) needs each year, against the share the scenario allows (today's value rising to its
+    cap) and the cap, with the record runs and record clusters as points (each ÷ the stock at its date).
+
+    `annual`: year, implied_share, share, share_cap (models.forecast.Forecast.annual());
+    `points`: kind (record | cluster), t, name, share (models.forecast.calibration_points)."""
+    annual = annual[annual["implied_share"] <= SHARE_SHOWN_UP_TO]  # past 10x the whole stock, the line says nothing
+    if annual.empty:
+        return empty_figure(lang, "allocation-share")
+    fig = new_figure()
+    x = annual["year"].to_numpy(dtype=float) + 0.5  # annual values sit at mid-year
+    history = annual["year"].to_numpy() <= base_year
+    needed = annual["implied_share"].to_numpy(dtype=float) * 100
+    label = t("engine.calibration.needed", lang)
+    add_line(fig, Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
+                       unit="%", sources=tuple(sources), direct_label=False), lang=lang)
+    join = max(int(history.sum()) - 1, 0)  # the projection starts from the base year's point
+    add_line(fig, Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
+                       dashed=True, unit="%", sources=tuple(sources)), lang=lang)
+    add_line(fig, Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
+                       y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
+                       unit="%", sources=tuple(sources)), lang=lang)
+    cap = float(annual["share_cap"].iloc[-1]) * 100
+    fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
+                             line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"), meta={"unit": "%"},
+                             hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>"))
+    for kind, symbol, colour in (("record", "circle", DEMAND_COLOUR), ("cluster", "square", SUPPLY_COLOUR)):
+        part = points[points["kind"] == kind] if not points.empty else points
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["t"], y=part["share"] * 100, mode="markers", name=t(f"engine.calibration.{kind}", lang),
+            marker=dict(color=colour, size=9, symbol=symbol, line=dict(color="white", width=1)),
+            customdata=part["name"], meta={"unit": "%"},
+            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>"))
+    values = [*needed, cap, *(points["share"] * 100 if not points.empty else [])]
+    log_axis(fig, t("engine.calibration.yaxis", lang) + " (%)", values)
+    year_axis(fig, t("charts.axis.year", lang))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    today = annual[annual["year"] == base_year]
+    share = float(today["implied_share"].iloc[0]) if len(today) else float(annual["implied_share"].iloc[0])
+    return finish(fig, chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
+                  title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
+                  subtitle=t("engine.calibration.subtitle", lang))
+
+
+def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_switched_on: bool = False) -> go.Figure:
+    """Which link binds each year; the title names the link that binds in the first projected year and since
+    when (the present is what the data can check; later years follow from the assumed growth rates).
+    `cap_switched_on`: the user's scenario had the cap off and `fc` was run with it on (the subtitle says so)."""
+    frame = binding_frame(fc)
+    fig = binding_link(frame, lang, sources=sources)
+    if frame.empty:
+        return fig
+    binding = frame[frame["binding"]].sort_values("year")
+    links, years = binding["link"].tolist(), binding["year"].tolist()
+    start = next((i for i, year in enumerate(years) if year > fc.scenario.base_year), len(links) - 1)
+    last = links[start]
+    while start > 0 and links[start - 1] == last:  # back to the first year of this unbroken run
+        start -= 1
+    first_year = int(years[start])
+    if last == "trend":
+        title = t("charts.forecast2.binding_title_none", lang, horizon=fc.scenario.horizon)
+    else:
+        title = t("charts.forecast2.binding_title", lang, link=t(f"charts.link.{last}", lang), year=first_year)
+    subtitle = t("charts.supply.binding.subtitle", lang)
+    if cap_switched_on:
+        subtitle += t("charts.forecast2.binding_cap_off", lang)
+    fig.update_layout(title=dict(text=title, subtitle=dict(text=subtitle)))
+    return fig
+
+
+def binding_link(frame: pd.DataFrame, lang: str = "en", sources: Sequence[str] = ()) -> go.Figure:
+    """Capacity of each link of the chain (chips/year it allows, in H100e) and, per year, the one that binds.
+
+    `frame`: year, link (logic, cowos, hbm, power, ...), capacity_h100e; optional `binding` (bool).
+    Without a `binding` column the smallest capacity in a year is the binding link.
+    """
+    if frame.empty:
+        return empty_figure(lang, "supply-binding-link")
+    rows = frame.dropna(subset=["capacity_h100e"]).copy()
+    if "binding" not in rows:
+        rows["binding"] = rows["capacity_h100e"] == rows.groupby("year")["capacity_h100e"].transform("min")
+    fig = new_figure()
+    for index, (link, part) in enumerate(rows.groupby("link", sort=True)):
+        part = part.sort_values("year")
+        add_line(fig, Line(label=t(f"charts.link.{link}", lang), x=part["year"].tolist(),
+                           y=part["capacity_h100e"].tolist(), colour=colour_for(index), unit="H100e/year",
+                           sources=tuple(sources)), lang=lang)
+    binding = rows[rows["binding"].astype(bool)].sort_values("year")
+    fig.add_trace(go.Scatter(
+        x=binding["year"], y=binding["capacity_h100e"], mode="markers", name=t("charts.supply.binding.marker", lang),
+        marker=dict(color=ACCENT, size=11, symbol="diamond", line=dict(color="white", width=1)),
+        customdata=[t(f"charts.link.{link}", lang) for link in binding["link"]],
+        hovertemplate="%{x}: <b>%{customdata}</b><extra></extra>", meta={"unit": "H100e/year"},
+    ))
+    log_axis(fig, t("charts.axis.h100e_per_year", lang), rows["capacity_h100e"])
+    year_axis(fig, t("charts.axis.year", lang))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    return finish(fig, chart_id="supply-binding-link", sources=sources, units={"x": "year", "y": "H100e/year"},
+                  title=t("charts.supply.binding.title", lang), subtitle=t("charts.supply.binding.subtitle", lang))
+
+
 # --- the registry's four builders, calling the reference figures ---------------------------------------
 
 
@@ -370,8 +564,39 @@ def _build_constraints(ctx):
                               demand_label_text=demand_label(ctx.scenario, ctx.lang))
 
 
+def _build_tornado(ctx):
+    base, bars = ctx.tornado
+    return tornado_figure(base, bars, ctx.scenario, ctx.lang,
+                          sources=[*registry.demand_sources(ctx), *registry.supply_sources(ctx)])
+
+
+def _build_binding_link(ctx):
+    fc = ctx.forecast
+    if not ctx.scenario.weakest_link:
+        from models.forecast import forecast as run_forecast
+
+        fc = run_forecast(ctx.scenario.replace(weakest_link=True), ctx.inputs)
+    from models.scenario import FIELDS, fields_in_use
+
+    link_sources = [FIELDS[name].source_id for name in fields_in_use(fc.scenario) if FIELDS[name].group == "supply"]
+    return binding_figure(fc, ctx.lang, sources=registry._unique([*registry.supply_sources(ctx), *link_sources]),
+                          cap_switched_on=not ctx.scenario.weakest_link)
+
+
+def _build_allocation_share(ctx):
+    from models.forecast import calibration_points
+
+    fc = ctx.forecast
+    points = calibration_points(ctx.scenario, ctx.inputs, fc.resolved)
+    point_sources = registry._unique(ctx.models.loc[ctx.models["name"].isin(points.loc[points["kind"] == "record", "name"]),
+                                                    "source_id"].dropna().tolist()) if "name" in ctx.models else []
+    sources = registry._unique([*point_sources, *registry.supply_sources(ctx)])
+    return share_figure(fc.annual(), points, ctx.scenario.base_year, ctx.lang, sources=sources)
+
+
 BUILDERS = {"forecast": _build_forecast, "forecast-fan": _build_fan, "ceiling-probability": _build_probability,
-            "constraints": _build_constraints}
+            "constraints": _build_constraints, "tornado": _build_tornado, "binding-link": _build_binding_link,
+            "allocation-share": _build_allocation_share}
 
 
 def build(chart_id: str, ctx) -> go.Figure:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -34,7 +35,7 @@ def assert_same(new, old, path: str = "") -> None:
     elif isinstance(old, (list, tuple)):
         assert type(new) is type(old), f"{path}: {type(new).__name__} instead of {type(old).__name__}"
         assert len(new) == len(old), f"{path}: {len(new)} items instead of {len(old)}"
-        for i, (a, b) in enumerate(zip(new, old)):
+        for i, (a, b) in enumerate(zip(new, old, strict=True)):
             assert_same(a, b, f"{path}[{i}]")
     elif isinstance(old, np.ndarray):
         assert isinstance(new, np.ndarray) and new.dtype == old.dtype and new.shape == old.shape, \
@@ -120,3 +121,11 @@ def test_fast_figure_is_valid_plotly_and_stays_editable(contexts, chart_id):
         fig.data[0].update(mode="not a mode")
     fig.update_layout(title=dict(text="edited"))
     assert fig.layout.title.text == "edited"
+
+
+@pytest.mark.parametrize("case", ["default", "epoch-2030", "article-2023", "weakest-link-off"])
+def test_binding_frame_equals_the_pandas_one(contexts, case):
+    from charts.forecast import binding_frame
+
+    fc = contexts[case].forecast
+    pd.testing.assert_frame_equal(binding_frame(fc), reference.binding_frame(fc), check_exact=True)
