@@ -129,3 +129,22 @@ def test_binding_frame_equals_the_pandas_one(contexts, case):
 
     fc = contexts[case].forecast
     pd.testing.assert_frame_equal(binding_frame(fc), reference.binding_frame(fc), check_exact=True)
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_fast_figure_in_the_dark_theme_equals_the_incremental_one(contexts, chart_id):
+    from charts.theme import use_theme
+
+    ctx = contexts["compare-zh"]
+    assert_same(use_theme(registry.build(chart_id, ctx), True).to_plotly_json(),
+                use_theme(reference.build(chart_id, ctx), True).to_plotly_json(), chart_id)
+
+
+def test_validating_the_one_pass_draws_the_same_figure(contexts, monkeypatch):
+    """COMPUTE_CEILING_VALIDATE_FIGURES=1 lets Plotly validate the dicts: the figure is the same."""
+    from charts import onepass
+
+    ctx = contexts["compare"]
+    fast = registry.build("forecast", ctx).to_plotly_json()
+    monkeypatch.setattr(onepass, "VALIDATE", True)
+    assert_same(registry.build("forecast", ctx).to_plotly_json(), fast, "forecast")
