@@ -106,7 +106,8 @@ class FigureDict:
         self.data: list[dict] = []
         self.annotations: list[dict] = []
         self.shapes: list[dict] = []
-        self.layout: dict = {"template": template_json(dark)}
+        self.layout: dict = {}  # the template (shared, never merged into) is added by `figure()`
+        self.dark = dark
 
     # --- traces ----------------------------------------------------------------------------------------
     def scatter(self, **props) -> dict:
@@ -302,7 +303,7 @@ class FigureDict:
         return names if (len(names) >= 2 or self.layout.get("showlegend")) else []
 
     def _plot_width_px(self, width_px: int) -> int:
-        template = self.layout["template"].get("layout", {}).get("margin", {})
+        template = template_json(self.dark).get("layout", {}).get("margin", {})
         margin = self.layout.get("margin", {})
         left = margin.get("l", template.get("l"))
         right = margin.get("r", template.get("r"))
@@ -337,7 +338,7 @@ class FigureDict:
     # --- the figure ------------------------------------------------------------------------------------
     def figure(self) -> go.Figure:
         """The go.Figure, built in one step; later edits of it are validated as usual."""
-        layout = dict(self.layout)
+        layout = {"template": template_json(self.dark), **self.layout}
         if self.annotations:
             layout["annotations"] = self.annotations
         if self.shapes:
