@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from charts import registry
 from charts.registry import ChartContext
@@ -148,3 +150,24 @@ def test_validating_the_one_pass_draws_the_same_figure(contexts, monkeypatch):
     fast = registry.build("forecast", ctx).to_plotly_json()
     monkeypatch.setattr(onepass, "VALIDATE", True)
     assert_same(registry.build("forecast", ctx).to_plotly_json(), fast, "forecast")
+
+
+scenarios = st.builds(
+    lambda preset, changes: Scenario.from_preset(preset, samples=200, **changes),
+    st.sampled_from(["data-trend", "article-2023", "epoch-2030", "low", "high"]),
+    st.fixed_dictionaries({}, optional={
+        "demand_growth": st.floats(1.0, 30.0), "supply_growth": st.floats(1.0, 6.0),
+        "horizon": st.integers(2026, 2060), "base_year": st.integers(2018, 2030),
+        "spread_scale": st.sampled_from([0.0, 0.5, 3.0]), "power_gw_2030": st.floats(0.01, 100.0),
+        "demand_scope": st.sampled_from(["largest_run", "frontier_labs", "all_ai"]),
+        "algorithmic_efficiency": st.booleans(), "weakest_link": st.booleans(), "constraints_on": st.booleans(),
+        "money_included": st.booleans()}))
+
+
+@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenario=scenarios, lang=st.sampled_from(["en", "zh"]), pinned=st.booleans())
+def test_fast_figures_equal_the_incremental_ones_for_any_scenario(real_store, scenario, lang, pinned):
+    compare = scenario.replace(demand_growth=2.0) if pinned else None
+    ctx = ChartContext(real_store, scenario, lang, compare=compare)
+    for chart_id in ("forecast", "forecast-fan", "ceiling-probability", "constraints", "binding-link", "allocation-share"):
+        assert_same_figure(ctx, chart_id)
