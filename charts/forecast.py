@@ -7,6 +7,7 @@ Builders take plain arrays and Lines, so they do not depend on the engine's resu
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,6 +84,7 @@ def record_marks_of(records: pd.DataFrame | None) -> RecordMarks | None:
 
 _RECORD_MARKS: dict[tuple[int, float], tuple[pd.DataFrame, RecordMarks | None]] = {}
 RECORD_MARKS_KEPT = 16
+_RECORD_MARKS_LOCK = threading.Lock()
 
 
 def record_marks(records: pd.DataFrame | None, since: float) -> RecordMarks | None:
@@ -92,14 +94,16 @@ def record_marks(records: pd.DataFrame | None, since: float) -> RecordMarks | No
     if records is None:
         return None
     key = (id(records), since)
-    hit = _RECORD_MARKS.get(key)
+    with _RECORD_MARKS_LOCK:  # sessions run in threads
+        hit = _RECORD_MARKS.get(key)
     if hit is not None and hit[0] is records:
         return hit[1]
     shown = records[records["year"].astype(float) >= since] if not records.empty else records
     marks = record_marks_of(shown)
-    while len(_RECORD_MARKS) >= RECORD_MARKS_KEPT:
-        _RECORD_MARKS.pop(next(iter(_RECORD_MARKS)))
-    _RECORD_MARKS[key] = (records, marks)
+    with _RECORD_MARKS_LOCK:
+        while len(_RECORD_MARKS) >= RECORD_MARKS_KEPT:
+            _RECORD_MARKS.pop(next(iter(_RECORD_MARKS)))
+        _RECORD_MARKS[key] = (records, marks)
     return marks
 
 

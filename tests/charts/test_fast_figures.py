@@ -171,3 +171,19 @@ def test_fast_figures_equal_the_incremental_ones_for_any_scenario(real_store, sc
     ctx = ChartContext(real_store, scenario, lang, compare=compare)
     for chart_id in ("forecast", "forecast-fan", "ceiling-probability", "constraints", "binding-link", "allocation-share"):
         assert_same_figure(ctx, chart_id)
+
+
+def test_record_marks_are_prepared_once_per_frame_and_year():
+    from charts import forecast
+
+    frame = pd.DataFrame({"year": [2012.5, 2016.0, 2020.4], "training_compute_flop": [4.7e17, 1.9e21, 3.14e23],
+                          "name": ["AlexNet", "AlphaGo", "GPT-3"], "source_id": ["a", "b", "a"]})
+    marks = forecast.record_marks(frame, 2015)
+    assert marks.x == [2016.0, 2020.4] and marks.y == [1.9e21, 3.14e23] and marks.sources == ["b", "a"]
+    assert marks.customdata.tolist() == [["AlphaGo", "1.9×10<sup>21</sup>"], ["GPT-3", "3.1×10<sup>23</sup>"]]
+    assert forecast.record_marks(frame, 2015) is marks  # the same frame and year: prepared once
+    assert forecast.record_marks(frame.copy(), 2015) is not marks  # another frame: prepared for it
+    assert forecast.record_marks(frame, 2030) is None  # nothing from 2030 on
+    for _ in range(2 * forecast.RECORD_MARKS_KEPT):
+        forecast.record_marks(frame.copy(), 2015)
+    assert len(forecast._RECORD_MARKS) <= forecast.RECORD_MARKS_KEPT
