@@ -110,23 +110,20 @@ class FigureDict:
         self.dark = dark
 
     # --- traces ----------------------------------------------------------------------------------------
-    def scatter(self, **props) -> dict:
-        """A scatter trace; its data arrays (x, y, customdata) coerced as Plotly stores them."""
+    def trace(self, kind: str, **props) -> dict:
+        """A trace of type `kind`; its data arrays (x, y, customdata) coerced as Plotly stores them."""
         for key in ("x", "y", "customdata"):
             if key in props:
                 props[key] = data_array(props[key])
-        props["type"] = "scatter"
+        props["type"] = kind
         self.data.append(props)
         return props
 
+    def scatter(self, **props) -> dict:
+        return self.trace("scatter", **props)
+
     def bar(self, **props) -> dict:
-        """A bar trace; its data arrays (x, y, customdata) coerced as Plotly stores them."""
-        for key in ("x", "y", "customdata"):
-            if key in props:
-                props[key] = data_array(props[key])
-        props["type"] = "bar"
-        self.data.append(props)
-        return props
+        return self.trace("bar", **props)
 
     def band(self, line: Line, **axes) -> None:
         """charts.common.add_band: the interval as two traces, upper then lower filled to it."""
