@@ -7,6 +7,7 @@ Builders take plain arrays and Lines, so they do not depend on the engine's resu
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,14 +17,13 @@ import plotly.graph_objects as go
 
 from charts.common import (
     Line,
-    add_band,
     add_line,
     empty_figure,
     finish,
     sources_of,
-    vertical_band,
     vertical_line,
 )
+from charts.onepass import FigureDict, data_array, values_of
 from charts.theme import (
     ACCENT,
     CONTEXT_GREY,
@@ -61,24 +61,66 @@ def line_from_fit(fit, *, label: str, start: float, end: float, colour: str = AC
                 band_label=t("charts.band.ci90", lang), note=note, width=2.5)
 
 
-def add_record_points(fig: go.Figure, records: pd.DataFrame, lang: str) -> None:
-    """The record training runs (year, training_compute_flop, name, source_id) as solid grey dots: data,
-    not a trend; named by a label under the latest one."""
+@dataclass(frozen=True)
+class RecordMarks:
+    """The record training runs as the hero draws them: years, FLOP, hover rows (name, FLOP) and sources."""
+
+    x: list[float]
+    y: list[float]
+    customdata: np.ndarray
+    sources: list[str]
+
+
+def record_marks_of(records: pd.DataFrame | None) -> RecordMarks | None:
+    """`records` (year, training_compute_flop, name, source_id) prepared for drawing; None when empty."""
     if records is None or records.empty:
+        return None
+    flop = records["training_compute_flop"].astype(float).tolist()
+    return RecordMarks(x=records["year"].astype(float).tolist(), y=flop,
+                       customdata=data_array(np.column_stack([records["name"].astype(str),
+                                                              [format_sci(v) for v in flop]])),
+                       sources=sources_of(records))
+
+
+_RECORD_MARKS: dict[tuple[int, float], tuple[pd.DataFrame, RecordMarks | None]] = {}
+RECORD_MARKS_KEPT = 16
+_RECORD_MARKS_LOCK = threading.Lock()
+
+
+def record_marks(records: pd.DataFrame | None, since: float) -> RecordMarks | None:
+    """The records from `since` on, prepared once per records frame and year: the registry hands the hero
+    the same (read-only) frame on every slider move, so filtering and formatting it is done once. The frame
+    is kept with its result, so an entry is only ever found for that very frame."""
+    if records is None:
+        return None
+    key = (id(records), since)
+    with _RECORD_MARKS_LOCK:  # sessions run in threads
+        hit = _RECORD_MARKS.get(key)
+    if hit is not None and hit[0] is records:
+        return hit[1]
+    shown = records[records["year"].astype(float) >= since] if not records.empty else records
+    marks = record_marks_of(shown)
+    with _RECORD_MARKS_LOCK:
+        while len(_RECORD_MARKS) >= RECORD_MARKS_KEPT:
+            _RECORD_MARKS.pop(next(iter(_RECORD_MARKS)))
+        _RECORD_MARKS[key] = (records, marks)
+    return marks
+
+
+def add_record_points(fig: FigureDict, marks: RecordMarks | None, lang: str) -> None:
+    """The record training runs as solid grey dots: data, not a trend; named by a label under the latest one."""
+    if marks is None:
         return
-    fig.add_trace(go.Scatter(
-        x=records["year"].astype(float).tolist(), y=records["training_compute_flop"].astype(float).tolist(),
-        mode="markers", name=t("charts.polish.record_points", lang), showlegend=False,
-        marker=dict(color=CONTEXT_GREY, size=8, line=dict(width=1, color=CONTEXT_GREY)),
-        customdata=np.column_stack([records["name"].astype(str),
-                                    [format_sci(v) for v in records["training_compute_flop"]]]),
+    fig.scatter(
+        x=marks.x, y=marks.y, mode="markers", name=t("charts.polish.record_points", lang), showlegend=False,
+        marker={"color": CONTEXT_GREY, "size": 8, "line": {"width": 1, "color": CONTEXT_GREY}},
+        customdata=marks.customdata,
         hovertemplate="<b>%{customdata[0]}</b><br>%{x:.1f}: %{customdata[1]} FLOP<extra></extra>",
-        meta={"sources": sources_of(records), "unit": "FLOP"},
-    ))
-    last = records.iloc[-1]
-    fig.add_annotation(x=float(last["year"]), y=float(last["training_compute_flop"]), text=t(
-        "charts.polish.record_points", lang), showarrow=False, xanchor="left", yanchor="top", xshift=6,
-        yshift=-4, font=dict(color=CONTEXT_GREY, size=12), name="direct-label")
+        meta={"sources": list(marks.sources), "unit": "FLOP"},
+    )
+    fig.annotation(x=marks.x[-1], y=marks.y[-1], text=t("charts.polish.record_points", lang),
+                   showarrow=False, xanchor="left", yanchor="top", xshift=6, yshift=-4,
+                   font={"color": CONTEXT_GREY, "size": 12}, name="direct-label")
 
 
 def _value_at(line: Line, year: float) -> float:
@@ -87,117 +129,130 @@ def _value_at(line: Line, year: float) -> float:
     return float(10 ** np.interp(year, x, np.log10(y)))
 
 
-def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_year: float | None = None,
-                     ceiling_range: tuple[float, float] | None = None, horizon: int | None = None,
-                     history: Sequence[Line] = (), bands: Sequence[Line] = (),
-                     records: pd.DataFrame | None = None, subtitle: str | None = None,
-                     pinned: Sequence[Line] = (), pinned_ceiling: tuple[float, str] | None = None,
-                     ceiling_name: Callable[[str], str] | None = None) -> go.Figure:
+def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", **options) -> go.Figure:
     """The hero chart: compute of the largest run (demand) against compute available to it (supply), in
-    FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band.
+    FLOP on a log axis, the crossing marked in the accent colour with its 10–90% band (see `_demand_vs_supply`
+    for the options)."""
+    fig = FigureDict()
+    _demand_vs_supply(fig, demand, supply, lang, **{**options, "records": record_marks_of(options.get("records"))})
+    return fig.figure()
+
+
+def _demand_vs_supply(fig: FigureDict, demand: Line, supply: Line, lang: str = "en", *,
+                      ceiling_year: float | None = None, ceiling_range: tuple[float, float] | None = None,
+                      horizon: int | None = None, history: Sequence[Line] = (), bands: Sequence[Line] = (),
+                      records: RecordMarks | None = None, subtitle: str | None = None,
+                      pinned: Sequence[Line] = (), pinned_ceiling: tuple[float, str] | None = None,
+                      ceiling_name: Callable[[str], str] | None = None) -> None:
+    """The hero chart written into `fig`.
 
     `ceiling_year` is the crossing as a decimal year (the line sits there); the title names the calendar
     year it falls in. `bands` are drawn as bands only (e.g. Monte Carlo 10–90% of demand and supply).
     `pinned` are a pinned scenario's lines (supply, then demand), drawn under the others, and `pinned_ceiling`
     its crossing (decimal year, label), marked in grey on its demand line; `ceiling_name` then renames this
     scenario's crossing ("B: Ceiling 2031")."""
-    fig = new_figure()
     for band in bands:
-        add_band(fig, band)
+        fig.band(band)
     for line in [*pinned, *history, supply, demand]:
-        add_line(fig, line, lang=lang)
+        fig.line(line, lang=lang)
     if pinned and pinned_ceiling is not None and math.isfinite(pinned_ceiling[0]):
         _mark_pinned_ceiling(fig, pinned[-1], *pinned_ceiling)
     add_record_points(fig, records, lang)
     if ceiling_range is not None and all(v is not None and math.isfinite(v) for v in ceiling_range):
-        vertical_band(fig, ceiling_range[0], ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12),
-                      line=dict(width=0), layer="below")
+        fig.vertical_band(ceiling_range[0], ceiling_range[1], fillcolor=band_fill(ACCENT, 0.12),
+                          line={"width": 0}, layer="below")
     if ceiling_year is not None and math.isfinite(ceiling_year):
         year = math.floor(ceiling_year + 1e-9)
         mark = (ceiling_name or str)(t("charts.forecast.ceiling_mark", lang, year=year))
-        vertical_line(fig, ceiling_year, dict(color=ACCENT, width=2))
-        fig.add_trace(go.Scatter(x=[ceiling_year], y=[_value_at(demand, ceiling_year)], mode="markers",
-                                 name=mark, showlegend=False,
-                                 marker=dict(color=ACCENT, size=11, line=dict(color="white", width=1.5)),
-                                 hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>", meta={"unit": "FLOP"}))
-        fig.add_annotation(x=ceiling_year, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=mark, font=dict(color=ACCENT, size=13), name="ceiling")
+        fig.vertical_line(ceiling_year, {"color": ACCENT, "width": 2})
+        fig.scatter(x=[ceiling_year], y=[_value_at(demand, ceiling_year)], mode="markers", name=mark,
+                    showlegend=False, marker={"color": ACCENT, "size": 11, "line": {"color": "white", "width": 1.5}},
+                    hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>", meta={"unit": "FLOP"})
+        fig.annotation(x=ceiling_year, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text=mark, font={"color": ACCENT, "size": 13}, name="ceiling")
         title = t("charts.forecast.hero.title", lang, year=year)
     else:
         title = t("charts.forecast.hero.title_none", lang, horizon=horizon or int(max(demand.x)))
     drawn = [*pinned, *history, supply, demand, *bands]
-    values = [v for line in drawn for v in [*line.y, *(line.low or []), *(line.high or [])]]
-    if records is not None and not records.empty:
-        values += records["training_compute_flop"].astype(float).tolist()
-    log_axis(fig, t("charts.axis.flop_per_run", lang), values)
-    year_axis(fig, t("charts.axis.year", lang))
-    sources = [s for line in drawn for s in line.sources] + sources_of(records)
-    return finish(fig, chart_id="forecast-hero", sources=sources, units={"x": "year", "y": "FLOP"}, title=title,
-                  subtitle=subtitle if subtitle is not None else t("charts.forecast.hero.subtitle", lang))
+    values = values_of(drawn)
+    if records is not None:
+        values += records.y
+    fig.log_axis(t("charts.axis.flop_per_run", lang), values)
+    fig.year_axis(t("charts.axis.year", lang))
+    sources = [s for line in drawn for s in line.sources] + (records.sources if records is not None else [])
+    fig.finish(chart_id="forecast-hero", sources=sources, units={"x": "year", "y": "FLOP"}, title=title,
+               subtitle=subtitle if subtitle is not None else t("charts.forecast.hero.subtitle", lang))
 
 
-def _mark_pinned_ceiling(fig: go.Figure, demand: Line, year: float, label: str) -> None:
+def _mark_pinned_ceiling(fig: FigureDict, demand: Line, year: float, label: str) -> None:
     """A pinned scenario's crossing: a dotted grey rule, a grey dot on its demand line, and its label at the
     foot of the plot (the current scenario's label sits at the top)."""
-    vertical_line(fig, year, dict(color=CONTEXT_GREY, width=1.5, dash="dot"))
-    fig.add_trace(go.Scatter(x=[year], y=[_value_at(demand, year)], mode="markers", name=label, showlegend=False,
-                             marker=dict(color=CONTEXT_GREY, size=10, line=dict(color="white", width=1.5)),
-                             hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>",
-                             meta={"unit": "FLOP", "sources": list(demand.sources)}))
-    fig.add_annotation(x=year, y=0, xref="x", yref="paper", xanchor="left", yanchor="bottom", xshift=4,
-                       showarrow=False, text=label, font=dict(color=CONTEXT_GREY, size=12), name="pinned-ceiling")
+    fig.vertical_line(year, {"color": CONTEXT_GREY, "width": 1.5, "dash": "dot"})
+    fig.scatter(x=[year], y=[_value_at(demand, year)], mode="markers", name=label, showlegend=False,
+                marker={"color": CONTEXT_GREY, "size": 10, "line": {"color": "white", "width": 1.5}},
+                hovertemplate="%{x:.1f}: %{y:.2s} FLOP<extra></extra>",
+                meta={"unit": "FLOP", "sources": list(demand.sources)})
+    fig.annotation(x=year, y=0, xref="x", yref="paper", xanchor="left", yanchor="bottom", xshift=4,
+                   showarrow=False, text=label, font={"color": CONTEXT_GREY, "size": 12}, name="pinned-ceiling")
 
 
-def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[float]], lang: str = "en", *,
-                    label: str, unit: str = "FLOP", colour: str = DEMAND_COLOUR, sources: Sequence[str] = (),
-                    chart_id: str = "forecast-fan", others: Sequence[Line] = ()) -> go.Figure:
+def monte_carlo_fan(years: Sequence[float], quantiles: Mapping[float, Sequence[float]], lang: str = "en",
+                    **options) -> go.Figure:
     """A fan: 10–90% and 25–75% bands and the median of Monte Carlo samples. `quantiles` maps 0.1, 0.25,
-    0.5, 0.75, 0.9 (any present) to arrays over `years`."""
+    0.5, 0.75, 0.9 (any present) to arrays over `years` (see `_monte_carlo_fan` for the options)."""
+    fig = FigureDict()
+    _monte_carlo_fan(fig, years, quantiles, lang, **options)
+    return fig.figure()
+
+
+def _monte_carlo_fan(fig: FigureDict, years: Sequence[float], quantiles: Mapping[float, Sequence[float]],
+                     lang: str = "en", *, label: str, unit: str = "FLOP", colour: str = DEMAND_COLOUR,
+                     sources: Sequence[str] = (), chart_id: str = "forecast-fan", others: Sequence[Line] = ()) -> None:
     if 0.5 not in quantiles:
         raise ValueError(f"fan needs the median (0.5) among the quantiles, got {sorted(quantiles)}")
-    fig = new_figure()
+    years = years if isinstance(years, np.ndarray) else list(years)
     for low, high in ((0.1, 0.9), (0.25, 0.75)):
         if low in quantiles and high in quantiles:
-            add_band(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), low=list(quantiles[low]),
-                               high=list(quantiles[high]), colour=colour, sources=tuple(sources), unit=unit,
-                               band_label=t("charts.forecast2.band_10_90", lang) if (low, high) == (0.1, 0.9)
-                               else f"{low:.0%}–{high:.0%}"))  # the band only; the median is drawn once below
-    add_line(fig, Line(label=label, x=list(years), y=list(quantiles[0.5]), colour=colour, sources=tuple(sources),
-                       unit=unit, width=2.5), lang=lang)
+            fig.band(Line(label=label, x=years, y=quantiles[0.5], low=quantiles[low], high=quantiles[high],
+                          colour=colour, sources=tuple(sources), unit=unit,
+                          band_label=t("charts.forecast2.band_10_90", lang) if (low, high) == (0.1, 0.9)
+                          else f"{low:.0%}–{high:.0%}"))  # the band only; the median is drawn once below
+    fig.line(Line(label=label, x=years, y=quantiles[0.5], colour=colour, sources=tuple(sources), unit=unit,
+                  width=2.5), lang=lang)
     for line in others:
-        add_line(fig, line, lang=lang)
+        fig.line(line, lang=lang)
     values = [v for q in quantiles.values() for v in q] + [v for line in others for v in line.y]
-    log_axis(fig, t("charts.axis.flop_per_run", lang) if unit == "FLOP" else unit, values)
-    year_axis(fig, t("charts.axis.year", lang))
-    return finish(fig, chart_id=chart_id, sources=[*sources, *[s for line in others for s in line.sources]],
-                  units={"x": "year", "y": unit}, title=t("charts.forecast.fan.title", lang),
-                  subtitle=t("charts.forecast.fan.subtitle", lang))
+    fig.log_axis(t("charts.axis.flop_per_run", lang) if unit == "FLOP" else unit, values)
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.finish(chart_id=chart_id, sources=[*sources, *[s for line in others for s in line.sources]],
+               units={"x": "year", "y": unit}, title=t("charts.forecast.fan.title", lang),
+               subtitle=t("charts.forecast.fan.subtitle", lang))
 
 
 def ceiling_probability(years: Sequence[float], probability: Sequence[float], lang: str = "en", *,
                         sources: Sequence[str] = ()) -> go.Figure:
     """P(ceiling reached by year) as a rising step line in %, with the 10/50/90% years marked."""
     years, probability = np.asarray(years, float), np.asarray(probability, float)
-    fig = new_figure()
-    fig.add_trace(go.Scatter(x=years, y=probability * 100, mode="lines", line=dict(color=ACCENT, width=2.5,
-                                                                                   shape="hv"),
-                             name=t("charts.forecast.probability.series", lang), meta={"unit": "%"},
-                             hovertemplate="%{x:.0f}: %{y:.0f}%<extra></extra>"))
+    fig = FigureDict()
+    fig.scatter(x=years, y=probability * 100, mode="lines", line={"color": ACCENT, "width": 2.5, "shape": "hv"},
+                name=t("charts.forecast.probability.series", lang), meta={"unit": "%"},
+                hovertemplate="%{x:.0f}: %{y:.0f}%<extra></extra>")
     for level in (0.1, 0.5, 0.9):
         reached = np.nonzero(probability >= level)[0]
         if reached.size:
             year = years[reached[0]]
-            fig.add_annotation(x=year, y=level * 100, text=t("charts.forecast.probability.mark", lang,
-                                                             level=level * 100, year=year),
-                               showarrow=True, arrowhead=0, ax=-40, ay=-20, font=dict(size=11), name="level")
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(yaxis=dict(title=dict(text=t("charts.axis.probability", lang)), range=[0, 100],
-                                 ticksuffix="%"))
+            fig.annotation(x=year, y=level * 100, text=t("charts.forecast.probability.mark", lang,
+                                                         level=level * 100, year=year),
+                           showarrow=True, arrowhead=0, ax=-40, ay=-20, font={"size": 11}, name="level")
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"yaxis": {"title": {"text": t("charts.axis.probability", lang)}, "range": [0, 100],
+                                 "ticksuffix": "%"}})
     median = years[np.nonzero(probability >= 0.5)[0][0]] if (probability >= 0.5).any() else None
     title = (t("charts.forecast.probability.title", lang, year=median) if median is not None
              else t("charts.forecast.probability.title_none", lang, year=years[-1]))
-    return finish(fig, chart_id="forecast-probability", sources=sources, units={"x": "year", "y": "%"},
-                  title=title, subtitle=t("charts.forecast.probability.subtitle", lang))
+    fig.finish(chart_id="forecast-probability", sources=sources, units={"x": "year", "y": "%"},
+               title=title, subtitle=t("charts.forecast.probability.subtitle", lang))
+    return fig.figure()
 
 
 def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
@@ -209,25 +264,24 @@ def tornado(rows: pd.DataFrame, base_year: float, lang: str = "en", *, sources: 
     if rows.empty:
         return empty_figure(lang, "forecast-tornado")
     rows = rows.assign(swing=(rows["high_year"] - rows["low_year"]).abs()).sort_values("swing", ascending=False)
-    fig = new_figure()
+    fig = FigureDict()
     for column, colour, key in (("low_year", OKABE_ITO["sky_blue"], "low"), ("high_year", OKABE_ITO["blue"],
                                                                               "high")):
-        fig.add_trace(go.Bar(
-            y=rows["label"], x=rows[column] - base_year, base=base_year, orientation="h",
-            name=t(f"charts.forecast.tornado.{key}", lang), marker_color=colour,
-            customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
-            meta={"unit": "year"},
-        ))
-    vertical_line(fig, base_year, dict(color=ACCENT, width=2))
-    fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"),
-                      xaxis=dict(title=dict(text=t("charts.axis.ceiling_year", lang)), tickformat="d",
-                                 range=whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])),
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+        fig.bar(y=rows["label"], x=rows[column] - base_year, base=base_year, orientation="h",
+                name=t(f"charts.forecast.tornado.{key}", lang), marker={"color": colour},
+                customdata=rows[column], hovertemplate="<b>%{y}</b><br>%{customdata:.1f}<extra></extra>",
+                meta={"unit": "year"})
+    fig.vertical_line(base_year, {"color": ACCENT, "width": 2})
+    fig.update_layout({"barmode": "overlay", "yaxis": {"autorange": "reversed"},
+                       "xaxis": {"title": {"text": t("charts.axis.ceiling_year", lang)}, "tickformat": "d",
+                                 "range": whole_year_range([base_year, *rows["low_year"], *rows["high_year"]])},
+                       "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
     # The central line is named by its calendar year (floor, as every ceiling year the product quotes):
     # a crossing at 2034.83 happens in 2034, not "2035".
-    return finish(fig, chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
-                  title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
-                  subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+    fig.finish(chart_id="forecast-tornado", sources=sources, units={"x": "year", "y": ""},
+               title=t("charts.forecast.tornado.title", lang, parameter=rows["label"].iloc[0]),
+               subtitle=t("charts.forecast.tornado.subtitle", lang, year=math.floor(base_year + 1e-9)))
+    return fig.figure()
 
 
 def whole_year_range(years: Sequence[float]) -> list[float]:
@@ -378,9 +432,10 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     d_label, s_label = own(demand_label(scenario, lang)), own(_supply_label(fc, lang))
     constrained = _constrained(fc)  # the run-level constraints cut the compute available to the run
     supply_y = fc.feasible_flop if constrained else fc.available_flop
-    demand = Line(label=d_label, x=list(fc.t[future]), y=list(fc.demand_flop[future]), colour=DEMAND_COLOUR,
+    t_future = fc.t[future]
+    demand = Line(label=d_label, x=t_future, y=fc.demand_flop[future], colour=DEMAND_COLOUR,
                   dashed=True, sources=tuple(demand_sources), unit="FLOP", width=2.5)
-    supply = Line(label=s_label, x=list(fc.t[future]), y=list(supply_y[future]), colour=SUPPLY_COLOUR,
+    supply = Line(label=s_label, x=t_future, y=supply_y[future], colour=SUPPLY_COLOUR,
                   dashed=True, sources=tuple(supply_sources), unit="FLOP", width=2.5)
     bands = []
     if mc is not None:
@@ -390,36 +445,36 @@ def hero_figure(fc, mc, lang: str = "en", *, demand_sources: Sequence[str] = (),
     history = [record] if record else []
     if supply_history_since is not None and supply_history_since < scenario.base_year:
         past = (fc.t >= max(supply_history_since, start) - 1e-9) & (fc.t <= scenario.base_year + 1e-9)
-        history.append(Line(label=own(t("charts.polish.supply_history", lang)), x=list(fc.t[past]),
-                            y=list(fc.available_flop[past]), colour=SUPPLY_COLOUR, sources=tuple(supply_sources),
+        history.append(Line(label=own(t("charts.polish.supply_history", lang)), x=fc.t[past],
+                            y=fc.available_flop[past], colour=SUPPLY_COLOUR, sources=tuple(supply_sources),
                             unit="FLOP", width=2.5, direct_label=False))
     if scenario.algorithmic_efficiency:  # effective compute beside the physical compute that meets supply
-        effective = fc.effective_demand_flop[future]
-        history.append(Line(label=own(t("charts.forecast2.series_effective", lang)), x=list(fc.t[future]),
-                            y=list(effective), colour=OKABE_ITO["sky_blue"], dashed=True,
+        history.append(Line(label=own(t("charts.forecast2.series_effective", lang)), x=t_future,
+                            y=fc.effective_demand_flop[future], colour=OKABE_ITO["sky_blue"], dashed=True,
                             sources=tuple(demand_sources), unit="FLOP"))
-    if records is not None and not records.empty:
-        records = records[records["year"].astype(float) >= start]
-    span = (mc.p10, mc.p90) if mc is not None and mc.p10 is not None and mc.p90 is not None else None
+    marks = record_marks(records, start)
+    p10, p50, p90 = (mc.p10, mc.p50, mc.p90) if mc is not None else (None, None, None)  # each a quantile: read once
+    span = (p10, p90) if p10 is not None and p90 is not None else None
     # The crossing drawn and named is the headline one (models.headline): the Monte Carlo median when there
     # is one, so the title, the marker, the page's metric and the CLI's headline_year say the same year.
-    crossing = mc.p50 if mc is not None else fc.ceiling_time
+    crossing = p50 if mc is not None else fc.ceiling_time
     pinned, pinned_ceiling = _pinned_lines(compare, lang) if compare is not None else ([], None)
     subtitle = t("charts.polish.hero_subtitle", lang)
     if compare is not None:
         subtitle = t("compare.hero_subtitle", lang, subtitle=subtitle)
-    fig = demand_vs_supply(demand, supply, lang, ceiling_year=crossing, ceiling_range=span,
-                           horizon=scenario.horizon, history=history, bands=bands, records=records,
-                           subtitle=subtitle, pinned=pinned, pinned_ceiling=pinned_ceiling,
-                           ceiling_name=own if compare is not None else None)
+    fig = FigureDict()
+    _demand_vs_supply(fig, demand, supply, lang, ceiling_year=crossing, ceiling_range=span,
+                      horizon=scenario.horizon, history=history, bands=bands, records=marks,
+                      subtitle=subtitle, pinned=pinned, pinned_ceiling=pinned_ceiling,
+                      ceiling_name=own if compare is not None else None)
     horizon = max(scenario.horizon, compare.forecast.scenario.horizon) if compare is not None else scenario.horizon
     first = min([start, *[min(line.x) for line in history if len(line.x)]])
     last = max([horizon, *demand.x, *supply.x])
-    fig.update_xaxes(range=[max(first, start) - 0.5, last + HERO_AXIS_PAD_YEARS])
+    fig.update_layout({"xaxis": {"range": [float(max(first, start) - 0.5), float(last + HERO_AXIS_PAD_YEARS)]}})
     _labels_in_right_margin(fig)
     if compare is not None:
-        fig.update_layout(meta={**dict(fig.layout.meta or {}), "compare": _compare_meta(compare)})
-    return fig
+        fig.layout["meta"] = {**fig.layout["meta"], "compare": _compare_meta(compare)}
+    return fig.figure()
 
 
 def _compare_meta(compare: Comparison) -> dict:
@@ -437,22 +492,22 @@ LABEL_LINE_UNITS = 20  # a direct label longer than this wraps onto a second lin
 LABEL_FONT_PX = 12
 
 
-def _labels_in_right_margin(fig: go.Figure) -> None:
+def _labels_in_right_margin(fig: FigureDict) -> None:
     """Direct labels sit right of the lines' ends, in the right margin (wrapped onto two lines when long),
     and the margin is made as wide as the widest line of them, instead of years of empty axis."""
     from charts.common import CHAR_WIDTH
     from charts.text import display_width, wrap_line
 
     widest = 0
-    for note in fig.layout.annotations:
-        if note.name != "direct-label" or not note.text:
+    for note in fig.annotations:
+        if note.get("name") != "direct-label" or not note.get("text"):
             continue
-        lines = wrap_line(str(note.text), LABEL_LINE_UNITS)
-        note.text, note.align = "<br>".join(lines), "left"
+        lines = wrap_line(str(note["text"]), LABEL_LINE_UNITS)
+        note["text"], note["align"] = "<br>".join(lines), "left"
         widest = max(widest, *(display_width(line) for line in lines))
     if widest:
-        margin = fig.layout.margin.r if fig.layout.margin.r is not None else 0
-        fig.update_layout(margin=dict(r=max(margin, round(widest * LABEL_FONT_PX * CHAR_WIDTH) + 16)))
+        margin = fig.layout.get("margin", {}).get("r", 0)
+        fig.update_layout({"margin": {"r": max(margin, round(widest * LABEL_FONT_PX * CHAR_WIDTH) + 16)}})
 
 
 def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] = (),
@@ -463,13 +518,14 @@ def fan_figure(mc, scenario, lang: str = "en", *, demand_sources: Sequence[str] 
     quantiles = {q: band[_band_row(round(q * 100))] for q in (0.1, 0.5, 0.9)}
     supply = _mc_line(mc, "available", t("charts.forecast2.series_available", lang), SUPPLY_COLOUR,
                       supply_sources, lang)
-    fig = monte_carlo_fan(mc.years, quantiles, lang, label=demand_label(scenario, lang), sources=demand_sources,
-                          others=[supply], chart_id="forecast-fan")
+    fig = FigureDict()
+    _monte_carlo_fan(fig, mc.years, quantiles, lang, label=demand_label(scenario, lang), sources=demand_sources,
+                     others=[supply], chart_id="forecast-fan")
     title = t("charts.forecast2.fan_title", lang, year=int(mc.years[-1]), low=format_sci(quantiles[0.1][-1]),
               high=format_sci(quantiles[0.9][-1]))
-    fig.update_layout(title=dict(text=title, subtitle=dict(text=t("charts.forecast2.fan_subtitle", lang,
-                                                                  samples=mc.samples))))
-    return fig
+    fig.update_layout({"title": {"text": title, "subtitle": {"text": t("charts.forecast2.fan_subtitle", lang,
+                                                                       samples=mc.samples)}}})
+    return fig.figure()
 
 
 def probability_figure(mc, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:
@@ -499,28 +555,35 @@ def binding_frame(fc) -> pd.DataFrame:
     columns = ["year", "link", "capacity_h100e", "binding"]
     if not fc.caps_h100e or annual.empty:
         return pd.DataFrame(columns=columns)
-    at = np.searchsorted(fc.t, annual["year"].to_numpy(dtype=float) + 0.5 - 1e-9)
-    parts = [pd.DataFrame({"year": annual["year"], "link": link, "capacity_h100e": caps[at],
-                           "binding": annual["binding"].eq(link)})
-             for link, caps in fc.caps_h100e.items()]
-    projected = annual["projected"].to_numpy()
-    parts.append(pd.DataFrame({"year": annual["year"][projected], "link": "trend",
-                               "capacity_h100e": fc.trend_h100e[at][projected],
-                               "binding": annual["binding"][projected].eq("trend")}))
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[np.isfinite(frame["capacity_h100e"].to_numpy(dtype=float))].reset_index(drop=True)[columns]
+    year = annual["year"].to_numpy()
+    at = np.searchsorted(fc.t, year.astype(float) + 0.5 - 1e-9)
+    binds = annual["binding"].to_numpy(dtype=object)
+    projected = annual["projected"].to_numpy(dtype=bool)
+    # each link's rows, then the trend's (projected years only), stacked as plain arrays: one frame at the end
+    parts = [(link, np.ones(len(year), dtype=bool), caps[at]) for link, caps in fc.caps_h100e.items()]
+    parts.append(("trend", projected, fc.trend_h100e[at]))
+    links = np.concatenate([np.full(int(rows.sum()), link, dtype=object) for link, rows, _ in parts])
+    capacity = np.concatenate([np.asarray(values, dtype=float)[rows] for _, rows, values in parts])
+    keep = np.isfinite(capacity)
+    return pd.DataFrame({
+        "year": np.concatenate([year[rows] for _, rows, _ in parts])[keep],
+        "link": pd.array(links[keep].tolist(), dtype="str"),  # the string dtype pandas infers for the labels
+        "capacity_h100e": capacity[keep],
+        "binding": np.concatenate([binds[rows] == link for link, rows, _ in parts])[keep],
+    }, columns=columns)
 
 
 def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_switched_on: bool = False) -> go.Figure:
     """Which link binds each year; the title names the link that binds in the first projected year and since
     when (the present is what the data can check; later years follow from the assumed growth rates).
     `cap_switched_on`: the user's scenario had the cap off and `fc` was run with it on (the subtitle says so)."""
-    from charts.supply import binding_link
+    from charts.supply import _binding_link, binding_link
 
     frame = binding_frame(fc)
-    fig = binding_link(frame, lang, sources=sources)
     if frame.empty:
-        return fig
+        return binding_link(frame, lang, sources=sources)
+    fig = FigureDict()
+    _binding_link(fig, frame, lang, sources=sources)
     binding = frame[frame["binding"]].sort_values("year")
     links, years = binding["link"].tolist(), binding["year"].tolist()
     start = next((i for i, year in enumerate(years) if year > fc.scenario.base_year), len(links) - 1)
@@ -535,8 +598,8 @@ def binding_figure(fc, lang: str = "en", *, sources: Sequence[str] = (), cap_swi
     subtitle = t("charts.supply.binding.subtitle", lang)
     if cap_switched_on:
         subtitle += t("charts.forecast2.binding_cap_off", lang)
-    fig.update_layout(title=dict(text=title, subtitle=dict(text=subtitle)))
-    return fig
+    fig.update_layout({"title": {"text": title, "subtitle": {"text": subtitle}}})
+    return fig.figure()
 
 
 def claims_figure(rows: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -583,41 +646,42 @@ def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lan
     annual = annual[annual["implied_share"] <= SHARE_SHOWN_UP_TO]  # past 10x the whole stock, the line says nothing
     if annual.empty:
         return empty_figure(lang, "allocation-share")
-    fig = new_figure()
+    fig = FigureDict()
     x = annual["year"].to_numpy(dtype=float) + 0.5  # annual values sit at mid-year
     history = annual["year"].to_numpy() <= base_year
     needed = annual["implied_share"].to_numpy(dtype=float) * 100
     label = t("engine.calibration.needed", lang)
-    add_line(fig, Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
-                       unit="%", sources=tuple(sources), direct_label=False), lang=lang)
+    fig.line(Line(label=label, x=x[history].tolist(), y=needed[history].tolist(), colour=DEMAND_COLOUR,
+                  unit="%", sources=tuple(sources), direct_label=False), lang=lang)
     join = max(int(history.sum()) - 1, 0)  # the projection starts from the base year's point
-    add_line(fig, Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
-                       dashed=True, unit="%", sources=tuple(sources)), lang=lang)
-    add_line(fig, Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
-                       y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
-                       unit="%", sources=tuple(sources)), lang=lang)
+    fig.line(Line(label=label, x=x[join:].tolist(), y=needed[join:].tolist(), colour=DEMAND_COLOUR,
+                  dashed=True, unit="%", sources=tuple(sources)), lang=lang)
+    fig.line(Line(label=t("engine.calibration.allowed", lang), x=x.tolist(),
+                  y=(annual["share"].to_numpy(dtype=float) * 100).tolist(), colour=SUPPLY_COLOUR, dashed=True,
+                  unit="%", sources=tuple(sources)), lang=lang)
     cap = float(annual["share_cap"].iloc[-1]) * 100
-    fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
-                             line=dict(color=CONTEXT_GREY, width=1.5, dash="dot"), meta={"unit": "%"},
-                             hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>"))
+    fig.scatter(x=[x[0], x[-1]], y=[cap, cap], mode="lines", name=t("engine.calibration.cap", lang),
+                line={"color": CONTEXT_GREY, "width": 1.5, "dash": "dot"}, meta={"unit": "%"},
+                hovertemplate=f"{t('engine.calibration.cap', lang)}: {cap:.0f}%<extra></extra>")
     for kind, symbol, colour in (("record", "circle", DEMAND_COLOUR), ("cluster", "square", SUPPLY_COLOUR)):
         part = points[points["kind"] == kind] if not points.empty else points
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
+        fig.scatter(
             x=part["t"], y=part["share"] * 100, mode="markers", name=t(f"engine.calibration.{kind}", lang),
-            marker=dict(color=colour, size=9, symbol=symbol, line=dict(color="white", width=1)),
+            marker={"color": colour, "size": 9, "symbol": symbol, "line": {"color": "white", "width": 1}},
             customdata=part["name"], meta={"unit": "%"},
-            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>"))
+            hovertemplate="<b>%{customdata}</b><br>%{x:.2f}: %{y:.2g}%<extra></extra>")
     values = [*needed, cap, *(points["share"] * 100 if not points.empty else [])]
-    log_axis(fig, t("engine.calibration.yaxis", lang) + " (%)", values)
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    fig.log_axis(t("engine.calibration.yaxis", lang) + " (%)", values)
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
     today = annual[annual["year"] == base_year]
     share = float(today["implied_share"].iloc[0]) if len(today) else float(annual["implied_share"].iloc[0])
-    return finish(fig, chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
-                  title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
-                  subtitle=t("engine.calibration.subtitle", lang))
+    fig.finish(chart_id="allocation-share", sources=sources, units={"x": "year", "y": "%"},
+               title=t("engine.calibration.title", lang, share=share, year=base_year, cap=cap / 100),
+               subtitle=t("engine.calibration.subtitle", lang))
+    return fig.figure()
 
 
 # --- run-level constraints and the engine backtest ---------------------------------------------------
@@ -628,8 +692,12 @@ CONSTRAINT_COLOURS = {"chips": OKABE_ITO["green"], "power": OKABE_ITO["orange"],
 
 def binding_spans(frame: pd.DataFrame) -> list[tuple[str, int, int]]:
     """(constraint, first year, last year) for each unbroken run of the same binding constraint."""
+    return _binding_spans(frame["year"].astype(int).tolist(), frame["binding"].astype(str).tolist())
+
+
+def _binding_spans(years: Sequence[int], binding: Sequence[str]) -> list[tuple[str, int, int]]:
     spans: list[tuple[str, int, int]] = []
-    for year, name in zip(frame["year"].astype(int), frame["binding"].astype(str), strict=True):
+    for year, name in zip(years, binding, strict=True):
         if spans and spans[-1][0] == name and spans[-1][2] == year - 1:
             spans[-1] = (name, spans[-1][1], year)
         else:
@@ -647,39 +715,42 @@ def constraints_figure(frame: pd.DataFrame, in_use: Sequence[str], lang: str = "
     `frame`: models.constraints.table rows (year, demand_flop, <name>_flop, feasible_flop, binding)."""
     if frame.empty:
         return empty_figure(lang, "forecast-constraints")
-    fig = new_figure()
-    years = frame["year"].astype(float).tolist()
+    fig = FigureDict()
+    columns = {c: values.tolist() for c, values in frame.items()}  # one pass over the frame, then plain lists
+    whole_years = [int(y) for y in columns.pop("year")]
+    binding = [str(b) for b in columns.pop("binding")]
+    years = [float(y) for y in whole_years]
     for name, colour in CONSTRAINT_COLOURS.items():
         used = name in in_use
         label = t(f"charts.constraints.{name}", lang) + ("" if used else t("charts.constraints.not_in_use", lang))
-        add_line(fig, Line(label=label, x=years, y=frame[f"{name}_flop"].tolist(),
-                           colour=colour if used else CONTEXT_GREY, dashed=True, width=2.0 if used else 1.0,
-                           sources=tuple(sources), unit="FLOP"), lang=lang)
-    names = [t(f"charts.constraints.{b}", lang) for b in frame["binding"]]
-    feasible = frame["feasible_flop"].tolist()
-    fig.add_trace(go.Scatter(
+        fig.line(Line(label=label, x=years, y=columns[f"{name}_flop"], colour=colour if used else CONTEXT_GREY,
+                      dashed=True, width=2.0 if used else 1.0, sources=tuple(sources), unit="FLOP"), lang=lang)
+    names = [t(f"charts.constraints.{b}", lang) for b in binding]
+    feasible = columns["feasible_flop"]
+    fig.scatter(
         x=years, y=feasible, name=t("charts.constraints.feasible", lang), mode="lines",
-        line=dict(color=OKABE_ITO["vermillion"], width=4), customdata=list(zip([format_sci(v) for v in feasible],
-                                                                                names, strict=True)),
+        line={"color": OKABE_ITO["vermillion"], "width": 4},
+        customdata=list(zip([format_sci(v) for v in feasible], names, strict=True)),
         meta={"sources": list(sources), "unit": "FLOP"},
         hovertemplate=(f"<b>{t('charts.constraints.feasible', lang)}</b><br>%{{x:.0f}}: %{{customdata[0]}} FLOP"
-                       f"<br>{t('charts.constraints.binding', lang)}: %{{customdata[1]}}<extra></extra>")))
-    add_line(fig, Line(label=demand_label_text or t("charts.constraints.demand", lang), x=years,
-                       y=frame["demand_flop"].tolist(), colour=DEMAND_COLOUR, width=2.5, sources=tuple(sources),
-                       unit="FLOP"), lang=lang)
-    values = [v for c in frame.columns if c.endswith("_flop") for v in frame[c].tolist()]
-    log_axis(fig, t("charts.axis.training_compute", lang), values)
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
-    spans = binding_spans(frame)
-    year = ceiling_year if ceiling_year is not None and ceiling_year in set(frame["year"]) else int(years[-1])
+                       f"<br>{t('charts.constraints.binding', lang)}: %{{customdata[1]}}<extra></extra>"))
+    fig.line(Line(label=demand_label_text or t("charts.constraints.demand", lang), x=years,
+                  y=columns["demand_flop"], colour=DEMAND_COLOUR, width=2.5, sources=tuple(sources),
+                  unit="FLOP"), lang=lang)
+    fig.log_axis(t("charts.axis.training_compute", lang),
+                 [v for c, values in columns.items() if c.endswith("_flop") for v in values])
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
+    spans = _binding_spans(whole_years, binding)
+    year = ceiling_year if ceiling_year is not None and ceiling_year in set(whole_years) else int(years[-1])
     span = next(s for s in spans if s[1] <= year <= s[2])
     key = "charts.constraints.title_ceiling" if ceiling_year is not None else "charts.constraints.title_none"
     title = t(key, lang, binding=t(f"charts.constraints.{span[0]}", lang), since=span[1], year=year)
     changes = "; ".join(t("charts.constraints.span", lang, binding=t(f"charts.constraints.{n}", lang), start=a, end=b)
                         for n, a, b in spans)
-    return finish(fig, chart_id="forecast-constraints", sources=sources, units={"x": "year", "y": "FLOP"},
-                  title=title, subtitle=t("charts.constraints.subtitle", lang, spans=changes))
+    fig.finish(chart_id="forecast-constraints", sources=sources, units={"x": "year", "y": "FLOP"},
+               title=title, subtitle=t("charts.constraints.subtitle", lang, spans=changes))
+    return fig.figure()
 
 
 def engine_backtest_figure(bt, records: pd.DataFrame, lang: str = "en", *, sources: Sequence[str] = ()) -> go.Figure:

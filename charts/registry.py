@@ -741,7 +741,7 @@ def build(chart_id: str, ctx: ChartContext) -> go.Figure:
     ValueError naming the known ids for an unknown one, OptionError for a bad option."""
     chart_id = resolve_id(chart_id)
     fig = CHARTS[chart_id].build(ctx, **resolve_options(chart_id, ctx))
-    fig.update_layout(meta={**dict(fig.layout.meta or {}), "chart_id": chart_id})
+    fig.layout.meta = {**dict(fig.layout.meta or {}), "chart_id": chart_id}  # one property: no layout walk
     return fig
 
 

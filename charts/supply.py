@@ -19,6 +19,7 @@ from charts.common import (
     finish,
     sources_of,
 )
+from charts.onepass import FigureDict
 from charts.theme import ACCENT, colour_for, format_sci, log_axis, new_figure, year_axis
 from i18n import t
 
@@ -226,25 +227,31 @@ def binding_link(frame: pd.DataFrame, lang: str = "en", sources: Sequence[str] =
     """
     if frame.empty:
         return empty_figure(lang, "supply-binding-link")
+    fig = FigureDict()
+    _binding_link(fig, frame, lang, sources)
+    return fig.figure()
+
+
+def _binding_link(fig: FigureDict, frame: pd.DataFrame, lang: str = "en", sources: Sequence[str] = ()) -> None:
+    """`binding_link` written into `fig` (`frame` not empty)."""
     rows = frame.dropna(subset=["capacity_h100e"]).copy()
     if "binding" not in rows:
         rows["binding"] = rows["capacity_h100e"] == rows.groupby("year")["capacity_h100e"].transform("min")
-    fig = new_figure()
     for index, (link, part) in enumerate(rows.groupby("link", sort=True)):
         part = part.sort_values("year")
-        add_line(fig, Line(label=t(f"charts.link.{link}", lang), x=part["year"].tolist(),
-                           y=part["capacity_h100e"].tolist(), colour=colour_for(index), unit="H100e/year",
-                           sources=tuple(sources)), lang=lang)
+        fig.line(Line(label=t(f"charts.link.{link}", lang), x=part["year"].tolist(),
+                      y=part["capacity_h100e"].tolist(), colour=colour_for(index), unit="H100e/year",
+                      sources=tuple(sources)), lang=lang)
     binding = rows[rows["binding"].astype(bool)].sort_values("year")
-    fig.add_trace(go.Scatter(
+    fig.scatter(
         x=binding["year"], y=binding["capacity_h100e"], mode="markers", name=t("charts.supply.binding.marker", lang),
-        marker=dict(color=ACCENT, size=11, symbol="diamond", line=dict(color="white", width=1)),
+        marker={"color": ACCENT, "size": 11, "symbol": "diamond", "line": {"color": "white", "width": 1}},
         customdata=[t(f"charts.link.{link}", lang) for link in binding["link"]],
         hovertemplate="%{x}: <b>%{customdata}</b><extra></extra>", meta={"unit": "H100e/year"},
-    ))
-    log_axis(fig, t("charts.axis.h100e_per_year", lang), rows["capacity_h100e"])
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
-    return finish(fig, chart_id="supply-binding-link", sources=sources, units={"x": "year", "y": "H100e/year"},
-                  title=t("charts.supply.binding.title", lang), subtitle=t("charts.supply.binding.subtitle", lang))
+    )
+    fig.log_axis(t("charts.axis.h100e_per_year", lang), rows["capacity_h100e"])
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
+    fig.finish(chart_id="supply-binding-link", sources=sources, units={"x": "year", "y": "H100e/year"},
+               title=t("charts.supply.binding.title", lang), subtitle=t("charts.supply.binding.subtitle", lang))
 

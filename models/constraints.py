@@ -431,16 +431,27 @@ def at_year(forecast, year: int, inputs=None) -> YearConstraints:
 
 def table(forecast, inputs=None) -> pd.DataFrame:
     """One row a year from the base year to the horizon: demand, each constraint, the feasible run, the
-    binding constraint (values at the start of each year, as in `at_year`)."""
+    binding constraint (values at the start of each year, as in `at_year`, computed for all years at once:
+    every step is elementwise, so each row is what `at_year` gives for its year)."""
+    from models.forecast import parameters, present_run
+
     scenario = forecast.scenario
-    rows = []
-    for year in range(scenario.base_year, scenario.horizon):
-        yc = at_year(forecast, year, inputs)
-        i = int(np.argmin(np.abs(forecast.t - year)))
-        rows.append({"year": year, "demand_flop": float(forecast.demand_flop[i]),
-                     **{f"{n}_flop": v for n, v in yc.constraints.items()},
-                     "feasible_flop": yc.feasible, "binding": yc.binding})
-    return pd.DataFrame(rows)
+    years = list(range(scenario.base_year, scenario.horizon))
+    if not years:
+        return pd.DataFrame([])
+    rows = np.array([int(np.argmin(np.abs(forecast.t - year))) for year in years])
+    p = parameters(scenario, forecast.resolved)
+    hardware = hardware_for(inputs, scenario.base_year) if inputs is not None else FALLBACK_HARDWARE
+    seconds = None if forecast.run_days is None else forecast.run_days[rows] * SECONDS_PER_DAY
+    j = int(np.searchsorted(forecast.t, scenario.base_year - 1e-9))
+    present = present_run(p, scenario.base_year, np.log(forecast.demand_flop[j:j + 1]))
+    values = curves(forecast.available_flop[rows], forecast.t[rows], p, scenario, hardware, seconds,
+                    site_power_for(inputs) if inputs is not None else None, present)
+    names = in_use(scenario)
+    columns = {f"{name}_flop": np.ravel(value).astype(float).tolist() for name, value in values.items()}
+    feasible = [min(columns[f"{n}_flop"][i] for n in names) for i in range(len(years))]
+    return pd.DataFrame({"year": years, "demand_flop": forecast.demand_flop[rows].astype(float).tolist(), **columns,
+                         "feasible_flop": feasible, "binding": binding(values, names).astype(str).tolist()})
 
 
 def log10_gap(demand: float, feasible: float) -> float:

@@ -338,3 +338,24 @@ def test_data_limit_beyond_float_range_is_unbounded_without_a_warning():
         warnings.simplefilter("error")
         assert compute_from_tokens(1e200, 20.0) == float("inf")
         assert compute_from_tokens(1e12, 20.0) == 6.0 * 1e24 / 20.0  # hand-worked: 6 × (1e12)² / 20
+
+
+@pytest.mark.parametrize("preset, changes", [("data-trend", {}), ("epoch-2030", {}), ("article-2023", {}),
+                                             ("data-trend", {"money_included": False, "power_distributed": True}),
+                                             ("data-trend", {"constraints_on": False})])
+def test_the_table_computed_for_all_years_at_once_is_each_years_at_year(real_db, preset, changes):
+    # the table is built in one elementwise pass; `at_year` computes one year on its own: every row is equal
+    from etl.read import Store
+    from models.forecast import forecast
+    from models.inputs import inputs_from_store
+
+    inputs = inputs_from_store(Store(real_db))
+    result = forecast(Scenario.from_preset(preset, **changes), inputs)
+    rows = []
+    for year in range(result.scenario.base_year, result.scenario.horizon):
+        yc = con.at_year(result, year, inputs)
+        i = int(np.argmin(np.abs(result.t - year)))
+        rows.append({"year": year, "demand_flop": float(result.demand_flop[i]),
+                     **{f"{n}_flop": v for n, v in yc.constraints.items()},
+                     "feasible_flop": yc.feasible, "binding": yc.binding})
+    pd.testing.assert_frame_equal(con.table(result, inputs), pd.DataFrame(rows), check_exact=True)
