@@ -608,12 +608,17 @@ def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, bas
     """Per sample, the first grid time from base_year on from which demand stays above what is available to
     the end of the grid (NaN when none): the ceiling for good. A shortfall that the next site or chip
     generation closes again (demand briefly above a site that a larger one then relieves) is not a wall."""
+    over = np.greater(demand, available)
     future = t >= base_year - 1e-9
-    over = (demand > available) & future
-    stays = np.logical_and.accumulate(over[:, ::-1], axis=1)[:, ::-1]
-    hit = stays[:, -1] if stays.shape[1] else np.zeros(len(stays), dtype=bool)
-    idx = stays.argmax(axis=1)
-    return np.where(hit, t[idx], np.nan)
+    if not future.all():
+        over &= future
+    if not over.shape[1]:
+        return np.full(len(over), np.nan)
+    hit = over[:, -1].copy()  # over at the end: a ceiling, from one column after the last column not over
+    below = np.logical_not(over, out=over)
+    columns = np.arange(1, below.shape[1] + 1, dtype=np.int16 if below.shape[1] < 2**15 else np.int64)
+    after = np.multiply(below, columns, dtype=columns.dtype).max(axis=1)  # 0 when every column is over
+    return np.where(hit, t[np.minimum(after, len(t) - 1)], np.nan)
 
 
 # --- the deterministic result ---------------------------------------------------------------------

@@ -271,3 +271,22 @@ def test_no_stage_reads_a_parameter_outside_its_inputs(real_inputs, changes):
             other = compute({**run.p, name: perturbed(run.p[name])})
             assert (expected is None and other is None) or np.array_equal(other, expected, equal_nan=True), \
                 (stage, name)
+
+
+def test_first_crossing_is_the_start_of_the_final_run_of_months_over_supply():
+    rng = np.random.default_rng(5)
+    t = 2020 + np.arange(40) / 12
+    demand = rng.normal(0, 1, (300, 40)).cumsum(axis=1).astype(np.float32)
+    supply = rng.normal(0, 1, (300, 40)).cumsum(axis=1).astype(np.float32)
+    demand[:5] = 10.0  # over from the first column (before the base year too)
+    demand[5:10] = -10.0  # never over
+    demand[10, 20] = np.nan  # NaN compares False: not over
+    for base_year in (2020, 2021.5):
+        expected = []
+        for row_d, row_s in zip(demand, supply, strict=True):
+            over = [bool(d > s) and ti >= base_year - 1e-9 for d, s, ti in zip(row_d, row_s, t, strict=True)]
+            starts = [i for i in range(len(t)) if all(over[i:])]
+            expected.append(t[starts[0]] if over[-1] else np.nan)
+        for layout in (np.ascontiguousarray, np.asfortranarray):
+            got = fc.first_crossing(t, layout(demand), layout(supply), base_year)
+            assert np.array_equal(got, np.array(expected), equal_nan=True)
