@@ -426,7 +426,8 @@ def _power_log(t, p: dict, rest, ln_fpw, floor, order: str) -> np.ndarray:
 def _line(a, b, t, order: str = "C") -> np.ndarray:
     """a + b·t over (S, T) for columns a, b: one product and one sum in place."""
     out = np.multiply(b, t, order=order)
-    return np.add(out, a, out=out) if out.shape == np.broadcast_shapes(out.shape, np.shape(a)) else out + a
+    return np.add(out, a, out=out) if out.shape == np.broadcast_shapes(out.shape, np.shape(a)) \
+        else np.add(out, a, order=order)
 
 
 def _ln_data(p: dict):
