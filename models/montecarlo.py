@@ -213,8 +213,9 @@ class MonteCarloMemo:
     """A small, thread-safe store of the Monte Carlo's stages for one database, each result keyed by exactly
     what its stage reads (`stage_inputs`: the values of its parameters, where their draws come from, the
     switches, the grid, the inputs), so a run recomputes only the stages whose inputs moved. Each stage keeps
-    its last few results (SIZES, else `size`; one (S, T) array is 7 MB at 10,000 samples); stored arrays are
-    read-only, since runs of all sessions share them. `computed` counts the stages computed (not taken).
+    its last few results (SIZES, else `size`; an (S, T) array is 7 MB at 10,000 samples) and all of them
+    together at most `max_bytes` (the least recently used go first); stored arrays are read-only, since
+    runs of all sessions share them. `computed` counts the stages computed (not taken from the memo).
 
     The stages: the draws of each field; demand; the weakest-link cap → stock → ln available before the lift to
     the present (with the run length); the power and money parts → the run-level constraints' minimum without
@@ -223,9 +224,11 @@ class MonteCarloMemo:
 
     SIZES = {"normals": 2, "order": 4, "column": 320, "band": 8}
 
-    def __init__(self, size: int = 2):
-        self._size = size
-        self._stages: dict[str, dict] = {}
+    def __init__(self, size: int = 2, max_bytes: float = 160e6):
+        self._size, self._max_bytes = size, max_bytes
+        self._stages: dict[str, dict] = {}  # stage → key → (value, bytes, last use), least recently used first
+        self._bytes = 0
+        self._clock = 0
         self._inputs: dict[int, ForecastInputs] = {}
         self._lock = threading.Lock()
         self.computed: Counter = Counter()
@@ -238,6 +241,7 @@ class MonteCarloMemo:
                 if len(self._inputs) >= 4:
                     self._inputs.clear()
                     self._stages.clear()
+                    self._bytes = 0
                 self._inputs[id(inputs)] = inputs
         return self
 
@@ -245,16 +249,35 @@ class MonteCarloMemo:
         with self._lock:
             items = self._stages.setdefault(stage, {})
             if key in items:
-                items[key] = items.pop(key)  # most recently used last
-                return items[key]
+                value, size, _ = items.pop(key)
+                self._clock += 1
+                items[key] = (value, size, self._clock)  # most recently used last
+                return value
         value = _frozen(compute())
+        size = _nbytes(value)
         with self._lock:
             self.computed[stage] += 1
+            if size > self._max_bytes:
+                return value
             items = self._stages.setdefault(stage, {})
-            items[key] = value
+            if key in items:  # another thread stored it meanwhile
+                self._bytes -= items.pop(key)[1]
+            self._clock += 1
+            items[key] = (value, size, self._clock)
+            self._bytes += size
             while len(items) > self.SIZES.get(stage, self._size):
-                items.pop(next(iter(items)))
+                self._bytes -= items.pop(next(iter(items)))[1]
+            while self._bytes > self._max_bytes:
+                oldest = min((next(iter(entries.values()))[2], name) for name, entries in self._stages.items()
+                             if entries)[1]
+                entries = self._stages[oldest]
+                self._bytes -= entries.pop(next(iter(entries)))[1]
         return value
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays held."""
+        return self._bytes
 
 
 class _Unkept:
@@ -275,6 +298,14 @@ def _frozen(value):
         for item in value:
             _frozen(item)
     return value
+
+
+def _nbytes(value) -> int:
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, tuple | list):
+        return sum(_nbytes(item) for item in value)
+    return 0
 
 
 def _token(value) -> tuple:

@@ -125,7 +125,7 @@ def _mc_memo():
     stages that read the moved value (models.montecarlo.MonteCarloMemo; the same numbers as the CLI's run
     without one). One per process, not one per database version: a stage that reads the database is keyed
     by the inputs object of its version, so versions never mix, and the memory stays bounded (two results
-    a stage, about 7 MB each at 10,000 samples: ~140 MB at most) however many uploads are open."""
+    a stage, about 7 MB each at 10,000 samples, 160 MB at most) however many uploads are open."""
     from models.montecarlo import MonteCarloMemo
 
     return MonteCarloMemo()

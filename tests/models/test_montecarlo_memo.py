@@ -118,7 +118,8 @@ def a_step(rng: random.Random, scenario: Scenario, seen: list[Scenario]) -> Scen
     if roll < 0.9:
         return Scenario.from_preset(rng.choice(list(PRESETS)), samples=SAMPLES)
     if roll < 0.95:
-        return scenario.replace(seed=rng.randint(0, 3), spread_scale=rng.choice([0.0, 0.5, 1.0, 2.0]))
+        return scenario.replace(seed=rng.randint(0, 3), spread_scale=rng.choice([0.0, 0.5, 1.0, 2.0]),
+                                samples=rng.choice([SAMPLES, SAMPLES + 100]))
     return rng.choice(seen)  # back to a setting already seen: the memo may hold every stage
 
 
@@ -210,6 +211,21 @@ def test_what_a_memo_shares_cannot_be_written(real_inputs):
             array[0] = 0.0
     again = mcm.monte_carlo(Scenario.from_preset(samples=SAMPLES), real_inputs, memo=memo)
     assert again.bands["demand"] is result.bands["demand"]
+
+
+def test_the_memo_holds_at_most_its_bytes_least_recently_used_out_first():
+    memo = mcm.MonteCarloMemo(size=10, max_bytes=3000)  # three arrays of 1,000 bytes
+    for i in range(3):
+        memo.get("demand", i, lambda i=i: np.full(125, float(i)))
+    memo.get("demand", 0, lambda: None)  # used again: now the most recent
+    memo.get("lines", "x", lambda: np.zeros(125))  # over the budget: demand 1, the least recently used, goes
+    assert memo.nbytes == 3000
+    assert memo.get("demand", 1, lambda: np.full(125, -1.0))[0] == -1.0  # computed again; demand 2 goes
+    assert memo.get("demand", 0, lambda: None)[0] == 0.0  # still held
+    assert memo.get("demand", 2, lambda: np.full(125, -2.0))[0] == -2.0
+    assert memo.computed["demand"] == 5
+    memo.get("lines", "huge", lambda: np.zeros(1000))  # larger than the whole memo: returned, not kept
+    assert memo.nbytes == 3000
 
 
 def test_each_stage_size_is_bounded():
