@@ -165,7 +165,7 @@ def monte_carlo(scenario: Scenario, inputs: ForecastInputs, samples: int | None 
     samples = scenario.samples if samples is None else int(samples)
     seed = scenario.seed if seed is None else int(seed)
     resolved = resolved or resolve(scenario, inputs)
-    return _Run(scenario, inputs, resolved, samples, seed, _UNKEPT if memo is None else memo.bound(inputs)).result()
+    return _Run(scenario, inputs, resolved, samples, seed, _UNKEPT if memo is None else memo).result()
 
 
 # --- the Monte Carlo's stages and their memo -------------------------------------------------------
@@ -229,21 +229,24 @@ class MonteCarloMemo:
         self._stages: dict[str, dict] = {}  # stage → key → (value, bytes, last use), least recently used first
         self._bytes = 0
         self._clock = 0
-        self._inputs: dict[int, ForecastInputs] = {}
+        self._inputs: dict[int, tuple[ForecastInputs, int]] = {}
+        self._serial = 0
         self._lock = threading.Lock()
         self.computed: Counter = Counter()
 
-    def bound(self, inputs: ForecastInputs) -> MonteCarloMemo:
-        """The memo, holding `inputs` (results are keyed by the inputs object they came from; held so that
-        its id is not reused; past a few inputs objects the memo starts again)."""
+    def inputs_key(self, inputs: ForecastInputs) -> int:
+        """A number for `inputs` in the keys of the stages that read them, never given to another inputs
+        object (the memo holds the last few; past those it starts again)."""
         with self._lock:
-            if id(inputs) not in self._inputs:
+            held = self._inputs.get(id(inputs))
+            if held is None or held[0] is not inputs:
                 if len(self._inputs) >= 4:
                     self._inputs.clear()
                     self._stages.clear()
                     self._bytes = 0
-                self._inputs[id(inputs)] = inputs
-        return self
+                self._serial += 1
+                held = self._inputs[id(inputs)] = (inputs, self._serial)
+            return held[1]
 
     def get(self, stage: str, key, compute):
         with self._lock:
@@ -285,6 +288,9 @@ class _Unkept:
 
     def get(self, stage: str, key, compute):
         return compute()
+
+    def inputs_key(self, inputs: ForecastInputs) -> int:
+        return 0
 
 
 _UNKEPT = _Unkept()
@@ -332,6 +338,7 @@ class _Run:
         self.s, self.inputs, self.samples, self.seed, self.memo = scenario, inputs, samples, seed, memo
         self.resolved = resolved
         self.kept = memo is not _UNKEPT
+        self.inputs_key = memo.inputs_key(inputs)
         t = until_horizon(time_grid(scenario.base_year, scenario.horizon), scenario.horizon)
         self.cols = slice(int(np.searchsorted(t, scenario.base_year - 1e-9)), None)
         self.t32 = t.astype(SINGLE)
@@ -398,8 +405,8 @@ class _Run:
 
     def log_stock(self):
         s, inputs = self.s, self.inputs
-        cap_key = self.key("log_cap", s.weakest_link, id(inputs))
-        key = self.key("log_stock", cap_key, id(inputs))
+        cap_key = self.key("log_cap", s.weakest_link, self.inputs_key)
+        key = self.key("log_stock", cap_key, self.inputs_key)
 
         def compute():
             cap = self.memo.get("log_cap", cap_key, lambda: log_supply_cap(self.p, s, inputs, self.t32, "F"))
@@ -415,7 +422,7 @@ class _Run:
     def available(self, days_key, days):
         s = self.s
         stock_key, log_stock = self.log_stock()
-        key = self.key("available", stock_key, days_key, s.demand_scope, s.precision, id(self.inputs))
+        key = self.key("available", stock_key, days_key, s.demand_scope, s.precision, self.inputs_key)
 
         def compute():  # in place on ln stock: on a copy when the memo keeps it
             own = np.array(log_stock, order="K") if self.kept else log_stock
@@ -429,8 +436,8 @@ class _Run:
         grows = np.ndim(days) == 2 and np.shape(days)[-1] > 1
         dtype = None if zero is None else tuple((k, str(v.dtype)) for k, v in zero.items())
         power_key = self.key("power", s.power_distributed, s.precision, None if grows else days_key, dtype,
-                             id(self.inputs))
-        money_key = self.key("money", s.money_included, s.precision, s.money_payer, dtype, id(self.inputs))
+                             self.inputs_key)
+        money_key = self.key("money", s.money_included, s.precision, s.money_payer, dtype, self.inputs_key)
         key = self.key("lines", power_key, money_key, days_key, s.data_multimodal, s.money_included, dtype)
 
         def compute():

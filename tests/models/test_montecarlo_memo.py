@@ -307,3 +307,11 @@ def test_first_crossing_is_the_start_of_the_final_run_of_months_over_supply():
         for layout in (np.ascontiguousarray, np.asfortranarray):
             got = fc.first_crossing(t, layout(demand), layout(supply), base_year)
             assert np.array_equal(got, np.array(expected), equal_nan=True)
+
+
+def test_a_memo_keeps_the_results_of_two_databases_apart(real_inputs, inputs):
+    memo = mcm.MonteCarloMemo()
+    scenario = Scenario.from_preset(samples=SAMPLES, demand_growth=4.0, supply_growth=2.0)
+    for data in (real_inputs, inputs, real_inputs, inputs):  # the synthetic tables of tests/models/conftest.py
+        assert same(mcm.monte_carlo(scenario, data, memo=memo), mcm.monte_carlo(scenario, data))
+    assert memo.computed["log_stock"] == 2  # once per database
