@@ -379,8 +379,8 @@ class _Run:
             value["share_today"] = lambda: _coupled_share(raw("share_today"), raw("utilisation"),
                                                           raw("run_length_days"), base)
         life = sources["chip_lifetime_years"]
-        self.order = self.memo.get("order", life, lambda: _lifetime_order(single_value(raw("chip_lifetime_years")),
-                                                                          samples))
+        self.order = self.memo.get("order", (life, samples),
+                                   lambda: _lifetime_order(single_value(raw("chip_lifetime_years")), samples))
         self.p, self.tokens = {}, {}
         for name, src in sources.items():
             if src[0] == "value":
