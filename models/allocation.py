@@ -57,8 +57,8 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
     out = np.subtract(t, last_t + real(flat_years), order=order)  # the years of growth after the flat spell
     np.maximum(out, 0.0, out=out)
     out = np.multiply(out, np.log(growth), out=out) if out.shape == np.broadcast_shapes(
-        out.shape, np.shape(growth)) else out * np.log(growth)
-    out = out + np.log(np.asarray(level) * factor) if out.shape != np.broadcast_shapes(
+        out.shape, np.shape(growth)) else np.multiply(out, np.log(growth), order=order)
+    out = np.add(out, np.log(np.asarray(level) * factor), order=order) if out.shape != np.broadcast_shapes(
         out.shape, np.shape(level), np.shape(factor)) else np.add(out, np.log(np.asarray(level) * factor), out=out)
     before = int(np.searchsorted(t, last_t))  # t is sorted: the columns before the last record are a prefix
     if before:

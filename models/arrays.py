@@ -26,15 +26,16 @@ def real(value) -> np.ndarray:
 def single(p: dict) -> dict:
     """The numeric parameters in single precision (floats become float32 scalars, arrays float32 arrays);
     anything else (switches, names) unchanged."""
-    out = {}
-    for name, value in p.items():
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            out[name] = value.astype(SINGLE)
-        elif isinstance(value, float | np.floating):
-            out[name] = SINGLE(value)
-        else:
-            out[name] = value
-    return out
+    return {name: single_value(value) for name, value in p.items()}
+
+
+def single_value(value):
+    """One parameter in single precision, as `single` converts it."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value.astype(SINGLE)
+    if isinstance(value, float | np.floating):
+        return SINGLE(value)
+    return value
 
 
 def layout(array) -> str:

@@ -285,14 +285,43 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
     latency both grow with it: min(P + ln s, L + 2 ln s) = ln s + min(P, L + ln s), one sum fewer per sample."""
     if not applies(scenario):
         return log_available
-    p = with_switches(p, scenario)
+    lift = log_present_lifts(present, t, p, scenario, hardware, run_seconds, log_run_days, floor)
+    out = log_run_level(t, p, scenario, hardware, run_seconds, log_run_days, floor, lift, layout(log_available))
+    return with_chips(out, log_available, p)
+
+
+def with_chips(log_run_level_min, log_available, p: dict, shared: bool = False) -> np.ndarray:
+    """The feasible run: the run-level minimum (`log_run_level`; overwritten when it has the full shape,
+    unless `shared`) against the chips (the engine's available compute)."""
+    out = log_run_level_min
+    ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + math.log(precision_factor(p))
+    if out.shape == np.shape(ln_chips):  # in place (on a copy of a shared array): in its precision
+        return np.minimum(out, ln_chips, out=np.empty_like(out) if shared else out)
+    return np.minimum(out, ln_chips)
+
+
+def _ln_days(p: dict, run_seconds, log_run_days):
+    """(ln run length, the offset that makes it ln seconds): ln days + ln 86,400 when the caller has the
+    logs of the days, else ln seconds + 0."""
     if log_run_days is not None:
-        ln_days, offset = log_run_days, math.log(SECONDS_PER_DAY)
-    else:
-        ln_days, offset = np.log(run_seconds_of(p) if run_seconds is None else run_seconds), 0.0
+        return log_run_days, math.log(SECONDS_PER_DAY)
+    return np.log(run_seconds_of(p) if run_seconds is None else run_seconds), 0.0
+
+
+def log_present_lifts(present, t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
+                      run_seconds=None, log_run_days=None, floor=None) -> dict:
+    """`present_lift` at the run length of the present's grid point (ln factors per run-level constraint;
+    0.0 each without a present): what `log_feasible` raises each constraint by."""
+    p = with_switches(p, scenario)
+    ln_days, offset = _ln_days(p, run_seconds, log_run_days)
+    return present_lift(present, p, scenario, hardware, None if present is None
+                        else np.exp(_at_present(ln_days, real(t), present) + offset), floor)
+
+
+def _terms(p: dict, offset: float, lift: dict):
+    """The columns the run-level lines are built from: ln FLOP/W growth, utilisation, ln FLOP/J in 2024, the
+    power lines' common level (`rest`) and the latency level, the last two raised by the present's lift."""
     log = _log_column
-    t = real(t)
-    order = layout(log_available)
     ln_fpw = log(p["flop_per_watt_growth"])
     util = real(p["utilisation"])
     ln_joule0 = log(H100_FLOPS / (real(p["power_kw_per_h100e"]) * 1e3))
@@ -302,12 +331,89 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
     # latency: C = 6·D²/r with D = batch × seconds ÷ step time: L + 2 ln days
     latency = (math.log(6.0) - log(p["tokens_per_param"])
                + 2.0 * (log(p["latency_batch_tokens"]) - log(p["latency_step_seconds"]) + offset))
-    grows = np.ndim(ln_days) == 2 and np.shape(ln_days)[-1] > 1
-    lift = present_lift(present, p, scenario, hardware, None if present is None
-                        else np.exp(_at_present(ln_days, t, present) + offset), floor)
-    rest, latency = rest + lift["power"], latency + lift["latency"]
+    return ln_fpw, util, ln_joule0, rest + lift["power"], latency + lift["latency"]
+
+
+def _grows(ln_days) -> bool:
+    """The run length varies over the grid (an (S, T) array), rather than one column."""
+    return np.ndim(ln_days) == 2 and np.shape(ln_days)[-1] > 1
+
+
+def log_run_level(t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE, run_seconds=None,
+                  log_run_days=None, floor=None, lift: dict | None = None, order: str = "C",
+                  parts: tuple | None = None) -> np.ndarray:
+    """The minimum of the run-level constraints in use (power, latency, data, money) in logs, each raised by
+    `lift` (`log_present_lifts`; None: none). `parts`: (`log_power_part`, `log_money_part`) of the same
+    inputs, read and never written (only without a lift: the parts have none)."""
+    p = with_switches(p, scenario)
+    ln_days, offset = _ln_days(p, run_seconds, log_run_days)
+    lift = lift or dict.fromkeys(RUN_LEVEL, 0.0)
+    t = real(t)
+    ln_fpw, util, ln_joule0, rest, latency = _terms(p, offset, lift)
+    grows = _grows(ln_days)
     if not grows:  # a fixed run length is a column: fold it into the lines
         rest, latency = rest + ln_days, latency + 2.0 * ln_days
+    power, money = parts or (None, None)
+    out = _power_log(t, p, rest, ln_fpw, floor, order) if power is None else power
+    if grows:
+        line = np.add(ln_days, latency, order=order)
+        # into a copy of a shared part: the same operands, rounded to the part's precision as in place
+        out = np.minimum(out, line, out=np.empty_like(out) if out is power else out)
+        out += ln_days
+        np.minimum(out, _ln_data(p) + lift["data"], out=out)
+    else:
+        out = np.minimum(out, np.minimum(_ln_data(p) + lift["data"], latency),
+                         out=np.empty_like(out) if out is power else out)
+    if scenario.money_included:
+        if money is None:
+            money = _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order, lift["money"])
+        np.minimum(out, money, out=out)
+    return out
+
+
+def log_power_part(t, p: dict, scenario: Scenario, run_seconds=None, log_run_days=None, floor=None,
+                   order: str = "C", lift: dict | None = None) -> np.ndarray:
+    """The power constraint of `log_run_level` without a lift, to be kept and passed back in its `parts`:
+    without the run length when it grows over the grid (then it reads power_gw_2030 or
+    power_distributed_gw_2030, power_run_growth, power_max_gw, power_kw_per_h100e, flop_per_watt_growth,
+    utilisation and the precision), with it when the run length is one column. `lift`: zeros of the dtype
+    the present's lifts have (`zero_lift`), which promote the lines as those lifts do (None: no present)."""
+    p = with_switches(p, scenario)
+    ln_days, offset = _ln_days(p, run_seconds, log_run_days)
+    t = real(t)
+    ln_fpw, _, _, rest, _ = _terms(p, offset, lift or dict.fromkeys(RUN_LEVEL, 0.0))
+    if not _grows(ln_days):
+        rest = rest + ln_days
+    return _power_log(t, p, rest, ln_fpw, floor, order)
+
+
+def log_money_part(t, p: dict, scenario: Scenario, hardware: Hardware = FALLBACK_HARDWARE,
+                   order: str = "C", lift: dict | None = None) -> np.ndarray | None:
+    """The money constraint of `log_run_level` without a lift (None when money is not included), to be kept
+    and passed back in its `parts`: the money_* fields, chip_lifetime_years, utilisation,
+    flop_per_watt_growth, power_kw_per_h100e, the precision and the payer. `lift` as in `log_power_part`."""
+    if not scenario.money_included:
+        return None
+    p = with_switches(p, scenario)
+    t = real(t)
+    lift = lift or dict.fromkeys(RUN_LEVEL, 0.0)
+    ln_fpw, util, ln_joule0, _, _ = _terms(p, 0.0, lift)
+    return _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order, lift["money"])
+
+
+def zero_lift(lift: dict) -> dict | None:
+    """Zeros in the dtype of each of the present's lifts (`log_present_lifts`; None when there is no
+    present): the lines without a lift, promoted as the lifts promote them (a double-precision demand in a
+    single-precision run gives double-precision lifts, and lines)."""
+    if not any(np.ndim(value) for value in lift.values()):
+        return None
+    return {name: np.zeros((), dtype=np.asarray(value).dtype) for name, value in lift.items()}
+
+
+def _power_log(t, p: dict, rest, ln_fpw, floor, order: str) -> np.ndarray:
+    """ln of the power constraint without the run length (when it grows): min(campus line, cap line), never
+    below the largest operating site."""
+    log = _log_column
     level = p["power_distributed_gw_2030"] if p.get("power_distributed") else p["power_gw_2030"]
     ln_g = log(p["power_run_growth"])
     out = _line(log(level) - ln_g * POWER_YEAR + rest, ln_g + ln_fpw, t, order)
@@ -316,22 +422,14 @@ def log_feasible(log_available, t, p: dict, scenario: Scenario, hardware: Hardwa
         site = _line(rest, ln_fpw, t, order)
         site += ln_site_power(t, floor)
         np.maximum(out, site, out=out)
-    if grows:
-        np.minimum(out, np.add(ln_days, latency, order=order), out=out)
-        out += ln_days
-        np.minimum(out, _ln_data(p) + lift["data"], out=out)
-    else:
-        np.minimum(out, np.minimum(_ln_data(p) + lift["data"], latency), out=out)
-    if scenario.money_included:
-        np.minimum(out, _ln_money(t, p, hardware, util, ln_fpw, ln_joule0, order, lift["money"]), out=out)
-    ln_chips = log_available if ENGINE_HAS_PRECISION else log_available + math.log(precision_factor(p))
-    return np.minimum(out, ln_chips, out=out) if out.shape == np.shape(ln_chips) else np.minimum(out, ln_chips)
+    return out
 
 
 def _line(a, b, t, order: str = "C") -> np.ndarray:
     """a + b·t over (S, T) for columns a, b: one product and one sum in place."""
     out = np.multiply(b, t, order=order)
-    return np.add(out, a, out=out) if out.shape == np.broadcast_shapes(out.shape, np.shape(a)) else out + a
+    return np.add(out, a, out=out) if out.shape == np.broadcast_shapes(out.shape, np.shape(a)) \
+        else np.add(out, a, order=order)
 
 
 def _ln_data(p: dict):

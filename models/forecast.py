@@ -463,42 +463,30 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     dt = 1.0 / STEPS_PER_YEAR
     anchor = b + 0.5  # annual figures sit at mid-year: the base year's record run and shipments alike
     mid = t + dt / 2
-    multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
-                                      p["inference_ratio"])
-    growth = p["demand_growth"]
-    if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
-        growth = dem.physical_growth(growth, p["algo_halving_months"])
+    order = "F" if time_major else "C"
     tc = t[cols]
-    j = int(np.searchsorted(tc, b - 1e-9))  # the base year's first column: where the present is checked
+    j = present_column(tc, b)
     if log_space:
-        demand = np.multiply(np.log(growth), tc - anchor, order="F" if time_major else "C")
-        demand += np.log(p["demand_base_flop"] * np.asarray(multiplier))
+        demand = log_demand(p, scenario, tc, order)
     else:
-        demand = dem.demand_path(tc, anchor, p["demand_base_flop"], growth, multiplier,
-                                 order="F" if time_major else "C")
+        multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
+                                          p["inference_ratio"])
+        growth = p["demand_growth"]
+        if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
+            growth = dem.physical_growth(growth, p["algo_halving_months"])
+        demand = dem.demand_path(tc, anchor, p["demand_base_flop"], growth, multiplier, order=order)
     caps = sup.link_capacities(p, link_shapes(inputs, mid, anchor, p), mid, anchor) \
         if scenario.weakest_link and with_links else None
-    first = sup.projection_start(t, b)
-    log_cap = sup.chain_log_cap(p, link_shapes(inputs, mid[first:], anchor, p), mid[first:], anchor,
-                                "F" if time_major else "C") \
-        if scenario.weakest_link else None
-    years, values = _history(inputs, b)
-    rate = sup.shipments_path(t, years, values, b, p["supply_base_h100e"], p["supply_growth"], log_cap=log_cap,
-                              order="F" if time_major else "C", dt=dt)
-    stock = sup.installed_stock(rate, dt, p["chip_lifetime_years"], cols)
+    log_cap = log_supply_cap(p, scenario, inputs, t, order)
+    rate, stock = shipments_and_stock(p, scenario, inputs, t, cols, log_cap, order)
     out = {"rate": np.atleast_2d(rate), "stock": stock, "caps": caps}
     if log_space:
         log_stock = np.log(stock, out=stock)
-        log_run_days = None
-        if scenario.demand_scope == "largest_run":
-            log_run_days = alloc.log_run_length(tc, b, p, layout(log_stock))
-            available = alloc.log_available(log_stock, tc, b, p, site_arrays(inputs), scenario.precision, log_run_days)
-            if j < len(tc) and np.any(p.get("present_floor", 0.0)):
-                lift = np.maximum(np.broadcast_to(demand, available.shape)[:, j] - available[:, j], 0.0)
-                available += (lift[:, None] + con.PRESENT_MARGIN) * (lift[:, None] > 0)
-        else:
-            available = log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision)
-                                           * np.asarray(p["utilisation"]) * SECONDS_PER_YEAR)
+        log_run_days = log_run_days_path(p, scenario, tc, layout(log_stock))
+        available = log_available_before_present(log_stock, p, scenario, inputs, tc, log_run_days)
+        shift = present_shift(available, demand, p, scenario, j)
+        if shift is not None:
+            available += shift
         present = present_run(p, b, np.broadcast_to(demand, available.shape)[:, j:j + 1]) if j < len(tc) else None
         log_feasible = con.log_feasible(available, tc, p, scenario, con.hardware_for(inputs, b),
                                         log_run_days=log_run_days, floor=con.site_power_for(inputs), present=present)
@@ -527,6 +515,84 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     return out
 
 
+# --- the kernel's stages in logs (the Monte Carlo keeps each one's result between runs: models.montecarlo) ---
+# Each reads only the fields of p its docstring names (and the scenario's switches it names), so a result can
+# be reused for any scenario whose values of those agree.
+
+
+def present_column(tc: np.ndarray, base_year: int) -> int:
+    """The base year's first column of the grid tc: where the present is checked."""
+    return int(np.searchsorted(tc, base_year - 1e-9))
+
+
+def log_demand(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray:
+    """ln demand at times tc: demand_growth, demand_base_flop; algo_halving_months with algorithmic efficiency;
+    frontier_labs, experiment_overhead and inference_ratio outside the largest-run scope."""
+    multiplier = dem.scope_multiplier(scenario.demand_scope, p["frontier_labs"], p["experiment_overhead"],
+                                      p["inference_ratio"])
+    growth = p["demand_growth"]
+    if scenario.algorithmic_efficiency:  # the trend is effective compute; supply must meet the physical part
+        growth = dem.physical_growth(growth, p["algo_halving_months"])
+    demand = np.multiply(np.log(growth), tc - (scenario.base_year + 0.5), order=order)
+    demand += np.log(p["demand_base_flop"] * np.asarray(multiplier))
+    return demand
+
+
+def log_supply_cap(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
+                   order: str = "C") -> np.ndarray | None:
+    """ln of the weakest link's H100e a year on the projection's steps of grid t (None without the chain):
+    the fields of supply.LINK_FIELDS and supply.unit_logs, and the *_from_data flags."""
+    if not scenario.weakest_link:
+        return None
+    anchor = scenario.base_year + 0.5
+    mid = t + (1.0 / STEPS_PER_YEAR) / 2
+    first = sup.projection_start(t, scenario.base_year)
+    return sup.chain_log_cap(p, link_shapes(inputs, mid[first:], anchor, p), mid[first:], anchor, order)
+
+
+def shipments_and_stock(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray, cols: slice,
+                        log_cap: np.ndarray | None, order: str = "C") -> tuple[np.ndarray, np.ndarray]:
+    """(shipment rate on grid t, installed stock at t[cols]): supply_base_h100e, supply_growth and
+    chip_lifetime_years, capped by `log_cap` (read, never written)."""
+    dt = 1.0 / STEPS_PER_YEAR
+    years, values = _history(inputs, scenario.base_year)
+    rate = sup.shipments_path(t, years, values, scenario.base_year, p["supply_base_h100e"], p["supply_growth"],
+                              log_cap=log_cap, order=order, dt=dt)
+    return rate, sup.installed_stock(rate, dt, p["chip_lifetime_years"], cols)
+
+
+def log_run_days_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray | None:
+    """ln run length in days at tc for the largest-run scope (None otherwise): run_length_days,
+    run_length_growth, run_length_cap_days."""
+    if scenario.demand_scope != "largest_run":
+        return None
+    return alloc.log_run_length(tc, scenario.base_year, p, order)
+
+
+def log_available_before_present(log_stock: np.ndarray, p: dict, scenario: Scenario, inputs: ForecastInputs,
+                                 tc: np.ndarray, log_run_days: np.ndarray | None) -> np.ndarray:
+    """ln available FLOP before any lift to the present, computed in place on `log_stock` in the largest-run
+    scope: share_today, largest_run_share, share_years_to_cap, largest_site_h100e, site_flat_years,
+    site_growth, multi_site_factor, utilisation (and precision); the wider scopes: utilisation (and precision)."""
+    if scenario.demand_scope == "largest_run":
+        return alloc.log_available(log_stock, tc, scenario.base_year, p, site_arrays(inputs), scenario.precision,
+                                   log_run_days)
+    return log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
+                              * SECONDS_PER_YEAR)
+
+
+def present_shift(log_available: np.ndarray, log_demand: np.ndarray, p: dict, scenario: Scenario,
+                  j: int) -> np.ndarray | None:
+    """The (S, 1) amount added to ln available so that it admits the record run at the base year (column j),
+    zero where it already does; None when the present is not lifted (the share is set, or a wider scope).
+    Reads present_floor, and the two arrays' column j."""
+    if scenario.demand_scope != "largest_run" or j >= log_available.shape[-1] \
+            or not np.any(p.get("present_floor", 0.0)):
+        return None
+    lift = np.maximum(np.broadcast_to(log_demand, log_available.shape)[:, j] - log_available[:, j], 0.0)
+    return (lift[:, None] + con.PRESENT_MARGIN) * (lift[:, None] > 0)
+
+
 def present_run(p: dict, base_year: float, ln_demand_at_base):
     """(base year, ln FLOP) of the run the data show was done at the base year, which the run-level
     constraints must admit; None when demand does not start from the record (a set base, parameters)."""
@@ -542,12 +608,17 @@ def first_crossing(t: np.ndarray, demand: np.ndarray, available: np.ndarray, bas
     """Per sample, the first grid time from base_year on from which demand stays above what is available to
     the end of the grid (NaN when none): the ceiling for good. A shortfall that the next site or chip
     generation closes again (demand briefly above a site that a larger one then relieves) is not a wall."""
+    over = np.greater(demand, available)
     future = t >= base_year - 1e-9
-    over = (demand > available) & future
-    stays = np.logical_and.accumulate(over[:, ::-1], axis=1)[:, ::-1]
-    hit = stays[:, -1] if stays.shape[1] else np.zeros(len(stays), dtype=bool)
-    idx = stays.argmax(axis=1)
-    return np.where(hit, t[idx], np.nan)
+    if not future.all():
+        over &= future
+    if not over.shape[1]:
+        return np.full(len(over), np.nan)
+    hit = over[:, -1].copy()  # over at the end: a ceiling, from one column after the last column not over
+    below = np.logical_not(over, out=over)
+    columns = np.arange(1, below.shape[1] + 1, dtype=np.int16 if below.shape[1] < 2**15 else np.int64)
+    after = np.multiply(below, columns, dtype=columns.dtype).max(axis=1)  # 0 when every column is over
+    return np.where(hit, t[np.minimum(after, len(t) - 1)], np.nan)
 
 
 # --- the deterministic result ---------------------------------------------------------------------

@@ -154,8 +154,8 @@ def shipments_path(t: np.ndarray, hist_years: np.ndarray, hist_h100e: np.ndarray
         trend = _full(trend, np.shape(log_cap)[:-1] + trend.shape[-1:])
         np.minimum(trend[..., first - h:], log_cap, out=trend[..., first - h:])
     np.exp(trend, out=rate[..., h:])
-    if h:
-        rate[..., :h] = hist[1] * np.asarray(scale)
+    if h:  # computed as the product's own type (double for the history), rounded into rate in its layout
+        np.multiply(hist[1], np.asarray(scale), out=rate[..., :h])
     return rate
 
 
