@@ -114,6 +114,24 @@ def _described_fields(version, lang: str) -> dict[str, dict]:
             for name, spec in SERVING_FIELDS.items() if spec.group != "uncertainty"}
 
 
+INPUTS_KEY = "serving_inputs"  # the inputs expander: True while open (its tables are built and sent only then)
+
+
+def inputs_table(serving, tr, lang: str) -> None:
+    """Every setting with its uncertainty and source, and the preset's model row, in an expander closed by
+    default whose tables are built only while it is open."""
+    expander = st.expander(tr("serving.inputs_heading"), key=INPUTS_KEY, on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
+        st.write(tr("serving.inputs_intro"))
+        st.dataframe(uncertainty_rows(serving, lang), hide_index=True, width="stretch")
+        row = model_row(serving)
+        if not row.empty:
+            st.caption(tr("serving.model_row"))
+            st.dataframe(row, hide_index=True, width="stretch")
+
+
 WALL_TAB_KEY = "serving_wall_tab"  # the memory-wall tabs: only the open one's chart is built and drawn
 
 
