@@ -207,3 +207,24 @@ def _memoise_plotly_key_paths() -> None:
 
 
 _memoise_plotly_key_paths()
+
+
+def _skip_plotly_validator_import() -> None:
+    """Plotly looks a property's validator up through an import statement on every get and set (thousands per
+    figure: a fifth of a figure's build); the lookup itself is cached by plotly, so it is called directly.
+    Same validators, same figures."""
+    import plotly.basedatatypes as base
+    from plotly.validator_cache import ValidatorCache
+
+    if getattr(base.BasePlotlyType._get_validator, "direct", False):
+        return
+    lookup = ValidatorCache.get_validator
+
+    def _get_validator(self, prop):
+        return lookup(self._path_str, prop)
+
+    _get_validator.direct = True
+    base.BasePlotlyType._get_validator = _get_validator
+
+
+_skip_plotly_validator_import()
