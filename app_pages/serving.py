@@ -16,22 +16,17 @@ serving_state.show_warnings(language)
 serving = serving_state.controls(tr)
 scenario = state.scenario()
 chip, answer, outlook = serving_view.results(serving, scenario)
-serving_view.metrics(serving, chip, answer, outlook, tr)
-
-st.subheader(tr("serving.caps_heading"))
-views.chart(serving_view.figure("serving-caps", serving, scenario, language), "serving-caps", language)
+# The answers and the caps chart sit above the ceiling chart but are filled after it, the caps chart last: the
+# browser redraws the ceiling chart first, and the caps chart (redrawn from scratch too) in a task of its own.
+answers, caps = st.container(), st.container()
 st.subheader(tr("serving.ceiling_heading"))
 st.write(tr("serving.ceiling_intro"))
 views.chart(serving_view.figure("serving-ceiling", serving, scenario, language), "serving-ceiling", language)
+with answers:
+    serving_view.metrics(serving, chip, answer, outlook, tr)
 st.caption(serving_view.fleet_share_note(serving, chip, scenario, tr))
 
-with st.expander(tr("serving.inputs_heading"), expanded=False):
-    st.write(tr("serving.inputs_intro"))
-    st.dataframe(serving_view.uncertainty_rows(serving, language), hide_index=True, width="stretch")
-    row = serving_view.model_row(serving)
-    if not row.empty:
-        st.caption(tr("serving.model_row"))
-        st.dataframe(row, hide_index=True, width="stretch")
+serving_view.inputs_table(serving, tr, language)
 
 st.subheader(tr("serving.wall_heading"))
 st.write(tr("serving.wall_intro"))
@@ -40,3 +35,7 @@ serving_view.wall_tabs(serving, scenario, tr, language)
 st.subheader(tr("serving.share_heading"))
 st.caption(tr("ui.export.share_link"))
 st.code(serving_state.share_link(language, serving), language=None)
+
+with caps:
+    st.subheader(tr("serving.caps_heading"))
+    views.chart(serving_view.figure("serving-caps", serving, scenario, language), "serving-caps", language)

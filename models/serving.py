@@ -365,11 +365,16 @@ def sustainable_capacity(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray,
     return sustainable_messages_per_day(replicas, per_message, p["peak_to_average"]), step["memory_bound"]
 
 
-def demanded(p: dict, t: np.ndarray, start: float) -> tuple:
-    """(users, demanded messages a day) on grid t, for values p (floats or (S, 1))."""
+DEMAND_GROWTHS = ("users_growth", "messages_growth")
+
+
+def demanded(p: dict, t: np.ndarray, start: float, growths: dict | None = None) -> tuple:
+    """(users, demanded messages a day) on grid t, for values p (floats or (S, 1)); `growths`, when given,
+    holds `grown(p[name], t - start)` of each of DEMAND_GROWTHS already made."""
     dt = t - start
-    users = np.minimum(p["users"] * grown(p["users_growth"], dt), np.maximum(p["users_max"], p["users"]))
-    return users, users * p["messages_per_user_per_day"] * grown(p["messages_growth"], dt)
+    growths = growths or {name: grown(p[name], dt) for name in DEMAND_GROWTHS}
+    users = np.minimum(p["users"] * growths["users_growth"], np.maximum(p["users_max"], p["users"]))
+    return users, users * p["messages_per_user_per_day"] * growths["messages_growth"]
 
 
 def capacity_and_demand(p: dict, chip: Chip, t: np.ndarray, growth: np.ndarray, start: float) -> dict:
@@ -487,12 +492,23 @@ def _mc_demand(values: dict, t: np.ndarray, start: float, samples: int, seed: in
     def compute():
         names = tuple(n for n in UNCERTAIN if n in DEMAND_FIELDS)
         drawn = draw_values({k: values[k] for k in DEMAND_FIELDS}, samples, seed, scale, names, memo)
-        users, demand = demanded(drawn, t, start)
+        users, demand = demanded(drawn, t, start, _demand_growths(values, drawn, t, start, samples, seed, scale, memo))
         users, demand = (np.broadcast_to(np.atleast_2d(v), (samples, t.size)) for v in (users, demand))
         return _frozen(users, demand, bands_of(demand))
 
     key = ("demand", tuple(values[k] for k in DEMAND_FIELDS), t.tobytes(), start, samples, seed, scale)
     return _memoised(memo, key, compute)
+
+
+def _demand_growths(values: dict, drawn: dict, t: np.ndarray, start: float, samples: int, seed: int, scale: float,
+                    memo) -> dict:
+    """The (S, T) growth factors of users and messages, each keyed by its own value: a users or messages slider
+    leaves them where they were (most of the demand side's work)."""
+    def factor(name):
+        return _memoised(memo, ("grown", name, values[name], t.tobytes(), start, samples, seed, scale),
+                         lambda: _frozen(grown(drawn[name], t - start))[0])
+
+    return {name: factor(name) for name in DEMAND_GROWTHS}
 
 
 def outlook(scenario: ServingScenario, chip: Chip, trends: HardwareTrends, stock_t: np.ndarray,

@@ -128,12 +128,23 @@ def _apply_preset() -> None:
     load_into_widgets(ServingScenario.from_preset(st.session_state[PRESET_KEY]))
 
 
-def _seed(current: ServingScenario) -> None:
-    """Controls not yet created this session start from the session's scenario."""
+ADVANCED_KEY = "serving_advanced"  # the "Advanced" expander: True while open (its controls are drawn only then)
+
+
+def advanced_open() -> bool:
+    """True while the reader has the "Advanced" expander open (it reruns the page when opened or closed)."""
+    return bool(st.session_state.get(ADVANCED_KEY))
+
+
+def _seed(current: ServingScenario, advanced: bool) -> None:
+    """Controls not yet created this session start from the session's scenario. While "Advanced" is closed
+    its controls are not drawn and their keys are dropped, so opening it shows the scenario's values."""
     if PRESET_KEY not in st.session_state:
         st.session_state[PRESET_KEY] = current.preset
     for name, value in current.values().items():
-        if _key(name) not in st.session_state:
+        if name not in SERVING_MAIN and not advanced:
+            st.session_state.pop(_key(name), None)
+        elif _key(name) not in st.session_state:
             st.session_state[_key(name)] = value
 
 
@@ -169,7 +180,8 @@ def _widget(spec: ServingFieldSpec, tr, container):
 def controls(tr) -> ServingScenario:
     """The preset, the five main settings as sliders, the rest under Advanced; returns the scenario set."""
     current = scenario()
-    _seed(current)
+    advanced = advanced_open()
+    _seed(current, advanced)
     preset = st.selectbox(tr("serving.preset_label"), tuple(SERVING_PRESETS), key=PRESET_KEY, on_change=_apply_preset,
                           format_func=lambda name: tr(SERVING_PRESETS[name].label_key), help=tr("serving.preset_help"))
     st.caption(tr(SERVING_PRESETS[preset].description_key))
@@ -177,13 +189,7 @@ def controls(tr) -> ServingScenario:
     columns = st.columns(len(SERVING_MAIN))
     for column, name in zip(columns, SERVING_MAIN, strict=True):
         chosen[name] = _widget(SERVING_FIELDS[name], tr, column)
-    with st.expander(tr("serving.advanced")):
-        for group in GROUPS:
-            names = [n for n, s in SERVING_FIELDS.items() if s.group == group and n not in SERVING_MAIN]
-            st.markdown(f"**{tr(f'serving.group.{group}')}**")
-            cols = st.columns(3)
-            for index, name in enumerate(names):
-                chosen[name] = _widget(SERVING_FIELDS[name], tr, cols[index % 3])
+    chosen.update(_advanced(tr, current, advanced))
     try:
         value = ServingScenario.from_preset(preset, **chosen)
     except ScenarioError as error:  # a cross-field rule (the horizon after the year)
@@ -192,6 +198,24 @@ def controls(tr) -> ServingScenario:
     st.session_state[SERVING_KEY] = value
     sync_url(value)
     return value
+
+
+def _advanced(tr, current: ServingScenario, advanced: bool) -> dict:
+    """The rest of the settings in an expander whose controls are drawn only while it is open (some thirty
+    widgets on every slider move were a third of the page's messages); closed, they keep the scenario's values."""
+    expander = st.expander(tr("serving.advanced"), key=ADVANCED_KEY, on_change="rerun")
+    rest = [name for name in SERVING_FIELDS if name not in SERVING_MAIN]
+    if not (advanced and expander.open):
+        return {name: getattr(current, name) for name in rest}
+    chosen = {}
+    with expander:
+        for group in GROUPS:
+            names = [n for n in rest if SERVING_FIELDS[n].group == group]
+            st.markdown(f"**{tr(f'serving.group.{group}')}**")
+            cols = st.columns(3)
+            for index, name in enumerate(names):
+                chosen[name] = _widget(SERVING_FIELDS[name], tr, cols[index % 3])
+    return chosen
 
 
 def sync_url(value: ServingScenario) -> None:

@@ -14,35 +14,29 @@ SERVING_CHARTS = ("serving-caps", "serving-ceiling", "serving-memory-wall", "ser
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _database_memos(version) -> tuple[dict, object]:
-    """Per database: the registry's prepared figure pieces (event marks, the caps set) and the outlook's
-    Monte Carlo parts, shared by every serving setting and session over it."""
-    from models.serving import OutlookMemo
+def _database_parts(version) -> tuple:
+    """Per database, in one cache lookup (each costs a rerun ~0.3 ms, and every figure built made five): the
+    registry's prepared figure pieces (event marks, the caps set), the outlook's Monte Carlo parts, the
+    sources memo, the engine's inputs and the accelerators table's FLOP/s, bandwidth and memory trends,
+    shared by every serving setting and session over it."""
+    from models.serving import OutlookMemo, hardware_trends
+    from ui.figures import _sources_memo
 
-    return {}, OutlookMemo()
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _trends(version):
-    """The accelerators table's FLOP/s, bandwidth and memory trends (they depend on the table only)."""
-    from models.serving import hardware_trends
-
-    return hardware_trends(data.read("accelerators"))
+    return {}, OutlookMemo(), _sources_memo(version), engine.inputs(), hardware_trends(data.read("accelerators"))
 
 
 def _context(serving, scenario, lang: str):
     """A registry ChartContext over the cached forecast of the training scenario (its stock curve), the
     database's chip trends and memos."""
     from charts.registry import ChartContext
-    from ui.figures import _sources_memo
 
     version = data.db_version()
+    data_memo, outlook_memo, sources_memo, inputs, trends = _database_parts(version)
     fc = engine.forecast(scenario)
-    data_memo, outlook_memo = _database_memos(version)
-    ctx = ChartContext(data.store(), scenario, lang, sources_memo=_sources_memo(version), serving=serving,
+    ctx = ChartContext(data.store(), scenario, lang, sources_memo=sources_memo, serving=serving,
                        data_memo=data_memo, outlook_memo=outlook_memo)
-    ctx.inputs, ctx.resolved, ctx.forecast = engine.inputs(), fc.resolved, fc
-    ctx.serving_trends = _trends(version)
+    ctx.inputs, ctx.resolved, ctx.forecast = inputs, fc.resolved, fc
+    ctx.serving_trends = trends
     ctx.serving_chip = _chip(version, ctx.serving_scenario.chip)
     return ctx
 
@@ -112,6 +106,24 @@ def _described_fields(version, lang: str) -> dict[str, dict]:
                    tr("serving.table.known"): tr(f"serving.uncertainty.{spec.uncertainty}"),
                    tr("serving.table.source"): source_credit(spec.source_id, sources)}
             for name, spec in SERVING_FIELDS.items() if spec.group != "uncertainty"}
+
+
+INPUTS_KEY = "serving_inputs"  # the inputs expander: True while open (its tables are built and sent only then)
+
+
+def inputs_table(serving, tr, lang: str) -> None:
+    """Every setting with its uncertainty and source, and the preset's model row, in an expander closed by
+    default whose tables are built only while it is open."""
+    expander = st.expander(tr("serving.inputs_heading"), key=INPUTS_KEY, on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
+        st.write(tr("serving.inputs_intro"))
+        st.dataframe(uncertainty_rows(serving, lang), hide_index=True, width="stretch")
+        row = model_row(serving)
+        if not row.empty:
+            st.caption(tr("serving.model_row"))
+            st.dataframe(row, hide_index=True, width="stretch")
 
 
 WALL_TAB_KEY = "serving_wall_tab"  # the memory-wall tabs: only the open one's chart is built and drawn

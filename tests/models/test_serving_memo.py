@@ -65,3 +65,15 @@ def test_the_memo_keeps_only_the_newest_entries_and_its_arrays_are_read_only():
     assert len(memo) == 4
     with pytest.raises(ValueError):
         view.bands["capacity"][0, 0] = 1.0
+
+
+def test_a_users_move_grows_no_monte_carlo_sample_again(monkeypatch):
+    memo = sv.OutlookMemo()
+    base = ServingScenario.from_preset("chatgpt-2023", samples=400)
+    run(base, memo)
+    sampled = []
+    real = sv.grown
+    monkeypatch.setattr(sv, "grown", lambda rate, dt: sampled.append(np.ndim(rate)) or real(rate, dt))
+    moved = run(base.replace(users=base.users * 3), memo)
+    assert 2 not in sampled  # the (S, 1) growth samples of users and messages were grown once, on the first run
+    assert same(moved, run(base.replace(users=base.users * 3)))

@@ -34,11 +34,52 @@ def expected(out: dict) -> dict:
             CEILING: str(ceiling) if ceiling is not None else f"after {out['inputs']['horizon']}"}
 
 
+def open_advanced(at):
+    """Open the "Advanced" expander as a reader's click does (its controls are drawn only while open); rerun."""
+    from ui.serving_state import ADVANCED_KEY
+
+    at.session_state[ADVANCED_KEY] = True
+    return at.run()
+
+
+def setting_keys(at) -> set:
+    return {w.key for w in (*at.select_slider, *at.selectbox, *at.number_input)}
+
+
 def test_the_five_main_settings_are_sliders_and_the_rest_is_under_advanced(app):
     at = app(page="serving")
     assert [s.key for s in at.select_slider] == [f"serve_{name}" for name in SERVING_MAIN]
-    keys = {w.key for w in (*at.select_slider, *at.selectbox, *at.number_input)}
-    assert {f"serve_{name}" for name in SERVING_FIELDS} <= keys
+    rest = {f"serve_{name}" for name in SERVING_FIELDS if name not in SERVING_MAIN}
+    assert not setting_keys(at) & rest  # "Advanced" starts closed and its controls are not drawn
+    assert {f"serve_{name}" for name in SERVING_FIELDS} <= setting_keys(open_advanced(at))
+
+
+def test_a_setting_under_advanced_outlives_closing_it(app):
+    from ui.serving_state import ADVANCED_KEY
+
+    at = open_advanced(app(page="serving"))
+    at.number_input(key="serve_mfu").set_value(0.5).run()
+    at.select_slider(key="serve_users").set_value(3e6).run()
+    opened = metrics(at)
+    at.session_state[ADVANCED_KEY] = False
+    at.run()
+    assert "serve_mfu" not in setting_keys(at)
+    at.select_slider(key="serve_users").set_value(2e6).run()
+    assert float(at.query_params["serve_mfu"]) == 0.5  # the closed control's value still counts
+    at.select_slider(key="serve_users").set_value(3e6).run()
+    assert metrics(at) == opened
+    assert open_advanced(at).number_input(key="serve_mfu").value == 0.5
+
+
+def test_the_inputs_tables_are_built_only_while_their_expander_is_open(app):
+    from ui.serving_view import INPUTS_KEY
+
+    at = app(page="serving")
+    assert not at.dataframe
+    at.session_state[INPUTS_KEY] = True
+    at.run()
+    assert len(at.dataframe) == 2  # every setting with its source, and the preset's model row
+    assert "Sustainable cap" not in at.dataframe[0].value.to_string()
 
 
 def test_sliders_in_sequence_match_the_cli(app, app_db, capsys):
@@ -64,7 +105,7 @@ def test_sliders_in_sequence_match_the_cli(app, app_db, capsys):
 def test_share_link_reproduces_the_view(app):
     at = app(page="serving")
     at.select_slider(key="serve_users").set_value(2e7).run()
-    at.selectbox(key="serve_chip").set_value("nvidia-h100-sxm5").run()
+    open_advanced(at).selectbox(key="serve_chip").set_value("nvidia-h100-sxm5").run()
     before = metrics(at)
     (link,) = [c.value for c in at.code if "serve_users=" in c.value]
     params = dict(parse_qsl(urlsplit(link).query))
@@ -85,7 +126,7 @@ def test_preset_switch_and_the_caps_beside_the_model(app):
     at = app(page="serving")
     assert any("25" in json.dumps(c.proto.spec) for c in at.get("plotly_chart"))  # the observed 25 per 3 h cap
     at.selectbox(key="serve_preset").set_value("llama-70b-h100").run()
-    assert at.selectbox(key="serve_chip").value == "nvidia-h100-sxm5"
+    assert open_advanced(at).selectbox(key="serve_chip").value == "nvidia-h100-sxm5"
     assert at.select_slider(key="serve_chips").value == 1000
 
 
@@ -146,7 +187,8 @@ def test_a_click_on_the_flop_per_byte_tab_draws_its_chart(app):
 
 def test_a_chip_by_name_is_taken_and_an_unknown_chip_is_refused(app):
     at = app(page="serving", serve_chip="NVIDIA H100 SXM5 80GB")
-    assert at.selectbox(key="serve_chip").value == "nvidia-h100-sxm5" and not at.warning
+    assert not at.warning
+    assert open_advanced(at).selectbox(key="serve_chip").value == "nvidia-h100-sxm5"
     at = app(page="serving", serve_chip="no-such-chip")
     assert any("serve_chip" in w.value for w in at.warning)
-    assert at.selectbox(key="serve_chip").value == "nvidia-a100-sxm4-80gb"
+    assert open_advanced(at).selectbox(key="serve_chip").value == "nvidia-a100-sxm4-80gb"
