@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import compare, controls, engine, figures, frame, lang, notes, scenario_io, uncertainty, views
+from ui import compare, controls, engine, figures, frame, lang, notes, scenario_io, state, uncertainty, views
 
 tr = frame.page_start()
 language = lang.current_language()
@@ -17,11 +17,15 @@ scenario = controls.scenario_controls(tr, language)
 fc = engine.forecast(scenario)
 mc = engine.monte_carlo(scenario)
 
-notes.ceiling_metric(fc, mc, tr)
-notes.what_moved(scenario, fc, mc, tr)
-notes.engine_notes(fc, tr)
-pinned = compare.pin_controls(tr)
-compare.comparison(scenario, tr, language)
-views.chart(figures.forecast_figure(scenario, language, "hero", compare=pinned), "forecast-hero", language)
+# On screen the metric, the notes and the comparison stand above the hero; the hero is sent first (its
+# message is the one a reader waits for after a slider move) and this slot above it is filled after.
+above_hero = st.container()
+views.chart(figures.forecast_figure(scenario, language, "hero", compare=state.pinned()), "forecast-hero", language)
+with above_hero:
+    notes.ceiling_metric(fc, mc, tr)
+    notes.what_moved(scenario, fc, mc, tr)
+    notes.engine_notes(fc, tr)
+    compare.pin_controls(tr)
+    compare.comparison(scenario, tr, language)
 uncertainty.sections(scenario, mc, tr, language)
 scenario_io.scenario_files(scenario, tr, language)

@@ -650,6 +650,12 @@ class Forecast:
                 names.append(link if capped else "trend")
         return names
 
+    def binding_in(self, years) -> list[str]:
+        """The annual table's `binding` column for `years` alone (whole years within the grid), without
+        building the table: what the Forecast page asks on every rerun."""
+        years = np.asarray(years, dtype=int)
+        return self._binding(self._at(years + 0.5), years)
+
     def annual_rows(self) -> list[dict]:
         """The annual table as the CLI's JSON rows (year, demand_flop, available_flop, shipments_h100e,
         stock_h100e, largest_site_h100e, implied_share, share_cap, binding and the rest)."""
