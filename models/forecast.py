@@ -4,6 +4,7 @@ grid, and find the ceiling — the first time demand exceeds the compute availab
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -308,6 +309,7 @@ def _largest_site(s: Scenario, inputs: ForecastInputs, origin) -> float:
 
 
 _STOCK_MEMO_SIZE = 64  # history stocks kept per inputs (one per base year, chip life and resolved supply)
+_STOCK_MEMO_LOCK = threading.Lock()
 
 
 def history_stock(s: Scenario, inputs: ForecastInputs, r: Resolved, times) -> np.ndarray:
@@ -323,9 +325,11 @@ def _history_stock_grid(inputs: ForecastInputs, base_year: int, lifetime: float,
     values only, so a scenario that moves a demand or allocation field (run length, utilisation) reuses it."""
     memo = inputs._fits.setdefault(("history-stock",), {})
     key = (base_year, lifetime, supply_base, supply_growth)
-    if key in memo:
-        memo[key] = memo.pop(key)  # the most recently used last
-        return memo[key]
+    with _STOCK_MEMO_LOCK:  # the app's sessions share one inputs object across threads
+        hit = memo.pop(key, None)
+        if hit is not None:
+            memo[key] = hit  # the most recently used last
+            return hit
     t = time_grid(base_year, base_year + 2)
     years, values = _history(inputs, base_year)
     rate = sup.shipments_path(t, years, values, base_year, supply_base, supply_growth, dt=1.0 / STEPS_PER_YEAR)
@@ -333,10 +337,11 @@ def _history_stock_grid(inputs: ForecastInputs, base_year: int, lifetime: float,
     t.setflags(write=False)
     stock = np.array(stock)
     stock.setflags(write=False)
-    memo[key] = (t, stock)
-    while len(memo) > _STOCK_MEMO_SIZE:
-        del memo[next(iter(memo))]
-    return memo[key]
+    with _STOCK_MEMO_LOCK:
+        memo[key] = (t, stock)
+        while len(memo) > _STOCK_MEMO_SIZE:
+            del memo[next(iter(memo))]
+    return t, stock
 
 
 def current_record(inputs: ForecastInputs, base_year: int) -> tuple[float, float, str] | None:
