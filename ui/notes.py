@@ -44,7 +44,8 @@ def _field_label(name: str, tr) -> str:
 def what_moved(scenario, fc, mc, tr) -> None:
     """A short note after a change: which controls moved and what that did to the (headline) ceiling year."""
     previous = st.session_state.get(_LAST_KEY)
-    st.session_state[_LAST_KEY] = (scenario, headline_year(fc, mc))
+    new = headline_year(fc, mc)
+    st.session_state[_LAST_KEY] = (scenario, new)
     if previous is None or previous[0] == scenario:
         return
     before, after = previous[0].values(), scenario.values()
@@ -52,7 +53,7 @@ def what_moved(scenario, fc, mc, tr) -> None:
     if previous[0].preset != scenario.preset:
         changed.insert(0, "preset")
     fields = ", ".join(_field_label(name, tr) for name in changed[:4]) or tr("forecast.preset")
-    old, new = previous[1], headline_year(fc, mc)
+    old = previous[1]
     old_text, new_text = year_text(old, fc, tr), year_text(new, fc, tr)
     if old == new:
         st.info(tr("forecast.moved_none", fields=fields, year=new_text), icon=":material/info:")
