@@ -13,14 +13,17 @@ language = lang.current_language()
 st.title(tr("forecast.title"))
 st.write(tr("forecast.intro"))
 
-scenario = controls.scenario_controls(tr, language)
+# On screen the controls, then the metric, the notes and the comparison stand above the hero; the hero is
+# sent first (its message is the one a reader waits for after a slider move) and these slots are filled after.
+# The controls show the session's scenario (callbacks ran before this script), so it is known before them.
+controls_slot = st.container()
+scenario = state.scenario()
 fc = engine.forecast(scenario)
 mc = engine.monte_carlo(scenario)
-
-# On screen the metric, the notes and the comparison stand above the hero; the hero is sent first (its
-# message is the one a reader waits for after a slider move) and this slot above it is filled after.
 above_hero = st.container()
 views.chart(figures.forecast_figure(scenario, language, "hero", compare=state.pinned()), "forecast-hero", language)
+with controls_slot:
+    controls.scenario_controls(tr, language)
 with above_hero:
     notes.ceiling_metric(fc, mc, tr)
     notes.what_moved(scenario, fc, mc, tr)
