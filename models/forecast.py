@@ -330,7 +330,7 @@ def _history_stock_grid(inputs: ForecastInputs, base_year: int, lifetime: float,
         if hit is not None:
             memo[key] = hit  # the most recently used last
             return hit
-    t = time_grid(base_year, base_year + 2)
+    t = np.array(time_grid(base_year, base_year + 2))  # its own copy: it is kept read-only
     years, values = _history(inputs, base_year)
     rate = sup.shipments_path(t, years, values, base_year, supply_base, supply_growth, dt=1.0 / STEPS_PER_YEAR)
     stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, lifetime)[0]
