@@ -4,6 +4,7 @@ grid, and find the ceiling — the first time demand exceeds the compute availab
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -156,12 +157,20 @@ def _demand_base(s: Scenario, inputs: ForecastInputs, origin) -> float:
         if math.isfinite(params):
             origin["demand_base_flop"] = "parameters"
             return float(dem.parameter_driven_base(params, s.tokens_per_param))
-    record = inputs.record_flop(s.base_year)
+    record = _record_flop(inputs, s.base_year)
     if not math.isfinite(record):
         raise InputsError(f"models: no row with training_compute_flop published up to {s.base_year}; "
                           "set demand_base_flop or load the models table")
     origin["demand_base_flop"] = "data"
     return record
+
+
+def _record_flop(inputs: ForecastInputs, base_year: int) -> float:
+    """`inputs.record_flop(base_year)`, cached in the inputs (a rerun resolves the scenario anew)."""
+    key = ("record-flop", base_year)
+    if key not in inputs._fits:
+        inputs._fits[key] = inputs.record_flop(base_year)
+    return inputs._fits[key]
 
 
 def _history(inputs: ForecastInputs, base_year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -299,15 +308,40 @@ def _largest_site(s: Scenario, inputs: ForecastInputs, origin) -> float:
     return float(site_arrays(inputs)[1][-1])
 
 
+_STOCK_MEMO_SIZE = 64  # history stocks kept per inputs (one per base year, chip life and resolved supply)
+_STOCK_MEMO_LOCK = threading.Lock()
+
+
 def history_stock(s: Scenario, inputs: ForecastInputs, r: Resolved, times) -> np.ndarray:
     """Installed stock (H100e) at `times` from the chip-sales history (and its fixed-rate back-cast), with the
     scenario's lifetime; times after the history follow the resolved supply trend without the chain."""
-    t = time_grid(s.base_year, s.base_year + 2)
-    years, values = _history(inputs, s.base_year)
-    rate = sup.shipments_path(t, years, values, s.base_year, r.supply_base_h100e, r.supply_growth,
-                              dt=1.0 / STEPS_PER_YEAR)
-    stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, s.chip_lifetime_years)[0]
+    t, stock = _history_stock_grid(inputs, s.base_year, s.chip_lifetime_years, r.supply_base_h100e, r.supply_growth)
     return np.interp(times, t, stock)
+
+
+def _history_stock_grid(inputs: ForecastInputs, base_year: int, lifetime: float, supply_base: float,
+                        supply_growth: float) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, stock) of `history_stock`, kept in the inputs for the last few keys: it depends on these four
+    values only, so a scenario that moves a demand or allocation field (run length, utilisation) reuses it."""
+    memo = inputs._fits.setdefault(("history-stock",), {})
+    key = (base_year, lifetime, supply_base, supply_growth)
+    with _STOCK_MEMO_LOCK:  # the app's sessions share one inputs object across threads
+        hit = memo.pop(key, None)
+        if hit is not None:
+            memo[key] = hit  # the most recently used last
+            return hit
+    t = np.array(time_grid(base_year, base_year + 2))  # its own copy: it is kept read-only
+    years, values = _history(inputs, base_year)
+    rate = sup.shipments_path(t, years, values, base_year, supply_base, supply_growth, dt=1.0 / STEPS_PER_YEAR)
+    stock = sup.installed_stock(rate, 1.0 / STEPS_PER_YEAR, lifetime)[0]
+    t.setflags(write=False)
+    stock = np.array(stock)
+    stock.setflags(write=False)
+    with _STOCK_MEMO_LOCK:
+        memo[key] = (t, stock)
+        while len(memo) > _STOCK_MEMO_SIZE:
+            del memo[next(iter(memo))]
+    return t, stock
 
 
 def current_record(inputs: ForecastInputs, base_year: int) -> tuple[float, float, str] | None:
@@ -347,9 +381,7 @@ def _share_today(s: Scenario, inputs: ForecastInputs, r: Resolved, origin, notes
 def _base_year_shares(s: Scenario, inputs: ForecastInputs, r: Resolved) -> np.ndarray:
     """The shares the base year's evidence shows: record runs and record sites set in the base year, and the
     record run standing at its start when no new one was set."""
-    evidence = _evidence(inputs)
-    t, value = evidence["t"].to_numpy(), evidence["value"].to_numpy()
-    is_record = evidence["kind"].to_numpy() == "record"
+    t, value, is_record = _evidence_arrays(inputs)
     keep = (t >= s.base_year) & (t < s.base_year + 1)
     standing = is_record & (t < s.base_year)
     if not (keep & is_record).any() and standing.any():
@@ -379,6 +411,20 @@ def _evidence(inputs: ForecastInputs) -> pd.DataFrame:
             "name": [*names, *sites["name"].astype(str)],
             "value": np.r_[frame["training_compute_flop"].to_numpy(dtype=float), sites["h100e"].to_numpy(dtype=float)],
         })
+    return inputs._fits[key]
+
+
+def _evidence_arrays(inputs: ForecastInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(t, value, is_record) of `_evidence` as read-only arrays, cached in the inputs: reading the frame's
+    columns cost more than the arithmetic on them."""
+    key = ("evidence-arrays",)
+    if key not in inputs._fits:
+        evidence = _evidence(inputs)
+        arrays = (evidence["t"].to_numpy(dtype=float, copy=True), evidence["value"].to_numpy(dtype=float, copy=True),
+                  evidence["kind"].to_numpy() == "record")
+        for array in arrays:
+            array.setflags(write=False)
+        inputs._fits[key] = arrays
     return inputs._fits[key]
 
 
@@ -720,6 +766,12 @@ class Forecast:
                 capped = self.caps_h100e[link][i] <= self.shipments_h100e[i] * (1 + 1e-9)
                 names.append(link if capped else "trend")
         return names
+
+    def binding_in(self, years) -> list[str]:
+        """The annual table's `binding` column for `years` alone (whole years within the grid), without
+        building the table: what the Forecast page asks on every rerun."""
+        years = np.asarray(years, dtype=int)
+        return self._binding(self._at(years + 0.5), years)
 
     def annual_rows(self) -> list[dict]:
         """The annual table as the CLI's JSON rows (year, demand_flop, available_flop, shipments_h100e,

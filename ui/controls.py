@@ -53,13 +53,23 @@ def _field_credits(version) -> dict[str, str]:
     return {spec.source_id: source_credit(spec.source_id, lookup) for spec in FIELDS.values() if spec.source_id}
 
 
-def help_for(spec: FieldSpec, tr) -> str:
+def help_for(spec: FieldSpec, tr, version=None) -> str:
     """The field's help text and, below it, its source by name ("Epoch AI, Title (licence)")."""
     text = tr(spec.help_key)
     if not spec.source_id:
         return text
-    source = _field_credits(data.db_version())[spec.source_id]
+    source = _field_credits(data.db_version() if version is None else version)[spec.source_id]
     return f"{text}\n\n{tr('ui.help_source', source=source)}"
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _widget_texts(version, lang: str) -> dict[str, tuple[str, str]]:
+    """Every field's (label, help) in one language over one database, built once: a rerun draws a dozen
+    controls, and formatting their texts (catalogue look-ups, source credits) was a third of their cost."""
+    from ui.state import tr_for
+
+    tr = tr_for(lang)
+    return {name: (label_for(spec, tr), help_for(spec, tr, version)) for name, spec in FIELDS.items()}
 
 
 def step_format(spec: FieldSpec) -> str:
@@ -142,10 +152,11 @@ def _on_preset() -> None:
 
 
 # --- drawing --------------------------------------------------------------------------------------
-def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict) -> None:
-    """One control for one field, keyed by the field's name, its value set by `seed_widgets`."""
-    common = dict(key=spec.name, help=help_for(spec, tr), on_change=_on_field, args=(spec.name,))
-    label = label_for(spec, tr)
+def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict, texts: dict) -> None:
+    """One control for one field, keyed by the field's name, its value set by `seed_widgets`; `texts` holds
+    every field's (label, help) in the page's language (`_widget_texts`)."""
+    label, help_text = texts[spec.name]
+    common = dict(key=spec.name, help=help_text, on_change=_on_field, args=(spec.name,))
     steps = (spec.max - spec.min) / (spec.step or 1) if spec.kind in ("float", "int") else 0
     if spec.kind == "choice":
         container.selectbox(label, spec.options, format_func=lambda o: _option_label(spec, o, lang), **common)
@@ -174,11 +185,12 @@ def _widget(spec: FieldSpec, tr, lang: str, container, fitted: dict) -> None:
 def supply_growth_effect(scenario: Scenario, tr) -> str | None:
     """A note under "Supply growth" when a supply-chain link, not the growth trend, sets chip output in
     most projected years of the central forecast: the control then does little or nothing, and says so."""
-    annual = engine.forecast(scenario).annual()
-    projected = annual[annual["projected"]]
-    if projected.empty or "binding" not in projected:
+    fc = engine.forecast(scenario)
+    projected = range(max(scenario.base_year + 1, int(fc.t[0])), scenario.horizon + 1)  # the annual table's
+    if not len(projected):
         return None
-    trend_years = [int(year) for year in projected.loc[projected["binding"].eq("trend"), "year"]]
+    binding = fc.binding_in(projected)  # its `binding` column for those years, without building the table
+    trend_years = [year for year, link in zip(projected, binding, strict=True) if link == "trend"]
     if not trend_years:
         return tr("ui.control_effect.supply_growth_none")
     if len(trend_years) < len(projected):
@@ -196,7 +208,7 @@ def drawn_fields() -> tuple[str, ...]:
     return tuple(FIELDS) if advanced_open() else MAIN_FIELDS
 
 
-def _advanced(tr, lang: str, fitted: dict) -> None:
+def _advanced(tr, lang: str, fitted: dict, texts: dict) -> None:
     """The rest of the fields in an expander whose controls are drawn only while it is open: some seventy
     widgets on every slider move were most of a cached rerun (each one reads the whole session state)."""
     expander = st.expander(tr("forecast.advanced"), key=ADVANCED_KEY, on_change="rerun")
@@ -210,7 +222,7 @@ def _advanced(tr, lang: str, fitted: dict) -> None:
             st.markdown(f"**{tr(f'scenario.group.{group}')}**")
             cols = st.columns(3)
             for index, name in enumerate(names):
-                _widget(FIELDS[name], tr, lang, cols[index % 3], fitted)
+                _widget(FIELDS[name], tr, lang, cols[index % 3], fitted, texts)
 
 
 def _show_refusal(tr) -> None:
@@ -230,8 +242,9 @@ def scenario_controls(tr, lang: str) -> Scenario:
                  format_func=lambda name: tr(PRESETS[name].label_key), help=tr("forecast.preset_help"))
     st.caption(tr(PRESETS[current.preset].description_key))
     _show_refusal(tr)
+    texts = _widget_texts(data.db_version(), getattr(tr, "lang", lang))
     columns = st.columns(len(MAIN_FIELDS))
     for column, name in zip(columns, MAIN_FIELDS, strict=True):
-        _widget(FIELDS[name], tr, lang, column, fitted)
-    _advanced(tr, lang, fitted)
+        _widget(FIELDS[name], tr, lang, column, fitted, texts)
+    _advanced(tr, lang, fitted, texts)
     return current

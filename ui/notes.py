@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
 
 from i18n import catalogue
@@ -11,11 +13,25 @@ from models.scenario import FIELDS
 _LAST_KEY = "ui_last_forecast"
 
 
+_YEARS_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Monte Carlo result → its ceiling years
+
+
 def ceiling_years(fc, mc) -> tuple[int | None, int | None, int | None]:
-    """(median, p10, p90) ceiling year: from the Monte Carlo when there is one, else the deterministic year."""
-    if mc is not None:
-        return headline_year(fc, mc), _year(getattr(mc, "p10", None)), _year(getattr(mc, "p90", None))
-    return headline_year(fc), None, None
+    """(median, p10, p90) ceiling year: from the Monte Carlo when there is one, else the deterministic year.
+    A Monte Carlo's are kept with it (each percentile sorts all its samples, and a rerun asks more than once)."""
+    if mc is None:
+        return headline_year(fc), None, None
+    try:
+        kept = _YEARS_OF.get(mc)
+    except TypeError:  # not weakly referable: compute
+        kept = None
+    if kept is None:
+        kept = headline_year(fc, mc), _year(getattr(mc, "p10", None)), _year(getattr(mc, "p90", None))
+        try:
+            _YEARS_OF[mc] = kept
+        except TypeError:
+            pass
+    return kept
 
 
 def _year(value) -> int | None:
@@ -44,7 +60,8 @@ def _field_label(name: str, tr) -> str:
 def what_moved(scenario, fc, mc, tr) -> None:
     """A short note after a change: which controls moved and what that did to the (headline) ceiling year."""
     previous = st.session_state.get(_LAST_KEY)
-    st.session_state[_LAST_KEY] = (scenario, headline_year(fc, mc))
+    new = ceiling_years(fc, mc)[0]  # the headline year
+    st.session_state[_LAST_KEY] = (scenario, new)
     if previous is None or previous[0] == scenario:
         return
     before, after = previous[0].values(), scenario.values()
@@ -52,7 +69,7 @@ def what_moved(scenario, fc, mc, tr) -> None:
     if previous[0].preset != scenario.preset:
         changed.insert(0, "preset")
     fields = ", ".join(_field_label(name, tr) for name in changed[:4]) or tr("forecast.preset")
-    old, new = previous[1], headline_year(fc, mc)
+    old = previous[1]
     old_text, new_text = year_text(old, fc, tr), year_text(new, fc, tr)
     if old == new:
         st.info(tr("forecast.moved_none", fields=fields, year=new_text), icon=":material/info:")
