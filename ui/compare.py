@@ -84,7 +84,7 @@ def differences(pinned: Scenario, current: Scenario, tr, lang: str) -> pd.DataFr
 def _table(rows: list[tuple[str, str, str]], tr) -> pd.DataFrame:
     """Rows (item, A, B) as a frame indexed by item. Built from columns of plain text (object dtype): a frame
     from rows with string inference and `set_index` took ~10x longer, on every move of B."""
-    items, a_values, b_values = (list(column) for column in zip(*rows)) if rows else ([], [], [])
+    items, a_values, b_values = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
     return pd.DataFrame({tr("compare.column_a"): a_values, tr("compare.column_b"): b_values},
                         index=pd.Index(items, name=tr("compare.column_item")), dtype=object)
 

@@ -36,11 +36,13 @@ def chart_context(scenario, lang: str, tornado: bool = True, compare=None):
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _forecast_figure(version: int, scenario, lang: str, key: str, compare_key: str | None = None, _compare=None):
-    """`compare_key` (the pinned scenario's repr) keys the cache instead of hashing a second Scenario."""
+def _forecast_figure(version: int, scenario_key: str, lang: str, key: str, compare_key: str | None = None,
+                     _scenario=None, _compare=None):
+    """The scenarios' reprs (`scenario_key`, `compare_key`) key the cache: Streamlit hashing a Scenario
+    itself costs ~0.5 ms a call, a few ms a rerun."""
     from charts import registry
 
-    ctx = chart_context(scenario, lang, tornado=key == "tornado", compare=_compare)
+    ctx = chart_context(_scenario, lang, tornado=key == "tornado", compare=_compare)
     return registry.build(FORECAST_CHARTS[key], ctx)
 
 
@@ -51,22 +53,22 @@ def forecast_figure(scenario, lang: str, key: str, compare=None):
     from ui import data
 
     if compare is None or key != "hero":
-        return _forecast_figure(data.db_version(), scenario, lang, key)
-    return _forecast_figure(data.db_version(), scenario, lang, key, repr(compare), compare)
+        return _forecast_figure(data.db_version(), repr(scenario), lang, key, None, scenario)
+    return _forecast_figure(data.db_version(), repr(scenario), lang, key, repr(compare), scenario, compare)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _binding_figure(version: int, scenario, lang: str):
+def _binding_figure(version: int, scenario_key: str, lang: str, _scenario=None):
     from charts import registry
 
-    return registry.build("binding-link", chart_context(scenario, lang))
+    return registry.build("binding-link", chart_context(_scenario, lang))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _backtest_figure(version: int, scenario, lang: str, as_of: int):
+def _backtest_figure(version: int, scenario_key: str, lang: str, as_of: int, _scenario=None):
     from charts import registry
 
-    ctx = chart_context(scenario, lang, tornado=False)
+    ctx = chart_context(_scenario, lang, tornado=False)
     ctx.backtest_as_of = as_of
     return registry.build("engine-backtest", ctx)
 
@@ -75,11 +77,11 @@ def backtest_figure(scenario, lang: str, as_of: int):
     """The registry's engine backtest as of `as_of` for a scenario."""
     from ui import data
 
-    return _backtest_figure(data.db_version(), scenario, lang, as_of)
+    return _backtest_figure(data.db_version(), repr(scenario), lang, as_of, scenario)
 
 
 def binding_figure(scenario, lang: str):
     """The registry's binding-link chart for a scenario (run with the weakest-link cap on when it is off)."""
     from ui import data
 
-    return _binding_figure(data.db_version(), scenario, lang)
+    return _binding_figure(data.db_version(), repr(scenario), lang, scenario)
