@@ -33,6 +33,7 @@ from charts.common import (
     ASSUMED_PLOT_WIDTH_PX,
     AXIS_LABEL_SLACK_PX,
     CHAR_WIDTH,
+    EVENT_AXIS,
     GAP_PX,
     HEADER_PAD_PX,
     LABEL_AIR_PX,
@@ -164,6 +165,16 @@ class FigureDict:
         self.annotation(x=list(line.x)[last] if not isinstance(line.x, np.ndarray) else line.x[last], y=ys[last],
                         xref=axes.get("xaxis", "x"), yref=axes.get("yaxis", "y"), text=line.label, showarrow=False,
                         xanchor="left", xshift=6, font={"color": line.colour, "size": 12}, name="direct-label")
+
+    def event_marks(self, marks: dict | None) -> None:
+        """charts.common.add_event_marks: an `event_marks` trace (nothing for None) on its hidden 0..1 axis."""
+        if marks is None:
+            return
+        marks = dict(marks)
+        marks["marker"] = {key: to_scalar_or_list(value) for key, value in marks["marker"].items()}
+        self.scatter(**marks)
+        self.update_layout({"yaxis" + EVENT_AXIS[1:]: {"overlaying": "y", "range": [0, 1], "visible": False,
+                                                        "fixedrange": True}})
 
     # --- layout ----------------------------------------------------------------------------------------
     def annotation(self, **props) -> dict:

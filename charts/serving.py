@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 
 from charts.common import (
     Line,
-    add_event_marks,
     add_line,
     decimal_year,
     empty_figure,
@@ -19,6 +18,7 @@ from charts.common import (
     finish,
     sources_of,
 )
+from charts.onepass import FigureDict
 from charts.theme import ACCENT, CONTEXT_GREY, OKABE_ITO, format_sci, log_axis, new_figure, year_axis
 from i18n import t
 
@@ -40,27 +40,28 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
     """Messages a day demanded against those the fleet sustains, with Monte Carlo 10–90% bands; the title
     states the year demand outruns the fleet (or that it does not before the horizon). The rate limits of
     `events` are marked along the bottom; `marks`, when given, are those marks already made by
-    `rate_limit_marks` (a caller drawing many settings over one table makes them once)."""
+    `rate_limit_marks` (a caller drawing many settings over one table makes them once). Written in one pass
+    (charts.onepass): it is redrawn on every Serving slider move."""
     unit = t("charts.serving.unit_messages", lang)
-    fig = new_figure()
+    fig = FigureDict()
     demand_label, capacity_label = t("charts.serving.series_demand", lang), t("charts.serving.series_capacity", lang)
     for key, label, colour in (("capacity", capacity_label, CAPACITY_COLOUR), ("demand", demand_label, DEMAND_COLOUR)):
-        add_line(fig, _band_line(view.years, view.bands[key], f"{label} · {t('charts.serving.median', lang)}", colour,
-                                 sources, unit, lang), lang=lang, label_end=False)
-        add_line(fig, Line(label=label, x=list(view.t), y=list(getattr(view, key)), colour=colour,
-                           sources=tuple(sources), unit=unit, width=2.5), lang=lang)
+        fig.line(_band_line(view.years, view.bands[key], f"{label} · {t('charts.serving.median', lang)}", colour,
+                            sources, unit, lang), lang=lang, label_end=False)
+        fig.line(Line(label=label, x=list(view.t), y=list(getattr(view, key)), colour=colour,
+                      sources=tuple(sources), unit=unit, width=2.5), lang=lang)
     if view.ceiling_time is not None:
         at = int(np.searchsorted(view.t, view.ceiling_time - 1e-9))
-        fig.add_trace(go.Scatter(
+        fig.scatter(
             x=[view.ceiling_time], y=[view.demand[at]], mode="markers", name=t("charts.serving.crossing", lang),
-            marker=dict(color=ACCENT, size=12, symbol="diamond", line=dict(color="white", width=1)),
+            marker={"color": ACCENT, "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 1}},
             hovertemplate=f"<b>{t('charts.serving.crossing', lang)}</b><br>%{{x:.2f}}<extra></extra>",
-            meta={"sources": list(sources), "unit": unit}))
-    add_event_marks(fig, marks if marks is not None else rate_limit_marks(events, lang, ceiling_x_range(view)))
+            meta={"sources": list(sources), "unit": unit})
+    fig.event_marks(marks if marks is not None else rate_limit_marks(events, lang, ceiling_x_range(view)))
     values = [*view.demand, *view.capacity, *view.bands["demand"][1], *view.bands["capacity"][3]]
-    log_axis(fig, t("charts.serving.axis_messages", lang), values)
-    year_axis(fig, t("charts.axis.year", lang))
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    fig.log_axis(t("charts.serving.axis_messages", lang), values)
+    fig.year_axis(t("charts.axis.year", lang))
+    fig.update_layout({"showlegend": True, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
     end = horizon or int(view.t[-1])
     if view.ceiling_year is not None:
         title = t("charts.serving.title_ceiling", lang, year=view.ceiling_year)
@@ -72,8 +73,9 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
                  p10=_year_text(view.p10, end, lang), p50=_year_text(view.p50, end, lang),
                  p90=_year_text(view.p90, end, lang))
     subtitle += t("charts.serving.bound_note", lang, year=int(view.t[at]), bound=bound)
-    return finish(fig, chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
-                  title=title, subtitle=subtitle)
+    fig.finish(chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
+               title=title, subtitle=subtitle)
+    return fig.figure()
 
 
 def _year_text(value, horizon: int, lang: str) -> str:
