@@ -13,11 +13,13 @@ computed, in this seed or an earlier one, is not computed again: the same scenar
 The costly step kinds (the link in a new context, the file round trip, a page switch) come once each at
 places each seed draws, so every seed has each of them.
 
-Synchronisation is on Streamlit's own script state (a MutationObserver counts finished runs), never on
-sleeps. The walk covers WALK_SEEDS × WALK_STEPS steps: 4 × 15 = 60 in `make test`, 200 with WALK_STEPS=50.
-Measured on a busy 2-core machine a step costs 4-5 CPU-seconds, three quarters of it Chromium redrawing the
-page, then the app's rerun and the CLI's forecast (0.25 s per distinct scenario): 200 steps in every run
-would add minutes to the suite, not seconds.
+Synchronisation is on Streamlit's own script state (the App's count of finished runs, read from its React
+state), never on sleeps. The walk covers WALK_SEEDS × WALK_STEPS steps: 5 × 40 = 200 in `make test`
+(WALK_STEPS=10 for a quick look). Each seed starts at a low Monte Carlo sample count (1,000 or so, in its
+link), and "Advanced" is closed after each typed number. Measured on the 2-core machine: the 200 steps take
+~200 s in a full `make test` on a quiet machine (~1.8 CPU-s a step all told, three quarters of it Chromium
+redrawing the page; the CLI ~0.03 s per distinct scenario); at 10,000 samples with
+"Advanced" left open the same walk took 1.8 times as long.
 """
 
 from __future__ import annotations
@@ -38,30 +40,37 @@ from i18n import t
 from models.__main__ import main as models_cli
 from models.scenario import FIELDS, MAIN_FIELDS, PRESETS, Scenario, scenario_from_link
 
-WALK_SEEDS = (1, 2, 3, 4)
-WALK_STEPS = int(os.environ.get("WALK_STEPS", 15))  # per seed: 60 steps in `make test`; WALK_STEPS=50 walks 200
+WALK_SEEDS = (1, 2, 3, 4, 5)
+WALK_STEPS = int(os.environ.get("WALK_STEPS", 40))  # per seed: 200 steps in `make test`
+# Each seed starts at 1,000 Monte Carlo samples (a scenario field like any other, in the link), and the typed
+# step keeps the count low: every step's rerun and its check by the CLI cost a tenth of a 10,000-sample run.
+WALK_SAMPLES = (500, 1000, 2000)
 EXPORT_EVERY = 25  # the hero's export is checked after every 25th step of a seed (and on its last step)
 
 _COUNT_RUNS = """() => {
+  // Streamlit's own count of finished script runs: the App component's scriptRunFinishedSequence. The DOM's
+  // data-test-script-state alone can miss a run: a quick rerun (a cached scenario) may go running → notRunning
+  // within one React render, and an observer of the attribute then sees no change at all.
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return -1;
-  if (window.__ccFinished === undefined) {
-    window.__ccFinished = 0;
-    new MutationObserver((records) => {  // the whole document: a page of another layout mounts a new stApp
-      for (const r of records) if (r.oldValue === 'running') window.__ccFinished++;
-    }).observe(document.documentElement, {attributes: true, attributeOldValue: true, subtree: true,
-                                          attributeFilter: ['data-test-script-state']});
+  const fiber = Object.keys(app).find((key) => key.startsWith('__reactFiber$'));
+  for (let node = fiber && app[fiber]; node; node = node.return) {
+    const state = node.stateNode && node.stateNode.state;
+    if (state && 'scriptRunState' in state && 'scriptRunFinishedSequence' in state) {
+      return state.scriptRunFinishedSequence;
+    }
   }
-  return window.__ccFinished;
+  return -2;  // an app element without Streamlit's App state above it: this Streamlit lays its state out otherwise
 }"""
 _QUIET_AFTER = """(before) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || window.__ccFinished <= before) return false;
+  if (!app || (RUNS)() <= before) return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   return Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
       .filter((c) => c.offsetParent !== null).every((c) => c.querySelector('.main-svg'));
 }"""
+_QUIET_AFTER = _QUIET_AFTER.replace("RUNS", _COUNT_RUNS)
 _QUIET = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -70,17 +79,20 @@ _QUIET = """() => {
 
 
 def runs(page) -> int:
-    return page.evaluate(_COUNT_RUNS)
+    count = page.evaluate(_COUNT_RUNS)
+    assert count != -2, "Streamlit's App state (scriptRunFinishedSequence) not found above the app element"
+    return count
 
 
 _STATE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return {finishedRuns: window.__ccFinished, scriptState: app && app.getAttribute('data-test-script-state'),
+  return {finishedRuns: (RUNS)(), scriptState: app && app.getAttribute('data-test-script-state'),
           skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
           charts: Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
               .map((c) => ({visible: c.offsetParent !== null, drawn: !!c.querySelector('.main-svg')})),
           url: location.href};
 }"""
+_STATE = _STATE.replace("RUNS", _COUNT_RUNS)
 
 
 def after_run(page, before: int) -> None:
@@ -103,7 +115,7 @@ def open_walk_page(page, url: str) -> None:
     page.locator(MAIN).wait_for(timeout=LOAD_TIMEOUT_MS)
     page.wait_for_function(_QUIET, timeout=LOAD_TIMEOUT_MS)
     slider(page, "demand_growth").wait_for(timeout=LOAD_TIMEOUT_MS)
-    runs(page)  # install the run counter
+    runs(page)  # Streamlit's App state is there
 
 
 # --- reading the page -------------------------------------------------------------------------------
@@ -249,21 +261,37 @@ def step_mouse(page, rng):
 
 
 def step_typed(page, rng):
+    """A number typed into a box under "Advanced": the Monte Carlo's sample count while the scenario has the
+    default 10,000 (a preset puts it back), else the seed or the sample count. "Advanced" is closed again
+    afterwards: its seventy controls, redrawn on every rerun while it is open, would double the cost of each
+    later step."""
     _open_advanced(page)
-    box = page.locator('.st-key-seed input')
-    value = str(rng.randint(0, 10_000))
+    field = "samples" if "samples" not in url_params(page) else rng.choice(["seed", "samples"])
+    box = page.locator(f".st-key-{field} input")
+    value = str(rng.choice(WALK_SAMPLES) if field == "samples" else rng.randint(0, 10_000))
     if box.input_value() == value:
         value = str(int(value) + 1)
     box.fill(value)
     act(page, lambda: box.press("Enter"))
-    return f"seed = {value}"
+    _close_advanced(page)
+    return f"{field} = {value}"
+
+
+def _advanced_summary(page):
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=t("forecast.advanced", language(page)))
+    return expander.locator("summary").first
 
 
 def _open_advanced(page):
-    expander = page.locator('[data-testid="stExpander"]').filter(has_text=t("forecast.advanced", language(page)))
     if not page.locator('.st-key-seed input').is_visible():
-        expander.locator("summary").first.click()
+        act(page, lambda: _advanced_summary(page).click())  # opening it reruns the page, which draws its controls
         page.locator('.st-key-seed input').wait_for()
+
+
+def _close_advanced(page):
+    if page.locator('.st-key-seed input').is_visible():
+        act(page, lambda: _advanced_summary(page).click())
+        page.locator(".st-key-seed input").wait_for(state="hidden", timeout=LOAD_TIMEOUT_MS)
 
 
 def step_preset(page, rng):
@@ -379,7 +407,7 @@ def walk_page(browser, browser_context_args):
 def test_random_walk_keeps_one_scenario(walk_page, browser, base_url, e2e_db, tmp_path, seed):
     page, rng = walk_page, random.Random(seed)
     db = str(e2e_db)
-    open_walk_page(page, page_url(base_url, "forecast", lang="en"))
+    open_walk_page(page, page_url(base_url, "forecast", lang="en", samples=str(rng.choice(WALK_SAMPLES))))
     seen = [check(page, f"seed {seed} start")]
     plan = walk_plan(rng, WALK_STEPS)
     simple = [step_keyboard, step_keyboard, step_mouse, step_preset, step_fitted, step_language, step_typed]

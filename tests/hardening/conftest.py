@@ -30,6 +30,18 @@ def engine_inputs(hard_db):
     return inputs_from_store(Store(hard_db))
 
 
+@pytest.fixture(scope="session")
+def hard_app(hard_db, tmp_path_factory):
+    """(url, process) of one `streamlit run` on the session database, shared by the tests that only read
+    through it (sessions moving sliders, the proxy's first upstream): one server start and one cold first
+    run for all of them. A test that needs its own settings or a database it may change starts its own."""
+    from bench.live import streamlit_server
+
+    log = tmp_path_factory.mktemp("hardening-log") / "streamlit.log"
+    with streamlit_server(hard_db, log_path=log) as (url, proc):
+        yield url, proc
+
+
 @pytest.fixture(scope="module")
 def served_db(hard_db):
     """COMPUTE_CEILING_DB pointing at the session database.

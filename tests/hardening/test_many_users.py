@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bench.live import streamlit_server
 from bench.load import errors_of, lanes, run_load
 from tests.hardening.live import require_chromium
 
@@ -19,9 +18,9 @@ def test_lanes_are_disjoint_and_inside_the_slider():
 
 
 @pytest.mark.slow
-def test_four_sessions_for_ten_seconds_see_no_error_and_no_leak(hard_db, tmp_path):
+def test_four_sessions_for_ten_seconds_see_no_error_and_no_leak(hard_app):
     require_chromium()
-    with streamlit_server(hard_db, log_path=tmp_path / "streamlit.log") as (url, _proc):
-        summary = run_load(url, sessions=4, seconds=10, think_s=0)  # no pauses: the most interleaving
+    url, _proc = hard_app  # the hardening tests' shared server: its sessions are these four only
+    summary = run_load(url, sessions=4, seconds=10, think_s=0)  # no pauses: the most interleaving
     assert errors_of(summary) == []
     assert all(count >= 1 for count in summary["reruns_per_session"]), summary["reruns_per_session"]

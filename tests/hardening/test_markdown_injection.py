@@ -9,12 +9,10 @@ never requests the trap.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from bench.driver import EXCEPTION, MAIN, open_page, page_url, settle
-from bench.live import streamlit_server
 from i18n import t
 from tests.hardening.live import require_chromium
 
@@ -24,13 +22,12 @@ PAYLOAD = (f"**Official notice:** read [the correction]({TRAP}/link) ![x]({TRAP}
 
 
 @pytest.fixture(scope="module")
-def live(hard_db, tmp_path_factory):
+def live(hard_app):
+    """The hardening tests' shared server: every payload here is refused, and an upload would only lay a
+    file over this session's data, never write the database."""
     require_chromium()
-    folder = tmp_path_factory.mktemp("injection")
-    db = folder / "compute.duckdb"
-    shutil.copyfile(hard_db, db)
-    with streamlit_server(db, log_path=folder / "streamlit.log") as (url, _proc):
-        yield url
+    url, _proc = hard_app
+    return url
 
 
 @pytest.fixture

@@ -24,11 +24,11 @@ def test_the_config_lists_every_process_and_upgrades_websockets(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def through_proxy(hard_db, tmp_path_factory):
+def through_proxy(hard_db, hard_app, tmp_path_factory):
     if not nginx_available():
         pytest.skip("nginx is not installed: run `make system-deps`")
-    with ExitStack() as stack:
-        apps = [stack.enter_context(streamlit_server(hard_db)) for _ in range(2)]
+    with ExitStack() as stack:  # the hardening tests' shared server is the first upstream; one more starts here
+        apps = [hard_app, stack.enter_context(streamlit_server(hard_db))]
         proxy_url, _ = stack.enter_context(nginx_proxy([url for url, _ in apps], tmp_path_factory.mktemp("nginx")))
         pids = [proc.pid for _, proc in apps]
         before = [cpu_seconds(pid) for pid in pids]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bench.live import streamlit_server
-
 pytest.importorskip("websockets")
 from bench.wsload import run_sessions, session_lanes  # noqa: E402  (needs websockets)
 
@@ -14,9 +12,9 @@ SESSIONS, SECONDS, THINK_S = 3, 5, 0.5
 
 
 @pytest.fixture(scope="module")
-def results(hard_db):
-    with streamlit_server(hard_db) as (url, _proc):
-        return run_sessions(url, SESSIONS, SECONDS, THINK_S)[0]
+def results(hard_app):
+    url, _proc = hard_app  # the hardening tests' shared server
+    return run_sessions(url, SESSIONS, SECONDS, THINK_S)[0]
 
 
 def test_every_session_reran_without_failure_or_exception(results):
