@@ -62,6 +62,15 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
     fig.log_axis(t("charts.serving.axis_messages", lang), values)
     fig.year_axis(t("charts.axis.year", lang))
     fig.update_layout({"showlegend": True, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}})
+    title, subtitle = ceiling_titles(view, lang, horizon)
+    fig.finish(chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
+               title=title, subtitle=subtitle)
+    return fig.figure()
+
+
+def ceiling_titles(view, lang: str, horizon: int | None = None) -> tuple[str, str]:
+    """The ceiling chart's title (the year demand outruns the fleet, or none before the horizon) and subtitle
+    (the Monte Carlo's 10/50/90% years and the bound that binds at the crossing, or at the last year)."""
     end = horizon or int(view.t[-1])
     if view.ceiling_year is not None:
         title = t("charts.serving.title_ceiling", lang, year=view.ceiling_year)
@@ -73,9 +82,7 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
                  p10=_year_text(view.p10, end, lang), p50=_year_text(view.p50, end, lang),
                  p90=_year_text(view.p90, end, lang))
     subtitle += t("charts.serving.bound_note", lang, year=int(view.t[at]), bound=bound)
-    fig.finish(chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
-               title=title, subtitle=subtitle)
-    return fig.figure()
+    return title, subtitle
 
 
 def _year_text(value, horizon: int, lang: str) -> str:

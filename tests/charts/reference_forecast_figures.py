@@ -1,5 +1,6 @@
 """The Forecast page's figures as they were built before the fast path: one Plotly call per trace, label,
-shape and layout change, through the shared helpers of charts/common.py and charts/theme.py.
+shape and layout change, through the shared helpers of charts/common.py and charts/theme.py (pure helpers
+that draw nothing, such as `whole_year_range`, are imported from charts/forecast.py, not copied).
 
 A frozen copy of charts/forecast.py's builders (hero, fan, probability, constraints, tornado,
 allocation share, binding link) as of the commit that
@@ -36,8 +37,10 @@ from charts.forecast import (
     _mc_line,
     _pinned_lines,
     _supply_label,
+    _value_at,
     SHARE_SHOWN_UP_TO,
     demand_label,
+    whole_year_range,
 )
 from charts.theme import (
     ACCENT,
@@ -71,12 +74,6 @@ def add_record_points(fig: go.Figure, records: pd.DataFrame, lang: str) -> None:
     fig.add_annotation(x=float(last["year"]), y=float(last["training_compute_flop"]), text=t(
         "charts.polish.record_points", lang), showarrow=False, xanchor="left", yanchor="top", xshift=6,
         yshift=-4, font=dict(color=CONTEXT_GREY, size=12), name="direct-label")
-
-
-def _value_at(line: Line, year: float) -> float:
-    """A line's value at `year`, interpolated in log space as drawn on a log axis."""
-    x, y = np.asarray(line.x, float), np.asarray(line.y, float)
-    return float(10 ** np.interp(year, x, np.log10(y)))
 
 
 def demand_vs_supply(demand: Line, supply: Line, lang: str = "en", *, ceiling_year: float | None = None,
@@ -413,15 +410,6 @@ def tornado_figure(base_time, bars, scenario, lang: str = "en", *, sources: Sequ
         for bar in bars
     ], columns=["label", "low_year", "high_year", "low_value", "high_value"])
     return tornado(rows, beyond if base_time is None else base_time, lang, sources=sources)
-
-
-def whole_year_range(years: Sequence[float]) -> list[float]:
-    """An axis range from the whole year at or before the first value to the one at or after the last (two
-    years at least), a little padded: a year axis over a few months still shows labelled ticks."""
-    finite = [float(y) for y in years if y is not None and math.isfinite(float(y))]
-    first = math.floor(min(finite) + 1e-9)
-    last = max(math.ceil(max(finite) - 1e-9), first + 1)
-    return [first - 0.25, last + 0.25]
 
 
 def share_figure(annual: pd.DataFrame, points: pd.DataFrame, base_year: int, lang: str = "en", *,

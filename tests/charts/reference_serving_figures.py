@@ -15,7 +15,7 @@ from charts.serving import (
     CAPACITY_COLOUR,
     DEMAND_COLOUR,
     _band_line,
-    _year_text,
+    ceiling_titles,
     ceiling_x_range,
     rate_limit_marks,
 )
@@ -49,16 +49,6 @@ def ceiling_figure(view, lang: str = "en", *, sources: Sequence[str] = (), event
     log_axis(fig, t("charts.serving.axis_messages", lang), values)
     year_axis(fig, t("charts.axis.year", lang))
     fig.update_layout(showlegend=True, legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
-    end = horizon or int(view.t[-1])
-    if view.ceiling_year is not None:
-        title = t("charts.serving.title_ceiling", lang, year=view.ceiling_year)
-    else:
-        title = t("charts.serving.title_none", lang, horizon=end)
-    at = int(np.searchsorted(view.t, view.ceiling_time - 1e-9)) if view.ceiling_time is not None else len(view.t) - 1
-    bound = t("charts.serving.bound_memory" if view.memory_bound[at] else "charts.serving.bound_compute", lang)
-    subtitle = t("charts.serving.subtitle", lang, samples=view.samples,
-                 p10=_year_text(view.p10, end, lang), p50=_year_text(view.p50, end, lang),
-                 p90=_year_text(view.p90, end, lang))
-    subtitle += t("charts.serving.bound_note", lang, year=int(view.t[at]), bound=bound)
+    title, subtitle = ceiling_titles(view, lang, horizon)
     return finish(fig, chart_id="serving-ceiling", sources=sources, units={"x": "year", "y": "messages/day"},
                   title=title, subtitle=subtitle)
