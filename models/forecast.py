@@ -767,6 +767,10 @@ class Forecast:
                 names.append(link if capped else "trend")
         return names
 
+    def projected_years(self) -> range:
+        """The whole years the annual table marks as projected: after the base year, up to the horizon."""
+        return range(max(self.scenario.base_year + 1, int(self.t[0])), self.scenario.horizon + 1)
+
     def binding_in(self, years) -> list[str]:
         """The annual table's `binding` column for `years` alone (whole years within the grid), without
         building the table: what the Forecast page asks on every rerun."""

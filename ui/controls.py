@@ -186,7 +186,7 @@ def supply_growth_effect(scenario: Scenario, tr) -> str | None:
     """A note under "Supply growth" when a supply-chain link, not the growth trend, sets chip output in
     most projected years of the central forecast: the control then does little or nothing, and says so."""
     fc = engine.forecast(scenario)
-    projected = range(max(scenario.base_year + 1, int(fc.t[0])), scenario.horizon + 1)  # the annual table's
+    projected = fc.projected_years()
     if not len(projected):
         return None
     binding = fc.binding_in(projected)  # its `binding` column for those years, without building the table
