@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from models.arrays import layout, real
+from models.inputs import cached_on
 from models.scenario import FIELDS, H100_FLOPS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
 
 CONSTRAINTS = ("chips", "power", "money", "data", "latency")
@@ -473,24 +474,14 @@ def binding(values: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray
     return np.asarray(names)[np.argmin(stacked, axis=0)]
 
 
-def _cached_on(inputs, key: tuple, compute):
-    """compute(), kept in the inputs' cache of fits under `key` (inputs without one: computed each time)."""
-    cache = getattr(inputs, "_fits", None)
-    if cache is None:
-        return compute()
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 def site_power_for(inputs) -> tuple[np.ndarray, np.ndarray] | None:
     """`site_power` of the inputs' clusters table (cached on the inputs); None without one."""
-    return _cached_on(inputs, ("site-power",), lambda: site_power(getattr(inputs, "clusters", None)))
+    return cached_on(inputs, ("site-power",), lambda: site_power(getattr(inputs, "clusters", None)))
 
 
 def hardware_for(inputs, until_year: int | None) -> Hardware:
     """The cost basis from the inputs' accelerators table (cached on the inputs), else the fallback."""
-    return _cached_on(inputs, ("hardware", until_year),
+    return cached_on(inputs, ("hardware", until_year),
                       lambda: hardware_from_table(getattr(inputs, "accelerators", None), until_year))
 
 

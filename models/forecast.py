@@ -15,7 +15,7 @@ from models import constraints as con
 from models import demand as dem
 from models import supply as sup
 from models.arrays import layout
-from models.inputs import Claim, ForecastInputs, InputsError
+from models.inputs import Claim, ForecastInputs, InputsError, cached_on
 from models.scenario import CLAIMS, FALLBACK_CLAIM, FIELDS, SECONDS_PER_DAY, SECONDS_PER_YEAR, Scenario
 from models.trends import TrendError, fit_trend
 
@@ -167,10 +167,7 @@ def _demand_base(s: Scenario, inputs: ForecastInputs, origin) -> float:
 
 def _record_flop(inputs: ForecastInputs, base_year: int) -> float:
     """`inputs.record_flop(base_year)`, cached in the inputs (a rerun resolves the scenario anew)."""
-    key = ("record-flop", base_year)
-    if key not in inputs._fits:
-        inputs._fits[key] = inputs.record_flop(base_year)
-    return inputs._fits[key]
+    return cached_on(inputs, ("record-flop", base_year), lambda: inputs.record_flop(base_year))
 
 
 def _history(inputs: ForecastInputs, base_year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -398,34 +395,34 @@ def _base_year_shares(s: Scenario, inputs: ForecastInputs, r: Resolved) -> np.nd
 
 def _evidence(inputs: ForecastInputs) -> pd.DataFrame:
     """Record training runs and record sites of all years (kind, t, name, value), cached in the inputs."""
-    key = ("evidence",)
-    if key not in inputs._fits:
+    def compute() -> pd.DataFrame:
         models = inputs.models
         frame = models[np.isfinite(models["training_compute_flop"].to_numpy(dtype=float))].sort_values("year")
         frame = frame[frame["training_compute_flop"] > frame["training_compute_flop"].cummax().shift(fill_value=0.0)]
         sites = alloc.site_records(inputs.clusters)
         names = frame["name"].astype(str) if "name" in frame else pd.Series("", index=frame.index)
-        inputs._fits[key] = pd.DataFrame({
+        return pd.DataFrame({
             "kind": ["record"] * len(frame) + ["cluster"] * len(sites),
             "t": np.r_[frame["year"].to_numpy(dtype=float), sites["t"].to_numpy(dtype=float)],
             "name": [*names, *sites["name"].astype(str)],
             "value": np.r_[frame["training_compute_flop"].to_numpy(dtype=float), sites["h100e"].to_numpy(dtype=float)],
         })
-    return inputs._fits[key]
+
+    return cached_on(inputs, ("evidence",), compute)
 
 
 def _evidence_arrays(inputs: ForecastInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t, value, is_record) of `_evidence` as read-only arrays, cached in the inputs: reading the frame's
     columns cost more than the arithmetic on them."""
-    key = ("evidence-arrays",)
-    if key not in inputs._fits:
+    def compute():
         evidence = _evidence(inputs)
         arrays = (evidence["t"].to_numpy(dtype=float, copy=True), evidence["value"].to_numpy(dtype=float, copy=True),
                   evidence["kind"].to_numpy() == "record")
         for array in arrays:
             array.setflags(write=False)
-        inputs._fits[key] = arrays
-    return inputs._fits[key]
+        return arrays
+
+    return cached_on(inputs, ("evidence-arrays",), compute)
 
 
 def calibration_points(s: Scenario, inputs: ForecastInputs, r: Resolved, since: float = 2018.0) -> pd.DataFrame:
@@ -477,11 +474,11 @@ def parameters(scenario: Scenario, resolved: Resolved) -> dict:
 
 def site_arrays(inputs: ForecastInputs) -> tuple[np.ndarray, np.ndarray]:
     """(t, h100e) of the record sites (the clusters table or the built-in list), cached in the inputs."""
-    key = ("site-records",)
-    if key not in inputs._fits:
+    def compute():
         records = alloc.site_records(inputs.clusters)
-        inputs._fits[key] = (records["t"].to_numpy(dtype=float), records["h100e"].to_numpy(dtype=float))
-    return inputs._fits[key]
+        return records["t"].to_numpy(dtype=float), records["h100e"].to_numpy(dtype=float)
+
+    return cached_on(inputs, ("site-records",), compute)
 
 
 def link_shapes(inputs: ForecastInputs, t: np.ndarray, anchor: float, p: dict | None = None) -> dict:

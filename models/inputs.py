@@ -95,6 +95,17 @@ class LinkSeries:
         return float(np.exp(np.interp(year, self.t, np.log(self.central))))
 
 
+def cached_on(inputs, key: tuple, compute):
+    """compute(), kept in the inputs' cache (`ForecastInputs._fits`) under `key`: what depends only on the
+    tables, computed once per inputs object (inputs without such a cache: computed each time)."""
+    cache = getattr(inputs, "_fits", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _require(frame: pd.DataFrame, columns, name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
