@@ -524,7 +524,8 @@ def simulate(p: dict, scenario: Scenario, inputs: ForecastInputs, t: np.ndarray,
     rate, stock = shipments_and_stock(p, scenario, inputs, t, cols, log_cap, order)
     out = {"rate": np.atleast_2d(rate), "stock": stock, "caps": caps}
     if log_space:
-        log_stock = np.log(stock, out=stock)
+        with np.errstate(divide="ignore"):  # no chips (a link choked to nothing): ln 0 = −inf, as in the bands
+            log_stock = np.log(stock, out=stock)
         log_run_days = log_run_days_path(p, scenario, tc, layout(log_stock))
         available = log_available_before_present(log_stock, p, scenario, inputs, tc, log_run_days)
         shift = present_shift(available, demand, p, scenario, j)

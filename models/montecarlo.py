@@ -411,7 +411,8 @@ class _Run:
         def compute():
             cap = self.memo.get("log_cap", cap_key, lambda: log_supply_cap(self.p, s, inputs, self.t32, "F"))
             stock = shipments_and_stock(self.p, s, inputs, self.t32, self.cols, cap, "F")[1]
-            return np.log(stock, out=stock)
+            with np.errstate(divide="ignore"):  # no chips: ln 0 = −inf, which log_bands bounds
+                return np.log(stock, out=stock)
 
         return key, self.memo.get("log_stock", key, compute)
 
