@@ -148,20 +148,6 @@ def load_link(link: str, sets: list[str]):
     return _apply_sets(scenario, params), pinned
 
 
-def _warm_kaleido_meanwhile() -> None:
-    """Start Chromium for Kaleido in a background thread while the figure is being built (the two take
-    about as long as each other; the export waits for the server under its lock)."""
-    import threading
-
-    from charts import export
-
-    def start() -> None:
-        with export._kaleido_lock:
-            export._ensure_kaleido_server()
-
-    threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
-
-
 def _render(figure, fmt: str, width: int, height: int, scale: float, lang: str = "en", sources=None,
             description: str | None = None) -> bytes:
     from charts import publish
@@ -249,7 +235,7 @@ def _chart_id(name: str) -> str:
         raise BadInput(f"unknown chart {name!r}; run `python -m charts list` (known: {', '.join(CHARTS)})") from None
 
 
-def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_build=None, serving=None, compare=None):
+def _build_figure(args: argparse.Namespace, chart_id: str, scenario, serving=None, compare=None):
     """(store, figure) for the chart, scenario (and pinned scenario A) and options the arguments name."""
     from charts.registry import ChartContext, OptionError, build
 
@@ -258,8 +244,6 @@ def _build_figure(args: argparse.Namespace, chart_id: str, scenario, before_buil
         raise BadInput(f"--db {args.db}: no database there; build it with `python -m etl build --db {args.db}`")
     from etl.read import Store
 
-    if before_build is not None:
-        before_build()
     store = Store(args.db)
     try:
         figure = build(chart_id, ChartContext(store=store, scenario=scenario, lang=args.lang, options=options,
@@ -297,8 +281,7 @@ def command_export(args: argparse.Namespace) -> int:
         scenario, compare = load_link(args.link, training_sets)
     else:
         scenario = load_scenario(args.preset, args.scenario, training_sets)
-    warm = _warm_kaleido_meanwhile if args.format in export.IMAGE_FORMATS else None
-    store, figure = _build_figure(args, chart_id, scenario, before_build=warm, serving=serving, compare=compare)
+    store, figure = _build_figure(args, chart_id, scenario, serving=serving, compare=compare)
     link = share_query(scenario, compare if chart_id == "forecast" else None)
     sources = store.sources()  # read once: the footer, the renderer and the package all name them
     if chart_id.startswith("serving-") and serving.to_params():
@@ -382,10 +365,12 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     """`one_shot`: this process renders one image and exits (run as a program), so Kaleido need not make its
     page ready for another."""
     args = _parser().parse_args(argv)
-    if _draws_an_image(args):  # Chromium starts now, beside the imports and the figure's build
+    if _draws_an_image(args):  # Chromium starts now, and loads its page beside the imports and the figure's build
         from charts import kaleido_warm
 
-        kaleido_warm.start_in_background(one_shot_process=one_shot)
+        # Wait the ~0.25 s until Chromium is launching: started beside this thread's own imports, the two
+        # would take turns on the interpreter and the browser would be ready later.
+        kaleido_warm.start_in_background(one_shot_process=one_shot).wait(timeout=10)
     try:
         commands = {"list": lambda _: command_list(), "export": command_export, "cite": command_cite,
                     "embed": command_embed}

@@ -17,7 +17,6 @@ import io
 import math
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -25,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from charts import kaleido_warm
 from charts.common import layout_header
 from charts.text import display_width as _display_width
 from charts.text import wrap_line
@@ -61,7 +61,6 @@ FOOTER_PAD_PX = 12  # from the figure's left and right edges, as the title
 CATEGORY_AXIS_PAD_PX = 24  # tick mark and gap beside a category label
 AXIS_SPACE_PX = 52  # between the plot area and the footer: x tick labels and the axis title
 
-_kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
@@ -121,12 +120,10 @@ def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
 
 def _ensure_kaleido_server() -> None:
     """Start the shared Kaleido sync server once (`charts.kaleido_warm`: the CLI may have started it
-    already); callers hold `_kaleido_lock`."""
+    already); callers hold `kaleido_warm.render_lock`."""
     global _kaleido_started
     if _kaleido_started:
         return
-    from charts import kaleido_warm
-
     pio.defaults.headers = None  # else every call warns that kopts are ignored by a server
     kaleido_warm.start()
     _kaleido_started = True
@@ -135,10 +132,8 @@ def _ensure_kaleido_server() -> None:
 def stop_kaleido_server() -> None:
     """Stop the warm Chromium (also done at exit by kaleido itself)."""
     global _kaleido_started
-    with _kaleido_lock:
+    with kaleido_warm.render_lock:
         if _kaleido_started:
-            from charts import kaleido_warm
-
             kaleido_warm.stop()
             _kaleido_started = False
 
@@ -180,8 +175,10 @@ def to_image(
     width = int(width or fig.layout.width or default_w)
     height = int(height or fig.layout.height or default_h)
     figure = for_export(fig, template)
-    with _kaleido_lock:
+    kaleido_warm.want_image()
+    with kaleido_warm.render_lock:
         _ensure_kaleido_server()
+        kaleido_warm.ensure_draws(figure)
         return figure.to_image(format=fmt, width=width, height=height, scale=scale)
 
 

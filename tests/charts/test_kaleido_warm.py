@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,25 +86,69 @@ def test_one_shot_kaleido_still_renders_and_a_second_image_differs():
     assert run.stdout.split() == ["True", "True", "True"], run.stderr
 
 
-def test_start_is_idempotent_and_stop_allows_a_restart(monkeypatch):
+@pytest.mark.parametrize("bundle", [None, Path("/venv/share/compute-ceiling/plotly-basic.min.js")])
+def test_start_is_idempotent_and_stop_allows_a_restart(monkeypatch, bundle):
     import kaleido
+
+    from charts import plotlyjs
 
     calls = []
     monkeypatch.setattr(kaleido, "start_sync_server", lambda **kw: calls.append(("start", kw)))
     monkeypatch.setattr(kaleido, "stop_sync_server", lambda **kw: calls.append(("stop", kw)))
+    monkeypatch.setattr(plotlyjs, "page_bundle", lambda: bundle)
     monkeypatch.setattr(kaleido_warm, "_started", False)
     kaleido_warm.start()
     kaleido_warm.start()
+    assert kaleido_warm.loaded_bundle() == bundle
     kaleido_warm.stop()
-    kaleido_warm.start()
+    kaleido_warm.start(full=True)
     assert [name for name, _ in calls] == ["start", "stop", "start"]
-    assert calls[0][1] == {"mathjax": False, "silence_warnings": True}
+    page = {} if bundle is None else {"plotlyjs": "file:///venv/share/compute-ceiling/plotly-basic.min.js"}
+    assert calls[0][1] == {"mathjax": False, "silence_warnings": True, **page}
+    assert calls[2][1] == {"mathjax": False, "silence_warnings": True} and kaleido_warm.loaded_bundle() is None
     kaleido_warm.stop()
+
+
+class _FakeKaleido:
+    def __init__(self):
+        self.drawn = []
+
+    async def calc_fig(self, figure, opts):
+        self.drawn.append((figure, opts))
+
+
+@pytest.mark.parametrize("wanted", [False, True])
+def test_the_throwaway_image_is_drawn_only_while_no_real_one_is_wanted(monkeypatch, wanted):
+    import asyncio
+
+    import kaleido
+
+    page = _FakeKaleido()
+
+    class Server:
+        def call_function(self, name):
+            from kaleido.kaleido import Kaleido
+
+            asyncio.run(getattr(Kaleido, name)(page))  # as Kaleido's server runs the method on its page
+
+    monkeypatch.setattr(kaleido, "_global_server", Server())
+    monkeypatch.setattr(kaleido_warm, "_image_wanted", kaleido_warm.threading.Event())
+    if wanted:
+        kaleido_warm.want_image()
+    kaleido_warm.prime()
+    assert page.drawn == ([] if wanted else [(kaleido_warm.PRIMER, {"format": "png", "width": 64, "height": 64})])
+    assert not kaleido_warm.render_lock.locked()
 
 
 def test_main_in_process_is_not_one_shot(monkeypatch, tmp_path):
     seen = []
-    monkeypatch.setattr(kaleido_warm, "start_in_background", lambda one_shot_process=False: seen.append(one_shot_process))
+    def record(one_shot_process=False):
+        seen.append(one_shot_process)
+        started = kaleido_warm.threading.Event()
+        started.set()
+        return started
+
+    monkeypatch.setattr(kaleido_warm, "start_in_background", record)
     cli.main(["export", "forecast", "--format", "png", "--db", str(tmp_path / "none.duckdb"), "--out",
               str(tmp_path / "x.png")])
     assert seen == [False]  # tests and other callers keep Kaleido's reload between images
