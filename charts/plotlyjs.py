@@ -121,6 +121,9 @@ def status() -> str:
 def main(argv: list[str] | None = None) -> int:
     command = (argv if argv is not None else sys.argv[1:]) or ["status"]
     if command[0] == "fetch":
+        if page_bundle() is not None:
+            print(f"{basic_bundle()} is installed (plotly.js {release(basic_bundle())})")
+            return 0
         try:
             print(f"installed {fetch()}")
         except (OSError, RuntimeError, KeyError, ValueError) as exc:
