@@ -8,7 +8,8 @@ release, same code for those traces) draws identically; loading it instead takes
 The basic bundle is not part of plotly.py: `python -m charts.plotlyjs fetch` (run by `make setup`) installs
 the npm package of the *same* plotly.js release into the virtual environment, checking the registry's
 integrity hash. Without it, or when its release differs from plotly.py's, Kaleido loads the full bundle:
-images are the same, only slower to start.
+images are the same, only slower to start. The self-contained HTML export carries the same bundle, so a
+published page weighs about 0.5 MB instead of 2 MB.
 
     python -m charts.plotlyjs fetch     install the basic bundle matching plotly.py's plotly.js
     python -m charts.plotlyjs status    which bundle Kaleido's page loads, and why

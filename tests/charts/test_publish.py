@@ -407,13 +407,25 @@ def _packed_library(page: str) -> bytes:
 def test_compact_html_carries_the_installed_plotly_js_gzipped_once_and_needs_no_network():
     from plotly.offline.offline import get_plotlyjs
 
+    from charts import plotlyjs
+
     page = publish.accessible_html(export.prepare_for_export(small_figure()), "T", "D", "en")
-    assert _packed_library(page).decode("utf-8") == get_plotlyjs()
+    basic = plotlyjs.page_bundle()
+    library = basic.read_text(encoding="utf-8") if basic else get_plotlyjs()
+    assert _packed_library(page).decode("utf-8") == library
     assert page.count('id="cc-plotly"') == 1 and "DecompressionStream" in page
-    assert "src=\"http" not in page and len(page.encode()) < len(get_plotlyjs()) / 2
+    assert "src=\"http" not in page and len(page.encode()) < len(library) / 2
     figure = json.loads(re.search(r'<script id="cc-figure" type="application/json">(.*?)</script>', page,
                                   flags=re.DOTALL).group(1))
     assert [trace["y"] for trace in figure["data"]] == [[1e24, 4e24, 1.6e25], [2e24, 3e24]]
+
+
+def test_compact_html_of_a_trace_the_basic_bundle_lacks_carries_the_full_plotly_js():
+    from plotly.offline.offline import get_plotlyjs
+
+    heatmap = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))
+    page = publish.accessible_html(heatmap, "T", "D", "en")
+    assert _packed_library(page).decode("utf-8") == get_plotlyjs()
 
 
 @chromium
