@@ -20,7 +20,8 @@ choices (population, window, year, unit, ...), the ones its page offers: `list` 
 a link with a pinned scenario A (`compare=`) draws A in grey beside it on the hero chart (`forecast`); that
 chart's citation then gives the pair's share link, and its ZIP holds scenario-a.json and scenario-b.json.
 
-Exit 0 on success, 2 on bad input (the message names the field); a failed export writes no file:
+Exit 0 on success, 2 on bad input (the message names the field) or when Chromium cannot draw the image; a
+failed export writes no file:
 the bytes are rendered first and then written to a temporary file that is renamed into place.
 """
 
@@ -378,7 +379,15 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RuntimeError as exc:
+        if type(exc).__name__ != "BrowserFailed":  # charts.kaleido_warm's, not imported by every command
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":
-    sys.exit(main(one_shot=True))
+    status = main(one_shot=True)
+    if "charts.kaleido_warm" in sys.modules:  # an image was asked for: end its browser now, not at exit
+        sys.modules["charts.kaleido_warm"].end_one_shot(status)
+    sys.exit(status)

@@ -131,11 +131,15 @@ def _ensure_kaleido_server() -> None:
 
 def stop_kaleido_server() -> None:
     """Stop the warm Chromium (also done at exit by kaleido itself)."""
-    global _kaleido_started
     with kaleido_warm.render_lock:
-        if _kaleido_started:
-            kaleido_warm.stop()
-            _kaleido_started = False
+        _stop_unlocked()
+
+
+def _stop_unlocked() -> None:
+    global _kaleido_started
+    if _kaleido_started:
+        kaleido_warm.stop()
+        _kaleido_started = False
 
 
 THEMES = ("light", "dark")
@@ -179,7 +183,11 @@ def to_image(
     with kaleido_warm.render_lock:
         _ensure_kaleido_server()
         kaleido_warm.ensure_draws(figure)
-        return figure.to_image(format=fmt, width=width, height=height, scale=scale)
+        try:
+            return kaleido_warm.watched(lambda: figure.to_image(format=fmt, width=width, height=height, scale=scale))
+        except kaleido_warm.BrowserFailed:
+            _stop_unlocked()  # the next image starts a new browser
+            raise
 
 
 # --- HTML -------------------------------------------------------------------------------------------

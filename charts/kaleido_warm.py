@@ -41,6 +41,28 @@ def start(full: bool = False) -> None:
         extra = {"plotlyjs": bundle.as_uri()} if bundle else {}
         kaleido.start_sync_server(mathjax=False, silence_warnings=True, **extra)
         _started, _bundle = True, bundle
+        _quiet_server_failure(getattr(getattr(kaleido, "_global_server", None), "_thread", None))
+
+
+def _quiet_server_failure(server_thread) -> None:
+    """When Chromium fails to start, Kaleido's server thread ends with a traceback that Python prints to
+    stderr; the caller reports the failure in one line (`watched`), so the traceback goes to the log."""
+    import logging
+
+    # and choreographer's warning as it closes the failed browser ("Wait expired ...") is not shown either
+    logging.getLogger("choreographer").setLevel(logging.ERROR)
+    if server_thread is None:
+        return
+    previous = threading.excepthook
+
+    def hook(args) -> None:
+        if args.thread is server_thread:
+            logging.getLogger(__name__).debug("Kaleido's server ended", exc_info=(args.exc_type, args.exc_value,
+                                                                                  args.exc_traceback))
+            return
+        previous(args)
+
+    threading.excepthook = hook
 
 
 def ensure_draws(figure) -> None:
@@ -55,6 +77,43 @@ def ensure_draws(figure) -> None:
 
 def loaded_bundle() -> Path | None:
     return _bundle
+
+
+class BrowserFailed(RuntimeError):
+    """Kaleido's Chromium stopped (or never started) before it answered."""
+
+
+def server_alive() -> bool:
+    """Whether Kaleido's sync server thread runs (it ends when Chromium fails to start or dies); True for a
+    Kaleido that does not say."""
+    import kaleido
+
+    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+    return thread is None or thread.is_alive()
+
+
+def watched(call):
+    """`call()` (one request to Kaleido's sync server), raising BrowserFailed as soon as the server's thread has
+    ended instead of waiting forever: Kaleido's own call waits for an answer that a dead server never gives
+    (Chromium refused to start, e.g. with a TMPDIR so long its socket path does not fit)."""
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001  (handed to the caller below)
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="kaleido-call", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if worker.is_alive() and not server_alive():
+            raise BrowserFailed("Chromium stopped or could not start (Kaleido's server ended before it drew the "
+                                "image); check that /usr/bin/chromium runs, and that TMPDIR is a short path")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def stop() -> None:
@@ -122,7 +181,7 @@ def prime() -> None:
     Kaleido._compute_ceiling_prime = prime_unless_wanted
     with render_lock:
         try:
-            server.call_function("_compute_ceiling_prime")
+            watched(lambda: server.call_function("_compute_ceiling_prime"))
         except Exception:  # noqa: BLE001  (the caller's own image says what is wrong)
             pass
 
@@ -138,8 +197,58 @@ def one_shot() -> bool:
         return False
 
     async def put_back_without_reload(self, tab) -> None:
+        global _one_shot_page
+        _one_shot_page = self
         await self.tabs_ready.put(tab)
 
     Kaleido._return_kaleido_tab = put_back_without_reload
     Kaleido._compute_ceiling_one_shot = True
     return True
+
+
+_one_shot_page = None  # a one-shot process's Kaleido, once it has drawn an image
+
+
+def _singleton_folder(profile) -> str | None:
+    """The folder Chromium made beside its profile for its singleton socket (removed by Chromium itself when
+    it shuts down, not when killed): the target of the profile's `SingletonSocket` link."""
+    import os
+
+    try:
+        target = os.readlink(os.path.join(profile, "SingletonSocket"))
+    except OSError:
+        return None
+    folder = os.path.dirname(target)
+    return folder if os.path.basename(folder).startswith("org.chromium.Chromium.") else None
+
+
+def end_one_shot(status: int) -> None:
+    """End a one-shot process now that its image is written, without Kaleido's close at exit: that asks
+    Chromium to shut down, waits for it and for Kaleido's threads (0.35 s to 2 s). The browser's process group
+    is killed instead, Kaleido's two temporary folders and Chromium's singleton folder removed, and the process
+    exits with `status`.
+    Returns (and leaves the exit to Kaleido) when no image was drawn or this Kaleido keeps them elsewhere."""
+    import os
+    import shutil
+    import signal
+    import sys
+
+    page = _one_shot_page
+    browser = getattr(page, "subprocess", None)
+    folders = [getattr(getattr(page, "_html_tmp_dir", None), "path", None),
+               getattr(getattr(getattr(page, "_browser_impl", None), "tmp_dir", None), "path", None)]
+    if browser is None or None in folders:
+        return
+    try:
+        os.killpg(browser.pid, signal.SIGKILL)  # Kaleido starts it in a session of its own: its whole group
+        browser.wait(timeout=5)
+    except (OSError, ValueError):
+        return
+    except Exception:  # noqa: BLE001  (a browser that outlives SIGKILL: leave it to Kaleido's close)
+        return
+    for folder in [*folders, _singleton_folder(folders[1])]:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -5,9 +5,11 @@ by the files written, never by timing."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -60,13 +62,64 @@ def test_cite_and_embed_never_start_the_browser():
 
 @chromium
 @pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("svg", b"<svg"), ("pdf", b"%PDF")])
-def test_cli_as_a_program_writes_each_image_format(real_db, tmp_path, fmt, magic):  # noqa: F811
-    out = tmp_path / f"chart.{fmt}"
+def test_cli_as_a_program_writes_each_image_format_and_leaves_no_browser_or_folder(real_db, tmp_path, fmt,  # noqa: F811
+                                                                                   magic):
+    """Run as a program, the CLI kills its browser once the file is written and removes what it left."""
+    out, scratch = tmp_path / f"chart.{fmt}", Path(tempfile.mkdtemp(prefix="cc-", dir="/tmp"))  # short: see below
     run = subprocess.run([sys.executable, "-m", "charts", "export", "demand-compute", "--format", fmt,
                           "--db", str(real_db), "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+                         timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"wrote {out}")  # printed before the fast exit
     assert magic in out.read_bytes()[:400]
+    assert sorted(p.name for p in scratch.iterdir()) == []  # Kaleido's page and profile, Chromium's singleton
+    assert not [cmd for cmd in _command_lines() if str(scratch) in cmd]  # no browser of this run lives on
+    scratch.rmdir()
+
+
+@chromium
+def test_a_browser_that_cannot_start_ends_the_export_with_one_line_and_exit_2(real_db, tmp_path):  # noqa: F811
+    """Chromium refuses to start when its singleton socket's path (in TMPDIR) exceeds the 107 bytes a Unix
+    socket path may have; Kaleido's server then ends, and its own call would wait for an answer forever."""
+    long_tmp = tmp_path / ("t" * 120)
+    long_tmp.mkdir()
+    out = tmp_path / "chart.png"
+    run = subprocess.run([sys.executable, "-m", "charts", "export", "forecast", "--format", "png", "--db",
+                          str(real_db), "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "TMPDIR": str(long_tmp)})
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [run.stderr.strip()] and run.stderr.startswith("error: Chromium")
+    assert "Traceback" not in run.stderr and not out.exists()
+
+
+def test_watched_returns_the_answer_re_raises_an_error_and_gives_up_on_a_dead_server(monkeypatch):
+    import threading
+
+    assert kaleido_warm.watched(lambda: 42) == 42
+    with pytest.raises(ZeroDivisionError):
+        kaleido_warm.watched(lambda: 1 / 0)
+    never = threading.Event()
+    monkeypatch.setattr(kaleido_warm, "server_alive", lambda: False)
+    with pytest.raises(kaleido_warm.BrowserFailed, match="Chromium"):
+        kaleido_warm.watched(never.wait)  # a call the dead server never answers
+    never.set()
+
+
+def _command_lines() -> list[str]:
+    lines = []
+    for proc in Path("/proc").iterdir():
+        try:
+            lines.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return lines
+
+
+def test_a_failed_export_as_a_program_exits_2_through_kaleidos_own_close(real_db, tmp_path):  # noqa: F811
+    run = subprocess.run([sys.executable, "-m", "charts", "export", "forecast", "--format", "png", "--set",
+                          "utilisation=2", "--db", str(real_db), "--out", str(tmp_path / "x.png")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "utilisation" in run.stderr and not (tmp_path / "x.png").exists()
 
 
 ONE_SHOT_PROBE = """
