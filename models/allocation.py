@@ -70,8 +70,9 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
 
 def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, records: tuple,
                   precision: str, log_run_days: np.ndarray | None = None, ramp: np.ndarray | None = None,
-                  log_site: np.ndarray | None = None) -> np.ndarray:
-    """ln(available FLOP) for many samples, in place on ln(stock): ln(min(share × stock, m × site)) +
+                  log_site: np.ndarray | None = None, in_place: bool = True) -> np.ndarray:
+    """ln(available FLOP) for many samples, in place on ln(stock) (`in_place=False`: ln(stock) is read, never
+    written, as when a caller keeps it; the same numbers): ln(min(share × stock, m × site)) +
     ln(FLOP/s × utilisation × 86,400) + ln(run length in days). Same values as `available_flop`.
     Temporaries take the memory layout of `log_stock` (time-major in the Monte Carlo): mixed layouts are slow.
     `log_run_days` is `log_run_length(...)` when the caller has it already (the constraints use it too);
@@ -79,12 +80,19 @@ def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, r
     so a caller may keep them across runs (neither reads the share today or the run length)."""
     order = layout(log_stock)
     log_today = np.log(p["share_today"])
-    out = log_stock
     if ramp is None:  # a fresh ramp takes the product in place
         ramp = product = share_ramp(t, start, p, order)
     else:
         product = np.empty_like(ramp)
-    out += np.multiply(ramp, np.log(p["largest_run_share"]) - log_today, out=product)
+    np.multiply(ramp, np.log(p["largest_run_share"]) - log_today, out=product)
+    if in_place:
+        out = log_stock
+        out += product
+    elif product.shape == log_stock.shape and product.dtype == log_stock.dtype:
+        out = np.add(product, log_stock, out=product)  # ln stock + product, as `+=` rounds it (a sum commutes)
+    else:
+        out = np.array(log_stock, order="K")
+        out += product
     if log_site is None:  # a fresh site path takes the difference in place
         site = _minus(site_log_path(t, records, p, order), log_today)
     else:
@@ -111,23 +119,12 @@ def site_log_path(t: np.ndarray, records: tuple, p: dict, order: str = "C") -> n
                          p["multi_site_factor"], order)
 
 
-def log_run_length(t: np.ndarray, start: float, p: dict, order: str = "C",
-                   growth: np.ndarray | None = None) -> np.ndarray:
-    """ln(run length in days) for many samples: ln `run_length_path`, one product, one sum and one minimum.
-    `growth`: `log_run_growth` of the same p when the caller keeps it (read, never written)."""
-    if growth is None:  # a fresh product takes the sum in place
-        run = log_run_growth(t, start, p, order)
-        run += np.log(p["run_length_days"])
-    else:
-        run = _plus(growth, np.log(p["run_length_days"]))
+def log_run_length(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.ndarray:
+    """ln(run length in days) for many samples: ln `run_length_path`, one product, one sum and one minimum."""
+    run = np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0), order=order)
+    run += np.log(p["run_length_days"])
     np.minimum(run, np.log(np.maximum(p["run_length_cap_days"], p["run_length_days"])), out=run)
     return run
-
-
-def log_run_growth(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.ndarray:
-    """ln of the run length's growth since `start`, ln(run_length_growth) × max(t − start, 0): reads
-    run_length_growth only."""
-    return np.multiply(np.log(p["run_length_growth"]), np.maximum(t - start, 0.0), order=order)
 
 
 def share_path(t: np.ndarray, start: float, share_today, share_cap, years_to_cap):
@@ -176,10 +173,3 @@ def _minus(a: np.ndarray, b, fresh: bool = False) -> np.ndarray:
     if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
         return np.subtract(a, b, out=np.empty_like(a) if fresh else a)
     return a - b
-
-
-def _plus(a: np.ndarray, b) -> np.ndarray:
-    """a + b into a new array, rounded to a's dtype as `a += b` would be when a has the broadcast shape."""
-    if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
-        return np.add(a, b, out=np.empty_like(a))
-    return a + b

@@ -605,21 +605,12 @@ def shipments_and_stock(p: dict, scenario: Scenario, inputs: ForecastInputs, t: 
     return rate, sup.installed_stock(rate, dt, p["chip_lifetime_years"], cols)
 
 
-def log_run_days_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C",
-                      growth: np.ndarray | None = None) -> np.ndarray | None:
+def log_run_days_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray | None:
     """ln run length in days at tc for the largest-run scope (None otherwise): run_length_days,
-    run_length_growth, run_length_cap_days. `growth`: `log_run_growth_path` of the same p, when kept."""
+    run_length_growth, run_length_cap_days."""
     if scenario.demand_scope != "largest_run":
         return None
-    return alloc.log_run_length(tc, scenario.base_year, p, order, growth)
-
-
-def log_run_growth_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray | None:
-    """The run length's growth part of `log_run_days_path` (run_length_growth only; None outside the
-    largest-run scope), which a run-length move leaves as it is."""
-    if scenario.demand_scope != "largest_run":
-        return None
-    return alloc.log_run_growth(tc, scenario.base_year, p, order)
+    return alloc.log_run_length(tc, scenario.base_year, p, order)
 
 
 def share_ramp_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray | None:
@@ -640,14 +631,15 @@ def log_site(p: dict, scenario: Scenario, inputs: ForecastInputs, tc: np.ndarray
 
 def log_available_before_present(log_stock: np.ndarray, p: dict, scenario: Scenario, inputs: ForecastInputs,
                                  tc: np.ndarray, log_run_days: np.ndarray | None, ramp: np.ndarray | None = None,
-                                 site: np.ndarray | None = None) -> np.ndarray:
+                                 site: np.ndarray | None = None, in_place: bool = True) -> np.ndarray:
     """ln available FLOP before any lift to the present, computed in place on `log_stock` in the largest-run
     scope: share_today, largest_run_share, share_years_to_cap, largest_site_h100e, site_flat_years,
     site_growth, multi_site_factor, utilisation (and precision); the wider scopes: utilisation (and precision).
-    `ramp` (`share_ramp_path`) and `site` (`log_site`) of the same p when the caller keeps them."""
+    `ramp` (`share_ramp_path`) and `site` (`log_site`) of the same p when the caller keeps them; `in_place=False`
+    leaves `log_stock` as it is (a kept one)."""
     if scenario.demand_scope == "largest_run":
         return alloc.log_available(log_stock, tc, scenario.base_year, p, site_arrays(inputs), scenario.precision,
-                                   log_run_days, ramp, site)
+                                   log_run_days, ramp, site, in_place)
     return log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
                               * SECONDS_PER_YEAR)
 

@@ -22,7 +22,6 @@ from models.forecast import (
     log_available_before_present,
     log_demand,
     log_run_days_path,
-    log_run_growth_path,
     log_site,
     log_supply_cap,
     parameters,
@@ -201,8 +200,7 @@ def stage_inputs(scenario: Scenario) -> dict[str, tuple[str, ...]]:
         "demand": tuple(demand),
         "log_cap": LINK_INPUTS if s.weakest_link else (),
         "log_stock": ("supply_base_h100e", "supply_growth", "chip_lifetime_years"),  # and log_cap
-        "run_growth": ("run_length_growth",) if largest else (),
-        "run_days": ("run_length_days", "run_length_cap_days") if largest else (),  # and run_growth
+        "run_days": ("run_length_days", "run_length_growth", "run_length_cap_days") if largest else (),
         "share_ramp": ("share_years_to_cap",) if largest else (),
         "site": ("largest_site_h100e", "site_flat_years", "site_growth", "multi_site_factor") if largest else (),
         "available": allocation,  # and log_stock, run_days, share_ramp, site
@@ -223,8 +221,8 @@ class MonteCarloMemo:
     runs of all sessions share them. `computed` counts the stages computed (not taken from the memo).
 
     The stages: the draws of each field; demand; the weakest-link cap → stock → ln available before the lift to
-    the present (with the run length, from the run length's growth part; the share's ramp and the site path,
-    which a run-length move leaves, are stages of their own); the power and money parts → the run-level constraints' minimum without
+    the present (with the run length; the share's ramp and the site path, which a run-length move leaves, are
+    stages of their own); the power and money parts → the run-level constraints' minimum without
     a lift. Every run: the lift to the present (from demand in the base year, which every demand field
     moves), the rows it raises recomputed, the minimum with the chips, the crossing and the bands."""
 
@@ -423,15 +421,8 @@ class _Run:
         return key, self.memo.get("log_stock", key, compute)
 
     def run_days(self):
-        s = self.s
-        growth_key = self.key("run_growth", s.demand_scope)
-        key = self.key("run_days", growth_key, s.demand_scope)
-
-        def compute():
-            growth = self.memo.get("run_growth", growth_key, lambda: log_run_growth_path(self.p, s, self.tc, "F"))
-            return log_run_days_path(self.p, s, self.tc, "F", growth)
-
-        return key, self.memo.get("run_days", key, compute)
+        key = self.key("run_days", self.s.demand_scope)
+        return key, self.memo.get("run_days", key, lambda: log_run_days_path(self.p, self.s, self.tc, "F"))
 
     def available(self, days_key, days):
         """ln available before the lift; the share's ramp and the site path, which a run-length or share move
@@ -443,11 +434,11 @@ class _Run:
         key = self.key("available", stock_key, days_key, ramp_key, site_key, s.demand_scope, s.precision,
                        self.inputs_key)
 
-        def compute():  # in place on ln stock: on a copy when the memo keeps it
-            own = np.array(log_stock, order="K") if self.kept else log_stock
+        def compute():  # in place on ln stock, unless the memo keeps it
             ramp = self.memo.get("share_ramp", ramp_key, lambda: share_ramp_path(self.p, s, self.tc, "F"))
             site = self.memo.get("site", site_key, lambda: log_site(self.p, s, self.inputs, self.tc, "F"))
-            return log_available_before_present(own, self.p, s, self.inputs, self.tc, days, ramp, site)
+            return log_available_before_present(log_stock, self.p, s, self.inputs, self.tc, days, ramp, site,
+                                                in_place=not self.kept)
 
         return key, self.memo.get("available", key, compute)
 
