@@ -49,10 +49,17 @@ class CeilingQuantiles:
     ceiling_times: np.ndarray
 
     def quantile(self, q: float) -> float | None:
-        """The q-quantile of the ceiling time (None when it falls beyond the horizon)."""
-        times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
-        value = float(np.quantile(times, q, method="inverted_cdf"))
-        return value if math.isfinite(value) else None
+        """The q-quantile of the ceiling time (None when it falls beyond the horizon), worked out once per result
+        and q (a Forecast rerun reads p10, p50 and p90 about twice each)."""
+        known = self.__dict__.get("_quantiles")
+        if known is None:  # a frozen dataclass: set without its __setattr__ (not a field: no repr, no compare)
+            known = {}
+            object.__setattr__(self, "_quantiles", known)
+        if q not in known:
+            times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
+            value = float(np.quantile(times, q, method="inverted_cdf"))
+            known[q] = value if math.isfinite(value) else None
+        return known[q]
 
     @property
     def p10(self) -> float | None:
