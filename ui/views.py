@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64
+from plotly.basedatatypes import BaseFigure
 
 from charts import export as chart_export
 from ui import data, export, state
@@ -39,10 +41,53 @@ def sources_caption(fig, tr) -> str:
 CHART_BOX = "chartbox_"  # key prefix of the container around each chart: Streamlit gives it the class st-key-<key>
 
 
+class _Drawn(BaseFigure):
+    """A figure as `st.plotly_chart` reads it: its `to_dict()` only (then Plotly's JSON of that dict). Plotly's
+    own to_dict deep-copies the whole figure, arrays and template included, on every call (~1.6 ms for the
+    Forecast hero); here the dict is made once per figure from new containers around the figure's own values
+    (figures are never changed after they are built), and each draw gets new containers around it again,
+    which the JSON step may rewrite without touching what is kept: the same JSON, character for character
+    (tests/pages/test_chart_spec.py). Never initialised as a BaseFigure: nothing but to_dict is read."""
+
+    def __init__(self, fig):  # noqa: the BaseFigure machinery is deliberately not set up
+        object.__setattr__(self, "_kept", _kept_dict(fig))
+
+    def to_dict(self) -> dict:
+        return _containers_copied(self._kept)
+
+
+def _kept_dict(fig) -> dict:
+    """BaseFigure.to_dict without its deep copy: data and layout with their containers copied, then its base64
+    conversion of the arrays (which rewrites those copies only); a figure with frames goes Plotly's own way."""
+    kept = fig.__dict__.get(_KEPT_DICT)
+    if kept is None:
+        if fig.frames:
+            kept = fig.to_dict()
+        else:
+            kept = {"data": _containers_copied(fig._data), "layout": _containers_copied(fig._layout)}
+            convert_to_base64(kept)
+        object.__setattr__(fig, _KEPT_DICT, kept)  # BaseFigure's __setattr__ takes plotly properties only
+    return kept
+
+
+_KEPT_DICT = "_screen_dict"
+
+
+def _containers_copied(value):
+    """`value` with every dict and list copied, the values in them (strings, numbers, arrays) shared."""
+    if isinstance(value, dict):
+        return {key: _containers_copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_containers_copied(item) for item in value)
+    return value
+
+
 def chart(fig, chart_id: str, lang: str) -> None:
     """A chart as every page shows it: the figure, a caption naming its sources, the export control."""
     with st.container(key=f"{CHART_BOX}{chart_id}"):  # scrolls sideways on a phone (ui.frame.PHONE_CSS)
-        st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
+        st.plotly_chart(_Drawn(fig), key=f"chart_{chart_id}", theme=None,
                         config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
     st.caption(sources_caption(fig, state.tr_for(lang)))
     export.export_control(fig, chart_id, lang)
