@@ -69,25 +69,54 @@ def log_site_path(t: np.ndarray, records: tuple, level, flat_years, growth, fact
 
 
 def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, records: tuple,
-                  precision: str, log_run_days: np.ndarray | None = None) -> np.ndarray:
-    """ln(available FLOP) for many samples, in place on ln(stock): ln(min(share × stock, m × site)) +
+                  precision: str, log_run_days: np.ndarray | None = None, ramp: np.ndarray | None = None,
+                  log_site: np.ndarray | None = None, in_place: bool = True) -> np.ndarray:
+    """ln(available FLOP) for many samples, in place on ln(stock) (`in_place=False`: ln(stock) is read, never
+    written, as when a caller keeps it; the same numbers): ln(min(share × stock, m × site)) +
     ln(FLOP/s × utilisation × 86,400) + ln(run length in days). Same values as `available_flop`.
     Temporaries take the memory layout of `log_stock` (time-major in the Monte Carlo): mixed layouts are slow.
-    `log_run_days` is `log_run_length(...)` when the caller has it already (the constraints use it too)."""
+    `log_run_days` is `log_run_length(...)` when the caller has it already (the constraints use it too);
+    `ramp` (`share_ramp`) and `log_site` (`log_site_path` of the site fields) likewise: read, never written,
+    so a caller may keep them across runs (neither reads the share today or the run length)."""
     order = layout(log_stock)
-    years = np.maximum(real(p["share_years_to_cap"]), 1e-9)
-    fraction = np.divide(t - start, years, order=order)
-    np.clip(fraction, 0.0, 1.0, out=fraction)
     log_today = np.log(p["share_today"])
-    out = log_stock
-    out += np.multiply(fraction, np.log(p["largest_run_share"]) - log_today, out=fraction)
-    site = log_site_path(t, records, p["largest_site_h100e"], p["site_flat_years"], p["site_growth"],
-                         p["multi_site_factor"], order)
-    site = _minus(site, log_today)  # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
+    if ramp is None:  # a fresh ramp takes the product in place
+        ramp = product = share_ramp(t, start, p, order)
+    else:
+        product = np.empty_like(ramp)
+    np.multiply(ramp, np.log(p["largest_run_share"]) - log_today, out=product)
+    if in_place:
+        out = log_stock
+        out += product
+    elif product.shape == log_stock.shape and product.dtype == log_stock.dtype:
+        out = np.add(product, log_stock, out=product)  # ln stock + product, as `+=` rounds it (a sum commutes)
+    else:
+        out = np.array(log_stock, order="K")
+        out += product
+    if log_site is None:  # a fresh site path takes the difference in place
+        site = _minus(site_log_path(t, records, p, order), log_today)
+    else:
+        site = _minus(log_site, log_today, fresh=True)
+    # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
     np.minimum(out, site, out=out)
     out += log_run_length(t, start, p, order) if log_run_days is None else log_run_days
     out += log_today + np.log(flop_per_h100e_second(precision) * np.asarray(p["utilisation"]) * SECONDS_PER_DAY)
     return out
+
+
+def share_ramp(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.ndarray:
+    """The share's way from today to its cap, (t − start) / share_years_to_cap clipped to [0, 1]: reads
+    share_years_to_cap only."""
+    years = np.maximum(real(p["share_years_to_cap"]), 1e-9)
+    fraction = np.divide(t - start, years, order=order)
+    np.clip(fraction, 0.0, 1.0, out=fraction)
+    return fraction
+
+
+def site_log_path(t: np.ndarray, records: tuple, p: dict, order: str = "C") -> np.ndarray:
+    """`log_site_path` of the site fields: largest_site_h100e, site_flat_years, site_growth, multi_site_factor."""
+    return log_site_path(t, records, p["largest_site_h100e"], p["site_flat_years"], p["site_growth"],
+                         p["multi_site_factor"], order)
 
 
 def log_run_length(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.ndarray:
@@ -138,8 +167,9 @@ def implied_share(demand_flop, stock, utilisation, run_days, precision: str = "b
     return demand_flop / (stock * flop_per_h100e_second(precision) * utilisation * SECONDS_PER_DAY * run_days)
 
 
-def _minus(a: np.ndarray, b) -> np.ndarray:
-    """a − b, in place when a already has the broadcast shape."""
+def _minus(a: np.ndarray, b, fresh: bool = False) -> np.ndarray:
+    """a − b, in place when a already has the broadcast shape (`fresh`: into a new array of a's dtype and
+    layout instead, the same numbers, a left as it is)."""
     if a.shape == np.broadcast_shapes(a.shape, np.shape(b)):
-        return np.subtract(a, b, out=a)
+        return np.subtract(a, b, out=np.empty_like(a) if fresh else a)
     return a - b

@@ -613,14 +613,33 @@ def log_run_days_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = 
     return alloc.log_run_length(tc, scenario.base_year, p, order)
 
 
+def share_ramp_path(p: dict, scenario: Scenario, tc: np.ndarray, order: str = "C") -> np.ndarray | None:
+    """`allocation.share_ramp` for the largest-run scope (share_years_to_cap only; None otherwise)."""
+    if scenario.demand_scope != "largest_run":
+        return None
+    return alloc.share_ramp(tc, scenario.base_year, p, order)
+
+
+def log_site(p: dict, scenario: Scenario, inputs: ForecastInputs, tc: np.ndarray,
+             order: str = "C") -> np.ndarray | None:
+    """ln of the sites the largest run may use, m × largest site, for the largest-run scope (None otherwise):
+    largest_site_h100e, site_flat_years, site_growth, multi_site_factor and the clusters table."""
+    if scenario.demand_scope != "largest_run":
+        return None
+    return alloc.site_log_path(tc, site_arrays(inputs), p, order)
+
+
 def log_available_before_present(log_stock: np.ndarray, p: dict, scenario: Scenario, inputs: ForecastInputs,
-                                 tc: np.ndarray, log_run_days: np.ndarray | None) -> np.ndarray:
+                                 tc: np.ndarray, log_run_days: np.ndarray | None, ramp: np.ndarray | None = None,
+                                 site: np.ndarray | None = None, in_place: bool = True) -> np.ndarray:
     """ln available FLOP before any lift to the present, computed in place on `log_stock` in the largest-run
     scope: share_today, largest_run_share, share_years_to_cap, largest_site_h100e, site_flat_years,
-    site_growth, multi_site_factor, utilisation (and precision); the wider scopes: utilisation (and precision)."""
+    site_growth, multi_site_factor, utilisation (and precision); the wider scopes: utilisation (and precision).
+    `ramp` (`share_ramp_path`) and `site` (`log_site`) of the same p when the caller keeps them; `in_place=False`
+    leaves `log_stock` as it is (a kept one)."""
     if scenario.demand_scope == "largest_run":
         return alloc.log_available(log_stock, tc, scenario.base_year, p, site_arrays(inputs), scenario.precision,
-                                   log_run_days)
+                                   log_run_days, ramp, site, in_place)
     return log_stock + np.log(alloc.flop_per_h100e_second(scenario.precision) * np.asarray(p["utilisation"])
                               * SECONDS_PER_YEAR)
 

@@ -22,12 +22,14 @@ from models.forecast import (
     log_available_before_present,
     log_demand,
     log_run_days_path,
+    log_site,
     log_supply_cap,
     parameters,
     present_column,
     present_run,
     present_shift,
     resolve,
+    share_ramp_path,
     shipments_and_stock,
     simulate,
     time_grid,
@@ -47,10 +49,17 @@ class CeilingQuantiles:
     ceiling_times: np.ndarray
 
     def quantile(self, q: float) -> float | None:
-        """The q-quantile of the ceiling time (None when it falls beyond the horizon)."""
-        times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
-        value = float(np.quantile(times, q, method="inverted_cdf"))
-        return value if math.isfinite(value) else None
+        """The q-quantile of the ceiling time (None when it falls beyond the horizon), worked out once per result
+        and q (a Forecast rerun reads p10, p50 and p90 about twice each)."""
+        known = self.__dict__.get("_quantiles")
+        if known is None:  # a frozen dataclass: set without its __setattr__ (not a field: no repr, no compare)
+            known = {}
+            object.__setattr__(self, "_quantiles", known)
+        if q not in known:
+            times = np.where(np.isnan(self.ceiling_times), np.inf, self.ceiling_times)
+            value = float(np.quantile(times, q, method="inverted_cdf"))
+            known[q] = value if math.isfinite(value) else None
+        return known[q]
 
     @property
     def p10(self) -> float | None:
@@ -191,8 +200,7 @@ def stage_inputs(scenario: Scenario) -> dict[str, tuple[str, ...]]:
     if s.demand_scope != "largest_run":
         demand += ["frontier_labs", "experiment_overhead", "inference_ratio"]
     largest = s.demand_scope == "largest_run"
-    allocation = ("share_today", "largest_run_share", "share_years_to_cap", "largest_site_h100e", "site_flat_years",
-                  "site_growth", "multi_site_factor", "utilisation") if largest else ("utilisation",)
+    allocation = ("share_today", "largest_run_share", "utilisation") if largest else ("utilisation",)
     power_level = "power_distributed_gw_2030" if s.power_distributed else "power_gw_2030"
     data_tokens = "data_multimodal_tokens" if s.data_multimodal else "data_tokens"
     return {
@@ -200,7 +208,9 @@ def stage_inputs(scenario: Scenario) -> dict[str, tuple[str, ...]]:
         "log_cap": LINK_INPUTS if s.weakest_link else (),
         "log_stock": ("supply_base_h100e", "supply_growth", "chip_lifetime_years"),  # and log_cap
         "run_days": ("run_length_days", "run_length_growth", "run_length_cap_days") if largest else (),
-        "available": allocation,  # and log_stock, run_days
+        "share_ramp": ("share_years_to_cap",) if largest else (),
+        "site": ("largest_site_h100e", "site_flat_years", "site_growth", "multi_site_factor") if largest else (),
+        "available": allocation,  # and log_stock, run_days, share_ramp, site
         "power": (power_level, "power_run_growth", "power_max_gw", "power_kw_per_h100e", "flop_per_watt_growth",
                   "utilisation"),  # and run_days when the run length is one column
         "money": MONEY_INPUTS if s.money_included else (),
@@ -218,7 +228,8 @@ class MonteCarloMemo:
     runs of all sessions share them. `computed` counts the stages computed (not taken from the memo).
 
     The stages: the draws of each field; demand; the weakest-link cap → stock → ln available before the lift to
-    the present (with the run length); the power and money parts → the run-level constraints' minimum without
+    the present (with the run length; the share's ramp and the site path, which a run-length move leaves, are
+    stages of their own); the power and money parts → the run-level constraints' minimum without
     a lift. Every run: the lift to the present (from demand in the base year, which every demand field
     moves), the rows it raises recomputed, the minimum with the chips, the crossing and the bands."""
 
@@ -421,13 +432,20 @@ class _Run:
         return key, self.memo.get("run_days", key, lambda: log_run_days_path(self.p, self.s, self.tc, "F"))
 
     def available(self, days_key, days):
+        """ln available before the lift; the share's ramp and the site path, which a run-length or share move
+        leaves as they are, are stages of their own."""
         s = self.s
         stock_key, log_stock = self.log_stock()
-        key = self.key("available", stock_key, days_key, s.demand_scope, s.precision, self.inputs_key)
+        ramp_key = self.key("share_ramp", s.demand_scope)
+        site_key = self.key("site", s.demand_scope, self.inputs_key)
+        key = self.key("available", stock_key, days_key, ramp_key, site_key, s.demand_scope, s.precision,
+                       self.inputs_key)
 
-        def compute():  # in place on ln stock: on a copy when the memo keeps it
-            own = np.array(log_stock, order="K") if self.kept else log_stock
-            return log_available_before_present(own, self.p, s, self.inputs, self.tc, days)
+        def compute():  # in place on ln stock, unless the memo keeps it
+            ramp = self.memo.get("share_ramp", ramp_key, lambda: share_ramp_path(self.p, s, self.tc, "F"))
+            site = self.memo.get("site", site_key, lambda: log_site(self.p, s, self.inputs, self.tc, "F"))
+            return log_available_before_present(log_stock, self.p, s, self.inputs, self.tc, days, ramp, site,
+                                                in_place=not self.kept)
 
         return key, self.memo.get("available", key, compute)
 

@@ -5,11 +5,16 @@ Markdown that bolds Chinese text. No figure is built or shaped here: charts/regi
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from _plotly_utils.basevalidators import is_homogeneous_array
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
+from plotly.basedatatypes import BaseFigure
 
 from charts import export as chart_export
 from ui import data, export, state
@@ -39,10 +44,86 @@ def sources_caption(fig, tr) -> str:
 CHART_BOX = "chartbox_"  # key prefix of the container around each chart: Streamlit gives it the class st-key-<key>
 
 
+class _Drawn(BaseFigure):
+    """A figure as `st.plotly_chart` reads it: its `to_dict()` only (then Plotly's JSON of that dict). Plotly's
+    own to_dict deep-copies the whole figure, arrays and template included, on every call (~1.6 ms for the
+    Forecast hero); here the dict is made once per figure from new containers around the figure's own values
+    (figures are never changed after they are built), and each draw gets new containers around it again,
+    which the JSON step may rewrite without touching what is kept: the same JSON, character for character
+    (tests/pages/test_chart_spec.py). Never initialised as a BaseFigure: nothing but to_dict is read."""
+
+    def __init__(self, fig):  # the BaseFigure machinery is deliberately not set up
+        object.__setattr__(self, "_kept", _kept_dict(fig))
+
+    def to_dict(self) -> dict:
+        return _containers_copied(self._kept)
+
+
+def _kept_dict(fig) -> dict:
+    """BaseFigure.to_dict without its deep copy: data and layout with their containers copied, then its base64
+    conversion of the arrays (which rewrites those copies only); a figure with frames goes Plotly's own way."""
+    kept = fig.__dict__.get(_KEPT_DICT)
+    if kept is None:
+        if fig.frames:
+            kept = fig.to_dict()
+        else:
+            kept = {"data": _typed_copy(fig._data), "layout": _typed_copy(fig._layout)}
+        object.__setattr__(fig, _KEPT_DICT, kept)  # BaseFigure's __setattr__ takes plotly properties only
+    return kept
+
+
+_KEPT_DICT = "_screen_dict"
+_PLAIN = (str, int, float, bool, type(None))  # never arrays to Plotly (is_homogeneous_array is False for them)
+
+
+def _typed_copy(value):
+    """`_containers_copied` with Plotly's `convert_to_base64` done on the way: each dict value that Plotly
+    counts as an array becomes its typed-array spec (keys it skips left alone, arrays in lists too). A float
+    array takes the short way (its bytes in base64, as Plotly's `to_typed_array_spec` encodes them, without
+    its narwhals round trip, ~0.1 ms an array); anything else is Plotly's own conversion."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if type(item) in _PLAIN or is_skipped_key(key):
+                out[key] = _containers_copied(item)
+            elif type(item) is np.ndarray and item.dtype.kind == "f" and item.size \
+                    and str(item.dtype) in plotlyjsShortTypes:
+                out[key] = _float_spec(item)
+            elif isinstance(item, dict | list | tuple) or not is_homogeneous_array(item):
+                out[key] = _typed_copy(item)
+            else:
+                out[key] = to_typed_array_spec(item)
+        return out
+    if isinstance(value, list):
+        return [_typed_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_typed_copy(item) for item in value)
+    return value
+
+
+def _float_spec(array: np.ndarray) -> dict:
+    spec = {"dtype": plotlyjsShortTypes[str(array.dtype)],
+            "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = str(array.shape)[1:-1]
+    return spec
+
+
+def _containers_copied(value):
+    """`value` with every dict and list copied, the values in them (strings, numbers, arrays) shared."""
+    if isinstance(value, dict):
+        return {key: _containers_copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_containers_copied(item) for item in value)
+    return value
+
+
 def chart(fig, chart_id: str, lang: str) -> None:
     """A chart as every page shows it: the figure, a caption naming its sources, the export control."""
     with st.container(key=f"{CHART_BOX}{chart_id}"):  # scrolls sideways on a phone (ui.frame.PHONE_CSS)
-        st.plotly_chart(fig, key=f"chart_{chart_id}", theme=None,
+        st.plotly_chart(_Drawn(fig), key=f"chart_{chart_id}", theme=None,
                         config=chart_export.plotly_config(chart_export.export_file_name(chart_id)))
     st.caption(sources_caption(fig, state.tr_for(lang)))
     export.export_control(fig, chart_id, lang)

@@ -17,7 +17,7 @@ from models.arrays import SINGLE, single
 from models.scenario import FIELDS, PRESETS, Scenario
 
 SAMPLES = 600
-SUPPLY_STAGES = ("log_cap", "log_stock", "available", "run_days")
+SUPPLY_STAGES = ("log_cap", "log_stock", "available", "run_days", "share_ramp", "site")
 CONSTRAINT_STAGES = ("power", "money", "lines")
 
 
@@ -187,7 +187,7 @@ def test_a_run_length_move_keeps_the_stock_the_cap_and_demand(real_inputs):
     base = Scenario.from_preset(samples=SAMPLES)
     stages = recomputed(mcm.MonteCarloMemo(), real_inputs, base, base.replace(run_length_days=120.0))
     assert {"run_days", "available", "lines"} <= stages
-    assert not stages & {"log_cap", "log_stock", "demand", "power", "money"}
+    assert not stages & {"log_cap", "log_stock", "demand", "power", "money", "share_ramp", "site"}
 
 
 def test_a_supply_move_keeps_demand_the_run_length_and_the_constraints(real_inputs):
@@ -265,6 +265,7 @@ def test_no_stage_reads_a_parameter_outside_its_inputs(real_inputs, changes):
     cap = fc.log_supply_cap(run.p, scenario, inputs, t32, "F")
     stock = np.log(fc.shipments_and_stock(run.p, scenario, inputs, t32, run.cols, cap, "F")[1])
     days = fc.log_run_days_path(run.p, scenario, tc, "F")
+    ramp, site = fc.share_ramp_path(run.p, scenario, tc, "F"), fc.log_site(run.p, scenario, inputs, tc, "F")
     parts = (con.log_power_part(tc, run.p, scenario, log_run_days=days, floor=floor, order="F"),
              con.log_money_part(tc, run.p, scenario, hardware, order="F")) if con.applies(scenario) else None
     stages = {
@@ -272,7 +273,10 @@ def test_no_stage_reads_a_parameter_outside_its_inputs(real_inputs, changes):
         "log_cap": lambda p: fc.log_supply_cap(p, scenario, inputs, t32, "F"),
         "log_stock": lambda p: fc.shipments_and_stock(p, scenario, inputs, t32, run.cols, cap, "F")[1],
         "run_days": lambda p: fc.log_run_days_path(p, scenario, tc, "F"),
-        "available": lambda p: fc.log_available_before_present(stock.copy(order="K"), p, scenario, inputs, tc, days),
+        "share_ramp": lambda p: fc.share_ramp_path(p, scenario, tc, "F"),
+        "site": lambda p: fc.log_site(p, scenario, inputs, tc, "F"),
+        "available": lambda p: fc.log_available_before_present(stock.copy(order="K"), p, scenario, inputs, tc, days,
+                                                               ramp, site),
         "power": lambda p: con.log_power_part(tc, p, scenario, log_run_days=days, floor=floor, order="F"),
         "money": lambda p: con.log_money_part(tc, p, scenario, hardware, order="F"),
         "lines": lambda p: con.log_run_level(tc, p, scenario, hardware, log_run_days=days, floor=floor, order="F",
