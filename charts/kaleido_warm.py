@@ -9,7 +9,13 @@ by side; `charts.export` renders through the same server.
 its page after every image so the next starts clean, and waits for that reload before it returns the image;
 with no next image the reload is skipped. Such a process also draws a throwaway image as soon as the page is
 up (`prime`): a page's first drawing pays one-time costs (styles, fonts) of about 0.15 s, paid then while
-the process is still building its figure.
+the process is still building its figure. When its file is written, `end_one_shot` kills the browser
+instead of waiting for Kaleido's graceful close.
+
+Every request to Kaleido goes through `watched` under `render_lock`: Kaleido's own call would wait forever
+once its server thread has ended (Chromium failed to start). Kaleido 1.x internals used here, each guarded
+(without them the step is skipped and Kaleido behaves as shipped): `_global_server` and its `_thread`,
+`Kaleido._return_kaleido_tab`, and a Kaleido's `subprocess`, `_html_tmp_dir` and `_browser_impl.tmp_dir`.
 """
 
 from __future__ import annotations
@@ -242,9 +248,7 @@ def end_one_shot(status: int) -> None:
     try:
         os.killpg(browser.pid, signal.SIGKILL)  # Kaleido starts it in a session of its own: its whole group
         browser.wait(timeout=5)
-    except (OSError, ValueError):
-        return
-    except Exception:  # noqa: BLE001  (a browser that outlives SIGKILL: leave it to Kaleido's close)
+    except Exception:  # noqa: BLE001  (no such group, or a browser outliving SIGKILL: Kaleido's close at exit)
         return
     for folder in [*folders, _singleton_folder(folders[1])]:
         if folder is not None:
