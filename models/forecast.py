@@ -728,6 +728,12 @@ class Forecast:
         is the share of the mid-year stock the demand needs (at that year's run length and utilisation);
         binding names the supply-chain link with the least capacity for years up to the base year and what
         capped shipments after it ("trend" when no link did); allocation_binding is "share" or "site"."""
+        # A link choked to nothing leaves zero available compute and stock: the gap and the implied share are
+        # then +inf, which is what they are (no RuntimeWarning for it).
+        with np.errstate(divide="ignore"):
+            return self._annual(since)
+
+    def _annual(self, since: int | None) -> pd.DataFrame:
         s = self.scenario
         since = s.base_year - ANNUAL_YEARS_BEFORE if since is None else since
         years = np.arange(max(since, int(self.t[0])), s.horizon + 1)

@@ -359,3 +359,22 @@ def test_the_table_computed_for_all_years_at_once_is_each_years_at_year(real_db,
                      **{f"{n}_flop": v for n, v in yc.constraints.items()},
                      "feasible_flop": yc.feasible, "binding": yc.binding})
     pd.testing.assert_frame_equal(con.table(result, inputs), pd.DataFrame(rows), check_exact=True)
+
+
+def test_annual_table_of_a_link_choked_to_nothing_is_inf_without_a_warning(real_db):
+    """Zero available compute and zero stock (a link choked to nothing): demand over nothing is +inf."""
+    import dataclasses
+    import warnings
+
+    from etl.read import Store
+    from models.forecast import forecast
+    from models.inputs import inputs_from_store
+
+    result = forecast(Scenario(), inputs_from_store(Store(real_db)))
+    result = dataclasses.replace(result, available_flop=np.zeros_like(result.available_flop),
+                                 stock_h100e=np.zeros_like(result.stock_h100e))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = result.annual()
+    assert np.isinf(table["gap"]).all() and (table["gap"] > 0).all()
+    assert np.isinf(table["implied_share"]).all()
