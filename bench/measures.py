@@ -283,11 +283,11 @@ def _chromium_available() -> bool:
 def png_export(ws: Workspace, repeat: int = 5) -> list[Figure]:
     if not _chromium_available():
         raise Skip(f"Chromium not found at {CHROMIUM} (run `make system-deps`)")
-    from charts import export, registry
+    from charts import export, kaleido_warm, registry
     from etl.read import Store
     from models.scenario import Scenario
 
-    if getattr(export, "_kaleido_started", False):
+    if kaleido_warm.running():
         export.stop_kaleido_server()  # "first" must include starting Kaleido's Chromium
     store = Store(ws.db)
     figure = registry.build(EXPORT_CHART, registry.ChartContext(store, Scenario.from_preset(), "en"))

@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+from charts import kaleido_warm  # imports nothing heavy
 from etl.paths import DEFAULT_DB
 
 EXIT_BAD_INPUT = 2
@@ -367,8 +368,6 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     page ready for another."""
     args = _parser().parse_args(argv)
     if _draws_an_image(args):  # Chromium starts now, and loads its page beside the imports and the figure's build
-        from charts import kaleido_warm
-
         # Wait the ~0.25 s until Chromium is launching: started beside this thread's own imports, the two
         # would take turns on the interpreter and the browser would be ready later.
         kaleido_warm.start_in_background(one_shot_process=one_shot).wait(timeout=10)
@@ -379,15 +378,12 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except RuntimeError as exc:
-        if type(exc).__name__ != "BrowserFailed":  # charts.kaleido_warm's, not imported by every command
-            raise
+    except kaleido_warm.BrowserFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":
     status = main(one_shot=True)
-    if "charts.kaleido_warm" in sys.modules:  # an image was asked for: end its browser now, not at exit
-        sys.modules["charts.kaleido_warm"].end_one_shot(status)
+    kaleido_warm.end_one_shot(status)  # when an image was drawn: its browser ends now, not at exit
     sys.exit(status)

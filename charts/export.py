@@ -61,9 +61,6 @@ FOOTER_PAD_PX = 12  # from the figure's left and right edges, as the title
 CATEGORY_AXIS_PAD_PX = 24  # tick mark and gap beside a category label
 AXIS_SPACE_PX = 52  # between the plot area and the footer: x tick labels and the axis title
 
-_kaleido_started = False
-
-
 # --- sizes ------------------------------------------------------------------------------------------
 
 
@@ -119,27 +116,16 @@ def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
 
 
 def _ensure_kaleido_server() -> None:
-    """Start the shared Kaleido sync server once (`charts.kaleido_warm`: the CLI may have started it
+    """Start the shared Kaleido sync server unless it runs (`charts.kaleido_warm`: the CLI may have started it
     already); callers hold `kaleido_warm.render_lock`."""
-    global _kaleido_started
-    if _kaleido_started:
-        return
     pio.defaults.headers = None  # else every call warns that kopts are ignored by a server
     kaleido_warm.start()
-    _kaleido_started = True
 
 
 def stop_kaleido_server() -> None:
     """Stop the warm Chromium (also done at exit by kaleido itself)."""
     with kaleido_warm.render_lock:
-        _stop_unlocked()
-
-
-def _stop_unlocked() -> None:
-    global _kaleido_started
-    if _kaleido_started:
         kaleido_warm.stop()
-        _kaleido_started = False
 
 
 THEMES = ("light", "dark")
@@ -186,7 +172,7 @@ def to_image(
         try:
             return kaleido_warm.watched(lambda: figure.to_image(format=fmt, width=width, height=height, scale=scale))
         except kaleido_warm.BrowserFailed:
-            _stop_unlocked()  # the next image starts a new browser
+            kaleido_warm.stop()  # the next image starts a new browser
             raise
 
 
