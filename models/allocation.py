@@ -94,7 +94,7 @@ def log_available(log_stock: np.ndarray, t: np.ndarray, start: float, p: dict, r
         out = np.array(log_stock, order="K")
         out += product
     if log_site is None:  # a fresh site path takes the difference in place
-        site = _minus(site_log_path(t, records, p, order), log_today)
+        site = _minus(log_site_path_of(t, records, p, order), log_today)
     else:
         site = _minus(log_site, log_today, fresh=True)
     # min(a + c, b) = min(a, b − c) + c: the share level is added once, after the min
@@ -113,8 +113,8 @@ def share_ramp(t: np.ndarray, start: float, p: dict, order: str = "C") -> np.nda
     return fraction
 
 
-def site_log_path(t: np.ndarray, records: tuple, p: dict, order: str = "C") -> np.ndarray:
-    """`log_site_path` of the site fields: largest_site_h100e, site_flat_years, site_growth, multi_site_factor."""
+def log_site_path_of(t: np.ndarray, records: tuple, p: dict, order: str = "C") -> np.ndarray:
+    """`log_site_path` of p's site fields: largest_site_h100e, site_flat_years, site_growth, multi_site_factor."""
     return log_site_path(t, records, p["largest_site_h100e"], p["site_flat_years"], p["site_growth"],
                          p["multi_site_factor"], order)
 

@@ -626,7 +626,7 @@ def log_site(p: dict, scenario: Scenario, inputs: ForecastInputs, tc: np.ndarray
     largest_site_h100e, site_flat_years, site_growth, multi_site_factor and the clusters table."""
     if scenario.demand_scope != "largest_run":
         return None
-    return alloc.site_log_path(tc, site_arrays(inputs), p, order)
+    return alloc.log_site_path_of(tc, site_arrays(inputs), p, order)
 
 
 def log_available_before_present(log_stock: np.ndarray, p: dict, scenario: Scenario, inputs: ForecastInputs,
